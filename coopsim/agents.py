@@ -1,0 +1,81 @@
+"""Person: a thin Mesa agent that reads one row of the model's arrays.
+
+Nothing is stored on the agent but its row index: ``member.exhaustion`` reads
+``model.people.exhaustion[member.index]``, so the UI, notebooks and Mesa idioms
+(``model.agents.select(...)``) see the same state the whole-array processes update.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import mesa
+import numpy as np
+
+from .base import Paid, Status
+
+if TYPE_CHECKING:
+    from .model import CoopModel
+
+
+def _array_view(name: str, cast: type = float) -> property:
+    def getter(self: Person) -> Any:
+        return cast(getattr(self.model.people, name)[self.index])
+
+    getter.__doc__ = f"This person's ``{name}`` (read from ``model.people.{name}``)."
+    return property(getter)
+
+
+class Person(mesa.Agent):
+    """One person of the ecosystem, as a view over row ``index`` of ``model.people``."""
+
+    model: CoopModel
+
+    def __init__(self, model: CoopModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    engagement = _array_view("engagement")
+    trust = _array_view("trust")
+    capacity = _array_view("capacity")
+    hours = _array_view("hours")
+    load = _array_view("load")
+    exhaustion = _array_view("exhaustion")
+    recognition = _array_view("recognition")
+    security_fin = _array_view("security_fin")
+    security_emo = _array_view("security_emo")
+    meaning = _array_view("meaning")
+    overlap = _array_view("overlap")
+    pressure = _array_view("pressure")
+    roles = _array_view("roles", int)
+    conflicts = _array_view("conflicts", int)
+    arrival_week = _array_view("arrival_week", int)
+    burned_out = _array_view("burned_out", bool)
+    prefers_alone = _array_view("prefers_alone", bool)
+    rex_trained = _array_view("rex_trained", bool)
+
+    @property
+    def status(self) -> str:
+        """newcomer, active, withdrawn or departed."""
+        return Status.NAMES[int(self.model.people.status[self.index])]
+
+    @property
+    def paid(self) -> str:
+        """volunteer, stipend or salaried."""
+        return Paid.NAMES[int(self.model.people.paid[self.index])]
+
+    @property
+    def role_names(self) -> list[str]:
+        """Names of the roles this person holds now."""
+        R = self.model.roles
+        return [R.names[r] for r in np.flatnonzero(R.holder == self.index)]
+
+    @property
+    def acquaintances(self) -> list[int]:
+        """Indices of the people this person knows."""
+        N = self.model.network
+        a, b = N.view("a"), N.view("b")
+        return sorted(set(b[a == self.index].tolist()) | set(a[b == self.index].tolist()))
+
+    def __repr__(self) -> str:
+        return f"Person({self.index}, {self.status}, roles={self.roles}, exhaustion={self.exhaustion:.2f})"

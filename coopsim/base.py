@@ -1,0 +1,130 @@
+"""Shared building blocks: the strict parameter base class, status codes, event kinds.
+
+Every parameter group of the model (a process's behavioural constants, a mechanism's
+levers, the description of TERA) derives from :class:`Params`, so that a scenario file
+with an unknown key, a wrong type or an out-of-range value is refused at load time with
+the field named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+WEEKS_PER_YEAR = 52
+WEEKS_PER_MONTH = 52 / 12
+
+
+class Params(BaseModel):
+    """Base of every parameter group: unknown keys are errors, values are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class Mechanism(Params):
+    """Base of every mechanism (a lever the users pull).
+
+    A mechanism is off (``enabled = false``), on, or tuned by its other fields. It starts
+    acting at ``start_week``; before that week the run is identical to the same run
+    without it (its random draws come from its own stream and it touches no state).
+
+    The calling convention, the same for all mechanisms:
+
+    - ``modify(mods, model)`` adjusts the :class:`Modifiers` that the weekly processes read
+      (for example the meeting practices raise the chance that a disagreement is defused);
+    - ``act(model, rng)`` runs at the mechanism's ``phase`` of the week, after the process
+      of that name, and changes state only through the same variables the processes use.
+    """
+
+    enabled: bool = False
+    start_week: int = Field(0, ge=0, le=100000, description="week the mechanism starts acting")
+
+    phase: ClassVar[str] = "none"  # the process after which ``act`` runs
+
+    def active(self, week: int) -> bool:
+        """True when the mechanism is switched on and its start week has come."""
+        return self.enabled and week >= self.start_week
+
+    def modify(self, mods: Modifiers, model: Any) -> None:
+        """Adjust what the processes read this week (default: nothing)."""
+
+    def act(self, model: Any, rng: np.random.Generator) -> None:
+        """Act at this mechanism's phase of the week (default: nothing)."""
+
+
+@dataclass
+class Modifiers:
+    """What the mechanisms change in the processes this week. Neutral values by default."""
+
+    defuse_bonus: float = 0.0  # meeting practices: added chance of defusing a disagreement
+    exhaustion_notice: float = 0.0  # tour météo / first aid: chance an exhausted person is noticed
+    role_cap: int = 0  # contractualisation: maximum roles per person (0: no cap)
+    hours_cap: float = 0.0  # contractualisation: hour limit for contract holders (0: none)
+    formal_recognition: float = 0.0  # contractualisation: weekly recognition of formal roles
+    quit_cost: float = 0.0  # contractualisation: lower chance of dropping a formal role
+    formal_appeal_cost: float = 0.0  # contractualisation: formal roles less appealing to take
+    fill_boost: float = 1.0  # role descriptions: multiplier on the chance a vacancy is taken
+    description_recognition: float = 0.0  # role descriptions: recognition of role holders
+    sphere_mixing: float = 1.0  # sphere separation: how much life spheres overlap (1: fully)
+    delegation: bool = False  # governance: decisions delegated to circles
+    welcome_capacity: int = 0  # welcome circle: newcomers in integration at once (0: none)
+    integration_weeks: int = 12
+    acceptance_gain: float = 0.0  # CTD: weekly gain of territorial acceptance
+    coordination_extra_hours: float = 0.0  # CTD and others: extra coordination hours
+
+
+class Status:
+    """Life course of a person in the ecosystem (integer codes in ``People.status``)."""
+
+    NEWCOMER = 0  # arrived, in integration
+    ACTIVE = 1  # member who can hold roles and give time
+    WITHDRAWN = 2  # still living there, no roles (after burnout or disengagement)
+    DEPARTED = 3  # left the territory
+
+    NAMES = ("newcomer", "active", "withdrawn", "departed")
+
+
+class Paid:
+    """Paid status (``People.paid``)."""
+
+    VOLUNTEER = 0
+    STIPEND = 1
+    SALARIED = 2
+
+    NAMES = ("volunteer", "stipend", "salaried")
+
+
+EVENT_KINDS = (
+    "arrival",
+    "integration",
+    "role_taken",
+    "role_dropped",
+    "burnout",
+    "recovery",
+    "withdrawal",
+    "reengagement",
+    "departure",
+    "conflict_opened",
+    "conflict_defused",
+    "conflict_mediated",
+    "conflict_resolved",
+    "conflict_festering",
+    "rex_session",
+    "stipend_paid",
+    "stipend_unpaid",
+    "exhaustion_noticed",
+    "integration_refused",
+    "salary_unpaid",
+)
+EVENT_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}
+
+WORK_KINDS = ("operational", "coordination", "care", "admin")
+WORK_CODE = {kind: code for code, kind in enumerate(WORK_KINDS)}
+
+
+def clip01(x: np.ndarray) -> np.ndarray:
+    """Clip an array into [0, 1] in place and return it."""
+    return np.clip(x, 0.0, 1.0, out=x)

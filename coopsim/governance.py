@@ -1,0 +1,67 @@
+"""Governance: decisions by consent of all, or delegated to circles, and their backlog.
+
+Process 9 of the week. Matters needing a decision arrive in proportion to the active
+members. Under consent of all, the weekly capacity to decide shrinks as the group grows
+(everyone must be informed and able to object); under delegation, each staffed circle
+decides its own matters. What is not decided waits in a backlog (and some of it lapses, undecided): it adds coordination
+hours and frustration (see :mod:`coopsim.work` and :mod:`coopsim.wellbeing`).
+
+Seed passages: "il est courant que les membres attendent la validation de tous avant de
+mettre en œuvre une idée"; "la prise de décision peut prendre plus de temps en raison de
+la nécessité de consultations et de discussions approfondies"; "les processus
+décisionnels peuvent être plus lents, ce qui peut être problématique dans des situations
+d'urgence"; "Chaque cercle est souverain dans son organisation".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field
+
+from .base import Params, Status
+
+if TYPE_CHECKING:
+    from .model import CoopModel
+
+
+class GovernanceParams(Params):
+    """Behavioural constants of decision making (per week)."""
+
+    decisions_per_member: float = Field(0.08, ge=0, le=10, description="matters needing a decision per active member per week")
+    consent_capacity: float = Field(3.0, ge=0, le=1000, description="decisions per week by consent in a group of reference size")
+    reference_size: int = Field(15, ge=1, le=100000)
+    consent_exponent: float = Field(1.0, ge=0, le=5, description="how fast consent slows with group size")
+    circle_capacity: float = Field(1.2, ge=0, le=1000, description="decisions per week per staffed circle under delegation")
+    lapse: float = Field(0.05, ge=0, le=1, description="weekly share of waiting matters that lapse undecided")
+    objection: float = Field(0.01, ge=0, le=1, description="chance a member objects to a newcomer's integration, at zero trust")
+
+
+def decision_capacity(model: CoopModel) -> float:
+    """Decisions the ecosystem can take this week."""
+    gp = model.scenario.governance
+    if model.mods.delegation:
+        R = model.roles
+        staffed = np.unique(R.unit[(R.holder >= 0) & R.unit_is_circle[R.unit]]).size
+        return gp.circle_capacity * staffed + gp.consent_capacity * 0.5
+    active = max(model.count(Status.ACTIVE), 1)
+    return gp.consent_capacity * (gp.reference_size / max(active, gp.reference_size)) ** gp.consent_exponent
+
+
+def consent_probability(model: CoopModel, deciders: np.ndarray) -> float:
+    """Chance that nobody among ``deciders`` objects to an integration."""
+    gp = model.scenario.governance
+    p_obj = gp.objection * (1.0 - model.people.trust[deciders])
+    return float(np.exp(np.log1p(-np.clip(p_obj, 0.0, 0.999)).sum()))
+
+
+def decide(model: CoopModel, rng: np.random.Generator) -> None:
+    """Process *governance*: new matters arrive, the capacity decides, the rest waits."""
+    gp = model.scenario.governance
+    active = model.count(Status.ACTIVE)
+    arriving = rng.poisson(gp.decisions_per_member * active)
+    capacity = decision_capacity(model)
+    model.week_decision_capacity = capacity
+    waiting = model.backlog * (1.0 - gp.lapse) + arriving
+    model.backlog = max(0.0, waiting - capacity)

@@ -1,0 +1,62 @@
+"""Contractualisation: explicit roles, mutual expectations and hour limits.
+
+Hypothesis: when a share of the roles is formalised by a cooperation agreement, their
+holders know what is expected of them and are recognised for it (legitimacy); nobody
+takes more roles than the agreement allows, and holders work no more than the agreed
+hours on them (work beyond that stays undone: the cost is unmet work); leaving a
+formalised role silently costs more, so it is dropped less lightly and its holder
+withdraws less lightly; formalised roles lose a little of the flexibility that makes
+free participation appealing.
+
+Seed passage: "La contractualisation permet de définir les engagements, les
+responsabilités et les attentes mutuelles entre les acteurs"; "Aucun accord formel de
+coopération n'est rédigé, ce qui signifie que les personnes non rémunérées peuvent assez
+facilement mettre fin à leurs activités"; "il est nécessaire de définir les rôles et les
+missions, ce qui procure une reconnaissance et une légitimité"; "la formalisation des
+fiches de poste, des horaires définis, etc., permet d'accomplir les tâches nécessaires".
+Study: psychological-contract breach predicts attitudes and intentions more than actual
+turnover (Zhao et al. 2007, Personnel Psychology 60:647, doi:10.1111/j.1744-6570.2007.00087.x).
+
+Modifies the *work*, *engagement* and *membership* processes; acts after *work*.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from ..base import Mechanism, Modifiers
+
+
+class Contractualisation(Mechanism):
+    """Share of roles formalised, caps and the recognition and cost of explicit agreements."""
+
+    phase: ClassVar[str] = "work"
+
+    share_formalised: float = Field(1.0, ge=0, le=1, description="share of roles covered by a cooperation agreement")
+    max_roles_per_person: int = Field(3, ge=0, le=1000, description="most roles one person may hold (0: no cap)")
+    hour_limit: float = Field(20.0, ge=0, le=80, description="most hours per week on roles for an agreement holder (0: no limit)")
+    recognition_per_week: float = Field(0.01, ge=0, le=1, description="recognition a formal role's holder gains weekly from explicit expectations")
+    quit_cost: float = Field(0.5, ge=0, le=1, description="how much less often a formal role is dropped or its holder withdraws")
+    flexibility_cost: float = Field(0.05, ge=0, le=1, description="appeal a role loses by being formalised")
+
+    def modify(self, mods: Modifiers, model: Any) -> None:
+        mods.role_cap = self.max_roles_per_person
+        mods.hours_cap = self.hour_limit
+        mods.formal_recognition = self.recognition_per_week
+        mods.quit_cost = self.quit_cost
+        mods.formal_appeal_cost = self.flexibility_cost
+
+    def act(self, model: Any, rng: np.random.Generator) -> None:
+        R, P = model.roles, model.people
+        state = model.mechanism_state.setdefault("contractualisation", {})
+        if not state.get("formalised"):
+            state["formalised"] = True
+            R.formal[:] = rng.random(R.count) < self.share_formalised
+            if self.max_roles_per_person:
+                model.enforce_role_cap(self.max_roles_per_person)
+        n = P.n
+        P.contract[:n] = False
+        P.contract[R.holder[(R.holder >= 0) & R.formal]] = True

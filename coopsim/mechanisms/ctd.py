@@ -1,0 +1,34 @@
+"""Comité territorial de dialogue (CTD): dialogue with the territory's actors.
+
+Hypothesis: a standing committee that meets local actors, identifies needs and resources
+in both directions, slowly raises the territory's acceptance of the newcomers (hence
+arrivals, settling and local sales), at a cost in coordination hours.
+
+Seed passage: "Le collectif TERA a également mis en place un comité territorial de
+dialogue (CTD) pour faciliter les échanges et la coopération avec les acteurs du
+territoire. Cette démarche vise à repérer les besoins, compétences et ressources sur le
+territoire, en favorisant un échange à double sens."
+
+Modifies the *arrivals* (acceptance) and *work* processes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from ..base import WEEKS_PER_YEAR, Mechanism, Modifiers
+
+
+class TerritorialDialogue(Mechanism):
+    """The CTD's effect on acceptance and its cost in time."""
+
+    phase: ClassVar[str] = "none"
+
+    acceptance_gain_per_year: float = Field(0.08, ge=0, le=1, description="share of the gap to full acceptance closed per year")
+    hours_per_week: float = Field(4.0, ge=0, le=200, description="coordination hours the committee takes")
+
+    def modify(self, mods: Modifiers, model: Any) -> None:
+        mods.acceptance_gain += self.acceptance_gain_per_year / WEEKS_PER_YEAR
+        mods.coordination_extra_hours += self.hours_per_week

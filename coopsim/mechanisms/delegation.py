@@ -1,0 +1,32 @@
+"""Governance mode: consent of all, or decisions delegated to the circles.
+
+Hypothesis: when every decision (including a newcomer's integration) waits for the
+consent of all active members, the capacity to decide shrinks as the group grows and
+urgent matters stall; delegating decisions to the circles, each sovereign in its domain,
+keeps the capacity in step with the staffed circles and lets the welcome circle decide on
+integration (fewer people who may object).
+
+Seed passage: "il est courant que les membres attendent la validation de tous avant de
+mettre en œuvre une idée"; "il est nécessaire que chaque membre actif donne son
+approbation"; "Chaque cercle est souverain dans son organisation, mais il reste redevable
+envers le cercle cœur"; "les processus décisionnels peuvent être plus lents, ce qui peut
+être problématique dans des situations d'urgence".
+
+Off: consent of all (TERA). On: delegation. Modifies the *governance* and *arrivals*
+processes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..base import Mechanism, Modifiers
+
+
+class Delegation(Mechanism):
+    """Decisions delegated to the circles."""
+
+    phase: ClassVar[str] = "none"
+
+    def modify(self, mods: Modifiers, model: Any) -> None:
+        mods.delegation = True

@@ -1,0 +1,78 @@
+"""REX (retours d'expérience): periodic debriefs run by trained facilitators.
+
+Hypothesis: in a REX session a person tells why they do their work and what it takes;
+invisible work becomes visible. Those who carry the most gain the most recognition,
+participants' trust in each other grows, shared meaning is renewed, and overloaded
+participants hand over a role openly, so that someone else takes it sooner. Sessions need
+at least one trained facilitator among the active members; facilitators who leave are
+not replaced unless the internal-training mechanism trains new ones.
+
+Seed passage: "Lorsqu'une personne explique pourquoi elle fait ce travail et partage les
+aspects concrets de son quotidien, cela touche les autres. [...] La montée en compétences
+et les multiples responsabilités de cette personne deviennent visibles pour le groupe.
+Cela crée une confiance [...] 12 personnes se sont formées aux REX" and "Les REX
+permettent de revenir sur des situations de travail, d'identifier les difficultés
+rencontrées et de trouver des réponses". Study: reflective small-group sessions reduced
+depersonalisation among physicians (West et al. 2014, JAMA Intern Med 174:527,
+doi:10.1001/jamainternmed.2013.14387).
+
+Acts after the *interactions* process.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from ..base import Mechanism, Status
+
+
+class Rex(Mechanism):
+    """REX sessions: frequency, trained facilitators, participation and what a session does."""
+
+    phase: ClassVar[str] = "interactions"
+
+    every_weeks: int = Field(8, ge=1, le=520, description="weeks between two sessions")
+    facilitators: int = Field(12, ge=0, le=100000, description="members trained to facilitate at the start (TERA: 12)")
+    participation: float = Field(0.5, ge=0, le=1, description="share of active members attending a session")
+    per_facilitator: int = Field(8, ge=1, le=1000, description="participants one facilitator can hold")
+    recognition_gain: float = Field(0.25, ge=0, le=1, description="recognition gained by the participant who carries the most")
+    trust_gain: float = Field(0.08, ge=0, le=1, description="trust gained between two participants (times the gap to 1)")
+    meaning_gain: float = Field(0.02, ge=0, le=1)
+    handover: float = Field(0.5, ge=0, le=1, description="chance an overloaded participant hands over a role")
+
+    def act(self, model: Any, rng: np.random.Generator) -> None:
+        if (model.week - self.start_week) % self.every_weeks:
+            return
+        P, N = model.people, model.network
+        n = P.n
+        state = model.mechanism_state.setdefault("rex", {})
+        active = (P.status[:n] == Status.ACTIVE) & ~P.burned_out[:n]
+        if not state.get("trained"):
+            state["trained"] = True
+            pool = np.flatnonzero(active)
+            chosen = rng.permutation(pool)[: self.facilitators]
+            P.rex_trained[chosen] = True
+        facilitators = int((active & P.rex_trained[:n]).sum())
+        u_attend = rng.random(n)
+        u_hand = rng.random(n)
+        if facilitators == 0:
+            return
+        attend = np.flatnonzero(active & (u_attend < self.participation))[: facilitators * self.per_facilitator]
+        if attend.size < 2:
+            return
+        model.emit("rex_session", np.array([-1]))
+        hours = P.hours[attend]
+        visible = np.clip(hours / (hours.max() + 1e-9), 0.0, 1.0)
+        P.recognition[attend] = np.minimum(1.0, P.recognition[attend] + self.recognition_gain * visible)
+        P.meaning[attend] = np.minimum(1.0, P.meaning[attend] + self.meaning_gain)
+        inside = np.zeros(n, dtype=bool)
+        inside[attend] = True
+        both = inside[N.view("a")] & inside[N.view("b")]
+        for t in (N.view("trust_ab"), N.view("trust_ba")):
+            t[both] += self.trust_gain * (1.0 - t[both])
+        overloaded = attend[((P.load[attend] > 1.0) | (P.exhaustion[attend] > 0.5)) & (P.roles[attend] > 1)]
+        for i in overloaded[u_hand[overloaded] < self.handover].tolist():
+            model.hand_over_one_role(i, announced=True)

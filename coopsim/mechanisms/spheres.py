@@ -1,0 +1,34 @@
+"""Separation of life spheres: keeping work, home and politics apart.
+
+Hypothesis: when members live, work and govern together, ties grow deeper (more contact,
+faster trust) but personal conflicts spill over into work and constant closeness tires
+(relational saturation). Separating the spaces lowers the overlap that all three effects
+read: less spill-over and saturation, at the price of slower trust.
+
+Seed passage: "ce mélange favorise la création de liens solides [...] Cependant, ce
+mélange des communautés de vie peut également entraîner des tensions [...] le fait d'être
+constamment entouré des mêmes personnes peut parfois engendrer de la fatigue et une
+surcharge relationnelle"; "des mesures ont été prises pour séparer les espaces et
+clarifier les rôles".
+
+Modifies the *interactions*, *conflict* and *strain* processes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from ..base import Mechanism, Modifiers
+
+
+class SphereSeparation(Mechanism):
+    """How strongly the spheres are kept apart."""
+
+    phase: ClassVar[str] = "none"
+
+    strength: float = Field(0.5, ge=0, le=1, description="share of the life-sphere overlap removed")
+
+    def modify(self, mods: Modifiers, model: Any) -> None:
+        mods.sphere_mixing *= 1.0 - self.strength

@@ -1,0 +1,95 @@
+"""Revenu de transition écologique: a monthly stipend for a cohort of members.
+
+Hypothesis: the stipend raises the recipients' financial security and frees time they
+can give. Without agreed objectives, nobody says what is expected: recipients feel a
+diffuse social pressure and the others judge their visible work against an implicit,
+high expectation, so the gap between the two breeds resentment and small conflicts. With
+agreed objectives (and the follow-up that comes with them), the expectation is explicit
+and realistic: pressure stays low, and meeting the objectives brings recognition. A share
+is paid in Abeille (the local currency), which the recipients spend at the Coop.
+
+Seed passages: "La première phase de test du revenu d'autonomie [...] a posé des problèmes
+spécifiques en raison de l'absence d'accord de coopération concernant les objectifs de
+production [...] ce qui a engendré un sentiment de solitude face à une responsabilité
+indéterminée. Cette situation a créé une pression sociale sur les membres percevant le
+revenu"; "des petits conflits ont émergé, car les membres du collectif s'attendaient à une
+plus grande production de légumes destinés à la vente. Étant donné que j'étais rémunéré,
+j'avais des 'comptes à rendre' aux autres"; "Même si on nous dit que l'on attend rien, je
+sais qu'ils attendent quand même quelque chose, et ce quelque chose n'a jamais été
+défini". Amount, cohort and Abeille share: the TERA experiment of the revenu de transition
+écologique (4-5 recipients, 865 EUR per month, 85 % in Abeille), as given in the project
+brief (issue 2).
+
+Acts after the *money* process.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from ..base import Mechanism, Paid, Status
+from ..money import ABEILLE, COOP, FUND, OUTSIDE
+
+
+class RevenuDeTransition(Mechanism):
+    """The stipend: amount, recipients, Abeille share, with or without agreed objectives."""
+
+    phase: ClassVar[str] = "money"
+
+    recipients: int = Field(5, ge=0, le=100000, description="members receiving it (TERA: 4-5)")
+    amount_per_month: float = Field(865.0, ge=0, le=100000, description="euros per recipient per month (TERA: 865)")
+    abeille_share: float = Field(0.85, ge=0, le=1, description="share paid in Abeille (TERA: 85 %)")
+    with_objectives: bool = Field(False, description="objectives agreed with each recipient, and follow-up")
+    objective_hours: float = Field(20.0, ge=0, le=80, description="hours per week agreed as objective (with objectives)")
+    implicit_expectation_hours: float = Field(35.0, ge=0, le=80, description="hours per week the others implicitly expect when nothing is agreed")
+    freed_hours: float = Field(10.0, ge=0, le=60, description="hours per week the stipend frees for the ecosystem")
+    pressure_rate: float = Field(0.03, ge=0, le=1, description="weekly speed at which pressure follows its target")
+    duration_weeks: int = Field(0, ge=0, le=100000, description="weeks the stipend is paid (0: until the end)")
+
+    def _choose_recipients(self, model: Any, rng: np.random.Generator) -> None:
+        P = model.people
+        n = P.n
+        eligible = np.flatnonzero((P.status[:n] == Status.ACTIVE) & (P.paid[:n] == Paid.VOLUNTEER))
+        order = np.lexsort((rng.random(eligible.size), P.income_base[eligible]))
+        chosen = eligible[order][: self.recipients]
+        P.stipend[chosen] = True
+        P.capacity[chosen] += self.freed_hours
+
+    def act(self, model: Any, rng: np.random.Generator) -> None:
+        P, L = model.people, model.ledger
+        state = model.mechanism_state.setdefault("stipend", {})
+        if not state.get("chosen"):
+            state["chosen"] = True
+            self._choose_recipients(model, rng)
+        n = P.n
+        if self.duration_weeks and model.week >= self.start_week + self.duration_weeks:
+            P.stipend[:n] = False
+        paid_now = P.stipend[:n] & (P.status[:n] == Status.ACTIVE)
+        if model.month_start:
+            for i in np.flatnonzero(paid_now).tolist():
+                abeille = self.amount_per_month * self.abeille_share
+                euros = self.amount_per_month - abeille
+                if L.treasury[FUND] >= self.amount_per_month:
+                    L.pay(FUND, OUTSIDE, euros, "stipend_euros")
+                    L.pay(FUND, ABEILLE, abeille, "stipend_abeille_reserve")
+                    # the recipient spends the Abeilles at the Coop, which the association converts
+                    L.pay(ABEILLE, COOP, abeille, "abeille_spent_at_coop")
+                    model.emit("stipend_paid", np.array([i]))
+                else:
+                    P.security_fin[i] *= 0.9
+                    model.emit("stipend_unpaid", np.array([i]))
+
+        expected = self.objective_hours if self.with_objectives else self.implicit_expectation_hours
+        gap = np.where(paid_now, np.clip((expected - P.hours[:n]) / max(expected, 1e-9), 0.0, 1.0), 0.0)
+        if self.with_objectives:
+            target = 0.2 * gap
+            met = paid_now & (gap < 0.1)
+            P.recognition[:n][met] = np.minimum(1.0, P.recognition[:n][met] + 0.01)
+            P.security_emo[:n][paid_now] = np.minimum(1.0, P.security_emo[:n][paid_now] + 0.005)
+        else:
+            target = np.where(paid_now, 0.3 + 0.7 * gap, 0.0)
+        P.expectation_gap[:n] = gap
+        P.pressure[:n] += self.pressure_rate * (target - P.pressure[:n])

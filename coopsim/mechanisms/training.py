@@ -1,0 +1,56 @@
+"""Internal training (commission Formations internes), including mental-health first aid.
+
+Hypothesis: the training commission trains new REX facilitators each year (replacing
+those who leave) and keeps a number of members trained in mental-health first aid; a
+first aider notices an exhausted member, who is then supported (emotional security) and
+hands over a role before burning out.
+
+Seed passage: "Commission 'Formations internes' : construction d'un catalogue de
+formations à destination des membres de Tera"; "La formation aux premiers secours de
+santé mentale et la reconnaissance du temps investi par les bénévoles témoignent de la
+volonté de soutenir et valoriser les membres". Study: organisation-directed interventions
+reduce burnout (Panagioti et al. 2017, JAMA Intern Med 177:195,
+doi:10.1001/jamainternmed.2016.7674).
+
+Acts after the *engagement* process; modifies the *strain* process (noticing).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from ..base import WEEKS_PER_YEAR, Mechanism, Modifiers, Status
+
+
+class InternalTraining(Mechanism):
+    """Facilitators and first aiders trained per year, and how often a first aider notices."""
+
+    phase: ClassVar[str] = "engagement"
+
+    rex_facilitators_per_year: int = Field(2, ge=0, le=10000)
+    first_aiders: int = Field(4, ge=0, le=100000, description="members kept trained in mental-health first aid")
+    notice_per_first_aider: float = Field(0.02, ge=0, le=1, description="weekly chance one first aider notices an exhausted member")
+
+    def modify(self, mods: Modifiers, model: Any) -> None:
+        P = model.people
+        n = P.n
+        aiders = int((P.first_aider[:n] & (P.status[:n] == Status.ACTIVE)).sum())
+        mods.exhaustion_notice = min(0.9, mods.exhaustion_notice + self.notice_per_first_aider * aiders)
+
+    def act(self, model: Any, rng: np.random.Generator) -> None:
+        if (model.week - self.start_week) % WEEKS_PER_YEAR:
+            return
+        P = model.people
+        n = P.n
+        active = (P.status[:n] == Status.ACTIVE) & ~P.burned_out[:n]
+        u = rng.random(n)
+        order = np.argsort(-(P.engagement[:n] + 0.1 * u) * active, kind="stable")
+        untrained = [i for i in order.tolist() if active[i] and not P.rex_trained[i]]
+        P.rex_trained[untrained[: self.rex_facilitators_per_year]] = True
+        missing = self.first_aiders - int((P.first_aider[:n] & active).sum())
+        if missing > 0:
+            candidates = [i for i in order.tolist() if active[i] and not P.first_aider[i]]
+            P.first_aider[candidates[:missing]] = True

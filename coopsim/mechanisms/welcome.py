@@ -1,0 +1,34 @@
+"""Welcome circle (commission Accueil-Intégration): newcomers welcomed and integrated.
+
+Hypothesis: a welcome circle with members in it takes a limited number of newcomers into
+integration at once; a welcomed newcomer integrates in a set time and is less likely to
+leave; without the circle (or beyond its capacity) integration takes longer and more
+newcomers give up.
+
+Seed passage: "Commission Accueil-Intégration : redéfinir un processus d'intégration dans
+l'écosystème et de nouveaux statuts de membre"; "les porteurs d'activité bénéficient du
+travail de la commission Accueil (apport de volontaires, de nouveaux actifs [...])".
+
+Modifies the *arrivals* process.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from ..base import Mechanism, Modifiers
+
+
+class WelcomeCircle(Mechanism):
+    """The circle's capacity and the integration time it gives."""
+
+    phase: ClassVar[str] = "none"
+
+    capacity: int = Field(6, ge=0, le=100000, description="newcomers in integration at once")
+    integration_weeks: int = Field(12, ge=1, le=520, description="weeks from welcome to the consent decision")
+
+    def modify(self, mods: Modifiers, model: Any) -> None:
+        mods.welcome_capacity = self.capacity
+        mods.integration_weeks = self.integration_weeks

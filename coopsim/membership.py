@@ -1,0 +1,120 @@
+"""Membership: burnout, withdrawal and departure; arrivals and consent-based integration.
+
+Processes 7 and 8 of the week. Disengaged members withdraw (they stay in the village
+but give up their roles); withdrawn people may re-engage or leave the territory; everyone
+may leave for reasons outside the model (a small life-event hazard). Newcomers arrive
+from the territory (see :mod:`coopsim.territory`), are welcomed by the
+Accueil-Intégration circle when it has room, and become active members once every active
+member (or, under delegation, the welcome circle) consents. Newcomers not welcomed are
+more likely to leave.
+
+Seed passages: "seule une minorité de personnes s'investit du début à la fin"; "les
+équipes se sont beaucoup renouvelées" (ATEMIS); "lorsqu'un nouveau membre souhaite
+intégrer le collectif, il est nécessaire que chaque membre actif donne son approbation";
+"Commission Accueil-Intégration : redéfinir un processus d'intégration"; "environ 100
+personnes se sont installées [...] même si certaines ne sont plus actives".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field
+
+from .base import Params, Status
+from .governance import consent_probability
+from .territory import arrivals_this_week, update_acceptance
+
+if TYPE_CHECKING:
+    from .model import CoopModel
+
+WELCOME_CIRCLE = "Accueil-Intégration"
+
+
+class MembershipParams(Params):
+    """Behavioural constants of withdrawal, departure and integration (per week)."""
+
+    withdraw_below: float = Field(0.2, ge=0, le=1, description="engagement under which members withdraw")
+    withdraw_probability: float = Field(0.1, ge=0, le=1, description="weekly chance of withdrawing below that engagement")
+    reengage_above: float = Field(0.45, ge=0, le=1, description="engagement over which withdrawn people may come back")
+    reengage_probability: float = Field(0.02, ge=0, le=1)
+    life_departure: float = Field(0.0015, ge=0, le=1, description="weekly chance of leaving for reasons outside the model")
+    withdrawn_departure: float = Field(0.008, ge=0, le=1, description="weekly chance a withdrawn person with no attachment leaves the territory")
+    burnout_departure: float = Field(0.25, ge=0, le=1, description="chance a person leaves the territory on burning out")
+    newcomer_departure: float = Field(0.004, ge=0, le=1, description="weekly chance a newcomer in integration leaves")
+    unwelcomed_departure: float = Field(0.02, ge=0, le=1, description="weekly chance a newcomer nobody welcomes leaves")
+    integration_weeks_unwelcomed: int = Field(26, ge=1, le=520, description="integration time without a welcome circle")
+
+
+def attachment(model: CoopModel, idx: np.ndarray) -> np.ndarray:
+    """What keeps a person in the territory: trust, financial security, life spheres there."""
+    P = model.people
+    return (P.trust[idx] + P.security_fin[idx] + P.overlap[idx]) / 3.0
+
+
+def leave_or_withdraw(model: CoopModel, rng: np.random.Generator) -> None:
+    """Process *membership*: withdrawal, re-engagement and departures."""
+    P, mp = model.people, model.scenario.membership
+    n = P.n
+    u_withdraw = rng.random(n)
+    u_back = rng.random(n)
+    u_leave = rng.random(n)
+    status = P.status[:n]
+    eng = P.engagement[:n]
+    quit_factor = np.where(P.contract[:n], 1.0 - model.mods.quit_cost, 1.0)
+    withdraw = (status == Status.ACTIVE) & (eng < mp.withdraw_below) & (u_withdraw < mp.withdraw_probability * quit_factor)
+    for i in np.flatnonzero(withdraw):
+        model.set_status(int(i), Status.WITHDRAWN)
+        model.emit("withdrawal", np.array([i]))
+    back = (status == Status.WITHDRAWN) & ~P.burned_out[:n] & (eng > mp.reengage_above) & (u_back < mp.reengage_probability)
+    for i in np.flatnonzero(back):
+        model.set_status(int(i), Status.ACTIVE)
+        model.emit("reengagement", np.array([i]))
+
+    idx = np.arange(n)
+    p_leave = np.full(n, mp.life_departure)
+    p_leave += np.where(status == Status.WITHDRAWN, mp.withdrawn_departure * (1.0 - attachment(model, idx)), 0.0)
+    newcomer = status == Status.NEWCOMER
+    p_leave += np.where(newcomer & P.welcomed[:n], mp.newcomer_departure, 0.0)
+    p_leave += np.where(newcomer & ~P.welcomed[:n], mp.unwelcomed_departure, 0.0) * (1.0 - model.acceptance)
+    leave = (status != Status.DEPARTED) & (u_leave < p_leave)
+    for i in np.flatnonzero(leave):
+        model.depart(int(i))
+
+
+def arrive_and_integrate(model: CoopModel, rng: np.random.Generator) -> None:
+    """Process *arrivals*: newcomers come, are welcomed, and are integrated by consent."""
+    P, mods, mp = model.people, model.mods, model.scenario.membership
+    update_acceptance(model)
+    count = arrivals_this_week(model, rng)
+    if count:
+        model.add_newcomers(count)
+    n = P.n
+    u_consent = rng.random(n)
+    newcomer = np.flatnonzero(P.status[:n] == Status.NEWCOMER)
+    if newcomer.size == 0:
+        return
+    welcomers = model.roles.unit_holders(WELCOME_CIRCLE) if mods.welcome_capacity > 0 else np.zeros(0, dtype=np.int64)
+    if welcomers.size:
+        room = mods.welcome_capacity - int(P.welcomed[newcomer].sum())
+        waiting = newcomer[~P.welcomed[newcomer]]
+        if room > 0 and waiting.size:
+            P.welcomed[waiting[:room]] = True
+    weeks_needed = np.where(P.welcomed[newcomer], mods.integration_weeks, mp.integration_weeks_unwelcomed)
+    ready = newcomer[(model.week - P.status_week[newcomer]) >= weeks_needed]
+    if ready.size == 0:
+        return
+    if mods.delegation and welcomers.size:
+        deciders = welcomers
+    else:
+        deciders = np.flatnonzero(P.status[:n] == Status.ACTIVE)
+    p_yes = consent_probability(model, deciders)
+    for i in ready:
+        if u_consent[i] < p_yes:
+            model.set_status(int(i), Status.ACTIVE)
+            model.emit("integration", np.array([i]))
+        else:
+            model.emit("integration_refused", np.array([i]))
+            # asked again after half the integration time
+            P.status_week[i] = model.week - weeks_needed[np.searchsorted(newcomer, i)] // 2

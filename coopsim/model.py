@@ -1,0 +1,319 @@
+"""CoopModel: the weekly schedule that ties the processes and the mechanisms together.
+
+One step is one week. The processes run in this order (the order of the model brief):
+
+1. ``work``          demand from the structures, allocation of roles and hours
+2. ``strain``        exhaustion rises with strain, falls with recovery; burnout
+3. ``interactions``  contact on the network, pairwise trust, trust in the collective
+4. ``conflict``      disagreements, defused in meetings or opened; festering
+5. ``engagement``    recognition, security, shared meaning, engagement
+6. ``membership``    withdrawal, re-engagement, departures
+7. ``arrivals``      territorial acceptance, arrivals, welcome and integration by consent
+8. ``governance``    decisions taken or left in the backlog
+9. ``money``         sales, rents, gifts, subsidies, grants, salaries
+
+Before the processes, each switched-on mechanism adjusts the week's :class:`Modifiers`;
+after each process, the mechanisms whose ``phase`` is that process act.
+
+Randomness: the model owns one seed. A :class:`numpy.random.SeedSequence` made from it
+spawns one generator per process and per mechanism, in a fixed order, so a mechanism
+switched on draws from its own stream and leaves the other streams untouched: two
+variants with the same seed share their random numbers until their states diverge
+(common random numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from . import conflict, governance, interactions, membership, money, wellbeing, work
+from .agents import Person
+from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Modifiers, Paid, Status
+from .population import Network, People, founding_network
+from .records import MesaRecords, Recorder
+from .scenario import Scenario, load_scenario
+from .structures import Roles
+
+PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
+    ("work", work.allocate),
+    ("strain", wellbeing.strain_and_recovery),
+    ("interactions", interactions.interact),
+    ("conflict", conflict.disagree),
+    ("engagement", wellbeing.update_engagement),
+    ("membership", membership.leave_or_withdraw),
+    ("arrivals", membership.arrive_and_integrate),
+    ("governance", governance.decide),
+    ("money", money.flows),
+]
+SETUP_STREAMS = ("founders", "network", "newcomers")
+
+
+class CoopModel(mesa.Model):
+    """An ecosystem of people, structures and a territory, stepped week by week.
+
+    Args:
+        scenario: a :class:`Scenario`, the path or name of a scenario file (default
+            ``"tera"``).
+        seed: the one seed every random draw derives from (``None``: a fresh one, kept in
+            ``model.seed``).
+        years: horizon in years (default: the scenario's); ``model.running`` turns false
+            at the horizon, so ``mesa.batch_run`` and ``run_model`` stop there.
+        overrides: ``"dotted.key=value"`` strings or a dict, applied to the scenario.
+        **params: further overrides as keyword arguments with dotted names, e.g.
+            ``CoopModel(**{"rex.enabled": False})``; this is how ``mesa.batch_run``'s
+            ``parameters`` reach the scenario.
+
+    State that changes every week lives in arrays: ``model.people`` (one row per person),
+    ``model.network`` (ties and pairwise trust), ``model.roles`` (role slots and
+    holders), ``model.ledger`` (treasuries). ``model.agents`` holds one thin
+    :class:`Person` view per person.
+
+    Example:
+        >>> m = CoopModel("tera", seed=1, years=1)
+        >>> m.run_model()
+        >>> m.week
+        52
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | None = None,
+        seed: int | None = None,
+        years: float | None = None,
+        overrides: list[str] | dict[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(seed=seed)
+        self.seed = int(seed) if seed is not None else int(self._seed)
+        all_overrides: dict[str, Any] = {}
+        if isinstance(overrides, list):
+            from .scenario import parse_override
+
+            all_overrides.update({".".join(k): v for k, v in map(parse_override, overrides)})
+        elif overrides:
+            all_overrides.update(overrides)
+        all_overrides.update(params)
+        if scenario is None:
+            scenario = "tera"
+        if isinstance(scenario, Scenario):
+            if all_overrides:
+                from .scenario import apply_overrides, scenario_from_dict
+
+                scenario = scenario_from_dict(apply_overrides(scenario.model_dump(), all_overrides), scenario.name)
+        else:
+            scenario = load_scenario(scenario, all_overrides or None)
+        self.scenario: Scenario = scenario
+        self.horizon = int(round((years if years is not None else scenario.years) * WEEKS_PER_YEAR))
+
+        names = [name for name, _ in PROCESSES] + [name for name, _ in scenario.mechanisms()] + list(SETUP_STREAMS)
+        children = np.random.SeedSequence(self.seed).spawn(len(names))
+        self.streams = {name: np.random.default_rng(child) for name, child in zip(names, children)}
+
+        self.week = 0
+        self.month_start = True
+        self.backlog = 0.0
+        self.acceptance = scenario.territory.acceptance_start
+        self.mods = Modifiers()
+        self.mechanism_state: dict[str, dict[str, Any]] = {}
+        self.person_unit = np.zeros(0, dtype=np.int64)
+        self.contact = np.zeros(0, dtype=bool)
+        self.week_demand = 0.0
+        self.week_unmet = 0.0
+        self.week_decision_capacity = 0.0
+        self.week_mediated = 0
+        self.week_mediated_ok = 0
+        self.persons: list[Person] = []
+
+        self.people = People(capacity=max(64, 2 * scenario.population.founders))
+        self.network = Network()
+        self.roles = Roles(scenario.structures)
+        self.conflicts = conflict.Conflicts()
+        self.ledger = money.Ledger(self._start_treasuries())
+        self.recorder = Recorder(self)
+        self.datacollector = MesaRecords(self)
+        self._found()
+
+    # --- set-up ---------------------------------------------------------------------
+
+    def _start_treasuries(self) -> list[float]:
+        by_key = {s.key: s.treasury for s in self.scenario.structures.structures}
+        return [by_key[k] for k in money.STRUCTURE_KEYS]
+
+    def _found(self) -> None:
+        """The founding group: people, their acquaintances, salaried posts and first roles."""
+        pp = self.scenario.population
+        rng = self.streams["founders"]
+        idx = self.add_people(pp.founders, Status.ACTIVE, rng)
+        a, b = founding_network(pp.founders, pp.founder_ties, pp.rewire, self.streams["network"])
+        self.network.add_ties(idx[a], idx[b], trust=0.6)
+        R = self.roles
+        salaried_roles = np.flatnonzero(R.salaried)
+        takers = idx[np.argsort(-self.people.capacity[idx], kind="stable")][: min(pp.salaried_founders, salaried_roles.size)]
+        self.assign_roles(salaried_roles[: takers.size], takers, quiet=True)
+        weight = self.people.engagement[idx]
+        for r in np.flatnonzero(R.holder < 0):
+            if rng.random() < 0.7 * R.appeal[r] + 0.2:
+                taker = idx[np.searchsorted(np.cumsum(weight), rng.random() * weight.sum(), side="right").clip(0, idx.size - 1)]
+                self.assign_roles(np.array([r]), np.array([taker]), quiet=True)
+        self.update_paid_status()
+
+    def add_people(self, count: int, status: int, rng: np.random.Generator) -> np.ndarray:
+        """Add people with drawn traits, and a :class:`Person` view for each."""
+        idx = self.people.add(count, self.week, status, self.scenario.population, rng)
+        for i in idx.tolist():
+            self.persons.append(Person(self, i))
+        return idx
+
+    def add_newcomers(self, count: int) -> None:
+        """Newcomers arrive and meet a few present people (preferably active members)."""
+        rng = self.streams["newcomers"]
+        idx = self.add_people(count, Status.NEWCOMER, rng)
+        n = self.people.n
+        hosts = np.flatnonzero(self.people.status[:n] == Status.ACTIVE)
+        if hosts.size:
+            k = min(self.scenario.population.newcomer_ties, hosts.size)
+            for i in idx.tolist():
+                met = rng.choice(hosts, size=k, replace=False)
+                self.network.add_ties(np.full(k, i), met, trust=0.45)
+        self.emit("arrival", idx)
+
+    # --- helpers the processes and mechanisms share -------------------------------------
+
+    def count(self, status: int) -> int:
+        """Number of people with a status."""
+        return int((self.people.status[: self.people.n] == status).sum())
+
+    def emit(self, kind: str, persons: np.ndarray) -> None:
+        """Record events of one kind this week (``persons`` may be -1 for collective events)."""
+        self.recorder.event(self.week, EVENT_CODE[kind], np.asarray(persons, dtype=np.int64))
+
+    def assign_roles(self, roles: np.ndarray, persons: np.ndarray, quiet: bool = False) -> None:
+        """Give roles to people, respecting the contractualisation cap when there is one."""
+        if roles.size == 0:
+            return
+        P, R = self.people, self.roles
+        roles, first = np.unique(roles, return_index=True)
+        persons = persons[first]
+        cap = self.mods.role_cap
+        if cap:
+            order = np.argsort(persons, kind="stable")
+            roles, persons = roles[order], persons[order]
+            starts = np.r_[0, np.flatnonzero(np.diff(persons)) + 1]
+            rank = np.arange(persons.size) - np.repeat(starts, np.diff(np.r_[starts, persons.size]))
+            ok = P.roles[persons] + rank < cap
+            roles, persons = roles[ok], persons[ok]
+        R.holder[roles] = persons
+        R.since[roles] = self.week
+        R.announced[roles] = False
+        np.add.at(P.roles, persons, 1)
+        if not quiet:
+            self.emit("role_taken", persons)
+
+    def release_roles(self, roles: np.ndarray) -> None:
+        """Holders give up these roles; the roles become vacant."""
+        if roles.size == 0:
+            return
+        P, R = self.people, self.roles
+        holders = R.holder[roles]
+        np.subtract.at(P.roles, holders, 1)
+        R.holder[roles] = -1
+        R.vacant_since[roles] = self.week
+        self.emit("role_dropped", holders)
+
+    def hand_over_one_role(self, person: int, announced: bool = True) -> None:
+        """A person hands over their heaviest role, openly (easier for others to take)."""
+        R = self.roles
+        held = np.flatnonzero(R.holder == person)
+        if held.size == 0:
+            return
+        r = held[np.argmax(R.hours[held] * ~R.salaried[held])]
+        self.release_roles(np.array([r]))
+        R.announced[r] = announced
+
+    def enforce_role_cap(self, cap: int) -> None:
+        """People above the cap hand over their most recent extra roles."""
+        R = self.roles
+        held = np.flatnonzero(R.holder >= 0)
+        order = held[np.lexsort((-R.since[held], R.holder[held]))]
+        holders = R.holder[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(holders)) + 1] if holders.size else np.zeros(0, dtype=np.int64)
+        rank = np.arange(holders.size) - np.repeat(starts, np.diff(np.r_[starts, holders.size]))
+        # lexsort puts a person's roles from newest to oldest: keep the oldest ``cap``
+        counts = np.bincount(holders, minlength=self.people.n)[holders] if holders.size else holders
+        self.release_roles(order[rank < counts - cap])
+
+    def set_status(self, i: int, status: int) -> None:
+        """Change a person's status; leaving active membership releases their roles."""
+        P = self.people
+        if P.status[i] == Status.ACTIVE and status != Status.ACTIVE:
+            self.recorder.exit(self, i)
+            self.release_roles(np.flatnonzero(self.roles.holder == i))
+        P.status[i] = status
+        P.status_week[i] = self.week
+
+    def burnout(self, i: int) -> None:
+        """A person burns out: stops everything, and may leave the territory."""
+        P = self.people
+        P.burned_out[i] = True
+        P.burnout_count[i] += 1
+        self.emit("burnout", np.array([i]))
+        if P.status[i] in (Status.ACTIVE, Status.NEWCOMER):
+            self.set_status(i, Status.WITHDRAWN)
+        if self.streams["membership"].random() < self.scenario.membership.burnout_departure:
+            self.depart(i)
+
+    def depart(self, i: int) -> None:
+        """A person leaves the territory."""
+        if self.people.status[i] == Status.DEPARTED:
+            return
+        self.set_status(i, Status.DEPARTED)
+        self.people.stipend[i] = False
+        self.emit("departure", np.array([i]))
+
+    def update_paid_status(self) -> None:
+        """Salaried if holding a salaried role; on stipend if a paid recipient; else volunteer."""
+        P, R = self.people, self.roles
+        n = P.n
+        salaried = np.zeros(n, dtype=bool)
+        salaried[R.holder[(R.holder >= 0) & R.salaried]] = True
+        on_stipend = P.stipend[:n] & (P.status[:n] == Status.ACTIVE)
+        P.paid[:n] = np.where(salaried, Paid.SALARIED, np.where(on_stipend, Paid.STIPEND, Paid.VOLUNTEER))
+
+    # --- the week ---------------------------------------------------------------------
+
+    def step(self) -> None:
+        """One week: modifiers, then each process followed by the mechanisms of its phase."""
+        week = self.week
+        self.month_start = week == 0 or int(week * 12 / WEEKS_PER_YEAR) != int((week - 1) * 12 / WEEKS_PER_YEAR)
+        self.week_mediated = self.week_mediated_ok = 0
+        mods = Modifiers()
+        mods.integration_weeks = self.scenario.membership.integration_weeks_unwelcomed
+        active_mechanisms = [(name, m) for name, m in self.scenario.mechanisms() if m.active(week)]
+        for _, m in active_mechanisms:
+            m.modify(mods, self)
+        self.mods = mods
+        for process_name, process in PROCESSES:
+            process(self, self.streams[process_name])
+            if process_name == "work":
+                self.update_paid_status()
+            for name, m in active_mechanisms:
+                if m.phase == process_name:
+                    m.act(self, self.streams[name])
+        self.recorder.record_week(self)
+        self.week += 1
+        if self.week >= self.horizon:
+            self.running = False
+
+    def run_model(self) -> None:
+        """Run to the horizon."""
+        while self.running:
+            self.step()
+
+    @property
+    def event_kinds(self) -> tuple[str, ...]:
+        return EVENT_KINDS

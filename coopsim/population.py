@@ -1,0 +1,210 @@
+"""The people of the ecosystem and their acquaintance network, as arrays.
+
+Every person ever present has one row (index ``i``) in each array; rows are never
+removed, a departed person keeps status ``DEPARTED``, so indices stay stable for the
+person frames and the UI. Arrays grow by doubling when people arrive.
+
+Seed passages: "pas de coopération sans confiance, et pas de confiance sans
+inter-connaissance" (the network and pairwise trust); "la participation est libre et
+consciente", "un engagement fluctuant" (engagement); Mélanie's "moins je vois de monde,
+plus je suis contente" (a preference for working alone); "mélangés dans leurs trois
+communautés de vie (travail, vie et politique)" (life-sphere overlap); "en sécurité dans
+les flux, et non dans les stocks" (financial and emotional security).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+from pydantic import Field
+
+from .base import Paid, Params, Status
+
+
+class PopulationParams(Params):
+    """Who starts the ecosystem and what newcomers are like (distributions of traits)."""
+
+    founders: int = Field(15, ge=2, le=20000, description="people in the founding group")
+    founder_ties: int = Field(6, ge=2, le=50, description="acquaintances per founder (small world)")
+    newcomer_ties: int = Field(3, ge=1, le=50, description="acquaintances a newcomer makes on arrival")
+    rewire: float = Field(0.1, ge=0, le=1, description="small-world rewiring probability")
+    capacity_hours_mean: float = Field(14.0, gt=0, le=60, description="mean hours/week a volunteer can give")
+    capacity_hours_sd: float = Field(6.0, ge=0, le=30)
+    engagement_mean: float = Field(0.6, ge=0, le=1)
+    engagement_sd: float = Field(0.15, ge=0, le=1)
+    meaning_mean: float = Field(0.75, ge=0, le=1, description="shared meaning at arrival")
+    duty_share: float = Field(0.12, ge=0, le=1, description="share who take the tasks nobody takes")
+    prefers_alone_share: float = Field(0.15, ge=0, le=1, description="share who prefer working alone")
+    spheres_mean: float = Field(2.3, ge=1, le=3, description="mean number of life spheres (work, life, politics) shared in the ecosystem")
+    financial_security_mean: float = Field(0.45, ge=0, le=1)
+    salaried_founders: int = Field(2, ge=0, le=20000, description="founders salaried by the structures")
+    salaried_hours: float = Field(28.0, ge=0, le=60, description="hours/week a salaried member can give")
+
+
+class People:
+    """State of every person, one row each, in numpy arrays owned by the model."""
+
+    FLOAT_FIELDS = (
+        "engagement",
+        "trust",  # trust in the collective
+        "capacity",  # hours per week available
+        "hours",  # hours worked this week
+        "required",  # hours asked this week (roles + share of the common pool)
+        "load",  # hours / capacity
+        "exhaustion",
+        "recognition",
+        "security_fin",
+        "security_emo",
+        "meaning",
+        "overlap",  # life-sphere overlap, 0 (one sphere) to 1 (work, life and politics)
+        "pressure",  # social pressure (stipend without agreed objectives)
+        "duty",  # takes the tasks nobody takes
+        "hours_total",  # cumulated hours since arrival
+        "coord_total",  # cumulated coordination hours
+        "income_base",  # financial security from one's own income, outside the ecosystem's pay
+        "expectation_gap",  # how far a stipend recipient's visible work falls short of what others expect
+    )
+    INT_FIELDS = ("status", "paid", "roles", "conflicts", "arrival_week", "status_week", "burnout_count")
+    BOOL_FIELDS = ("prefers_alone", "burned_out", "rex_trained", "first_aider", "stipend", "contract", "welcomed")
+
+    def __init__(self, capacity: int = 64) -> None:
+        self.n = 0
+        self._cap = max(8, capacity)
+        for name in self.FLOAT_FIELDS:
+            setattr(self, name, np.zeros(self._cap))
+        for name in self.INT_FIELDS:
+            setattr(self, name, np.zeros(self._cap, dtype=np.int64))
+        for name in self.BOOL_FIELDS:
+            setattr(self, name, np.zeros(self._cap, dtype=bool))
+
+    def _grow(self, needed: int) -> None:
+        new_cap = self._cap
+        while new_cap < needed:
+            new_cap *= 2
+        for name in self.FLOAT_FIELDS + self.INT_FIELDS + self.BOOL_FIELDS:
+            old = getattr(self, name)
+            new = np.zeros(new_cap, dtype=old.dtype)
+            new[: self.n] = old[: self.n]
+            setattr(self, name, new)
+        self._cap = new_cap
+
+    def add(self, count: int, week: int, status: int, p: PopulationParams, rng: np.random.Generator) -> np.ndarray:
+        """Add ``count`` people with traits drawn from ``p``; return their indices."""
+        if self.n + count > self._cap:
+            self._grow(self.n + count)
+        idx = np.arange(self.n, self.n + count)
+        self.n += count
+        self.status[idx] = status
+        self.arrival_week[idx] = week
+        self.status_week[idx] = week
+        self.capacity[idx] = np.clip(rng.normal(p.capacity_hours_mean, p.capacity_hours_sd, count), 2.0, 50.0)
+        self.engagement[idx] = np.clip(rng.normal(p.engagement_mean, p.engagement_sd, count), 0.05, 1.0)
+        self.meaning[idx] = np.clip(rng.normal(p.meaning_mean, 0.1, count), 0.0, 1.0)
+        self.trust[idx] = 0.5
+        self.recognition[idx] = 0.3
+        self.income_base[idx] = np.clip(rng.normal(p.financial_security_mean, 0.15, count), 0.0, 1.0)
+        self.security_fin[idx] = self.income_base[idx]
+        self.security_emo[idx] = 0.5
+        self.duty[idx] = (rng.random(count) < p.duty_share).astype(float)
+        self.prefers_alone[idx] = rng.random(count) < p.prefers_alone_share
+        spheres = np.clip(np.round(rng.normal(p.spheres_mean, 0.7, count)), 1, 3)
+        self.overlap[idx] = (spheres - 1.0) / 2.0
+        self.paid[idx] = Paid.VOLUNTEER
+        return idx
+
+    def view(self, name: str) -> np.ndarray:
+        """The live rows of one array (a view, no copy)."""
+        return getattr(self, name)[: self.n]
+
+    def mask(self, status: int) -> np.ndarray:
+        """Boolean mask over live rows of the people with this status."""
+        return self.status[: self.n] == status
+
+    def present(self) -> np.ndarray:
+        """Boolean mask of the people who have not departed."""
+        return self.status[: self.n] != Status.DEPARTED
+
+
+class Network:
+    """The acquaintance network: undirected ties with a trust value in each direction.
+
+    Tie ``e`` joins ``a[e]`` and ``b[e]``; ``trust_ab[e]`` is how much ``a`` trusts ``b``
+    and ``trust_ba[e]`` the reverse. Neighbour sums use ``np.bincount`` over the tie ends,
+    never a loop over people.
+    """
+
+    def __init__(self, capacity: int = 256) -> None:
+        self.m = 0
+        self._cap = max(16, capacity)
+        self.a = np.zeros(self._cap, dtype=np.int64)
+        self.b = np.zeros(self._cap, dtype=np.int64)
+        self.trust_ab = np.zeros(self._cap)
+        self.trust_ba = np.zeros(self._cap)
+        self.conflict = np.full(self._cap, -1, dtype=np.int64)  # open conflict on this tie, or -1
+        self._pairs: set[tuple[int, int]] = set()
+
+    def _grow(self, needed: int) -> None:
+        new_cap = self._cap
+        while new_cap < needed:
+            new_cap *= 2
+        for name in ("a", "b", "trust_ab", "trust_ba", "conflict"):
+            old = getattr(self, name)
+            new = np.full(new_cap, -1, dtype=old.dtype) if name == "conflict" else np.zeros(new_cap, dtype=old.dtype)
+            new[: self.m] = old[: self.m]
+            setattr(self, name, new)
+        self._cap = new_cap
+
+    def has(self, i: int, j: int) -> bool:
+        return (min(i, j), max(i, j)) in self._pairs
+
+    def add_ties(self, a: np.ndarray, b: np.ndarray, trust: float) -> int:
+        """Add the ties (a[k], b[k]) that do not exist yet; return how many were added."""
+        new = []
+        for i, j in zip(a.tolist(), b.tolist()):
+            key = (min(i, j), max(i, j))
+            if i != j and key not in self._pairs:
+                self._pairs.add(key)
+                new.append(key)
+        if not new:
+            return 0
+        if self.m + len(new) > self._cap:
+            self._grow(self.m + len(new))
+        arr = np.array(new, dtype=np.int64)
+        sl = slice(self.m, self.m + len(new))
+        self.a[sl] = arr[:, 0]
+        self.b[sl] = arr[:, 1]
+        self.trust_ab[sl] = trust
+        self.trust_ba[sl] = trust
+        self.conflict[sl] = -1
+        self.m += len(new)
+        return len(new)
+
+    def view(self, name: str) -> np.ndarray:
+        return getattr(self, name)[: self.m]
+
+    def degree(self, n: int, live: np.ndarray) -> np.ndarray:
+        """Number of live ties per person (``live`` is a boolean mask over ties)."""
+        a, b = self.view("a"), self.view("b")
+        w = live.astype(float)
+        return np.bincount(a, w, minlength=n) + np.bincount(b, w, minlength=n)
+
+    def trust_given_mean(self, n: int, live: np.ndarray) -> np.ndarray:
+        """Mean trust each person places in their live ties (0 where they have none)."""
+        a, b = self.view("a"), self.view("b")
+        w = live.astype(float)
+        total = np.bincount(a, self.view("trust_ab") * w, minlength=n) + np.bincount(
+            b, self.view("trust_ba") * w, minlength=n
+        )
+        deg = self.degree(n, live)
+        return np.divide(total, deg, out=np.zeros(n), where=deg > 0)
+
+
+def founding_network(n: int, ties: int, rewire: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Small-world acquaintance network of the founding group, seeded from ``rng``."""
+    k = min(ties, n - 1)
+    if k < 2:
+        g = nx.complete_graph(n)
+    else:
+        g = nx.connected_watts_strogatz_graph(n, k, rewire, tries=100, seed=int(rng.integers(2**31 - 1)))
+    edges = np.array(list(g.edges()), dtype=np.int64).reshape(-1, 2)
+    return edges[:, 0], edges[:, 1]

@@ -1,0 +1,86 @@
+"""run(): one seeded run of a scenario, returned as frames and a summary.
+
+Example::
+
+    >>> from coopsim import run
+    >>> result = run("tera", seed=1, years=2)
+    >>> int(result.model_frame["week"].iloc[-1])
+    103
+    >>> sorted(result.summary)[:3]
+    ['acceptance_final', 'active_final', 'annual_turnover']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .model import CoopModel
+from .records import summary
+from .scenario import Scenario
+
+
+@dataclass
+class RunResult:
+    """The outputs of one run.
+
+    Attributes:
+        model_frame: one row per week (counts, distributions, work, conflict, money).
+        people_frame: one row per present person per recorded week (every week by
+            default; every ``record.people_every`` weeks when set).
+        events: one row per event: week, person (-1 for collective events), kind.
+        summary: headline numbers (defined in ``coopsim.records`` and ``docs/ODD.md``).
+        scenario: the scenario that was run (after overrides).
+        seed: the seed of the run.
+        model: the model at its last week (for inspection; not picklable cheaply).
+    """
+
+    model_frame: pd.DataFrame
+    people_frame: pd.DataFrame
+    events: pd.DataFrame
+    summary: dict[str, Any]
+    scenario: Scenario
+    seed: int
+    model: CoopModel | None = field(default=None, repr=False)
+
+
+def run(
+    scenario: Scenario | str | Path = "tera",
+    seed: int | None = None,
+    years: float | None = None,
+    overrides: list[str] | dict[str, Any] | None = None,
+    progress: Any = None,
+    keep_model: bool = True,
+) -> RunResult:
+    """Run a scenario once and return its frames and summary.
+
+    Args:
+        scenario: a :class:`Scenario`, or the path or name of a scenario file.
+        seed: the run's seed (``None``: a fresh one, reported in ``result.seed``).
+        years: horizon (default: the scenario's ``years``).
+        overrides: ``"dotted.key=value"`` strings or a dict applied to the scenario.
+        progress: an optional callable called with the number of weeks done after each
+            week (the CLI passes a progress bar's ``update``).
+        keep_model: keep the final model in ``result.model``.
+    """
+    model = CoopModel(scenario, seed=seed, years=years, overrides=overrides)
+    while model.running:
+        model.step()
+        if progress is not None:
+            progress(1)
+    rec = model.recorder
+    summ = summary(model)
+    summ["seed"] = model.seed
+    summ["weeks"] = rec.weeks
+    return RunResult(
+        model_frame=rec.model_frame(),
+        people_frame=rec.people_frame(),
+        events=rec.events_frame(),
+        summary=summ,
+        scenario=model.scenario,
+        seed=model.seed,
+        model=model if keep_model else None,
+    )

@@ -1,0 +1,263 @@
+"""Scenario files: TOML, validated, with inheritance and command-line overrides.
+
+A scenario is one TOML file. Each table is a parameter group: the description of the
+ecosystem (``[population]``, ``[structures]``, ``[territory]``, ``[money]``), the
+behavioural constants of the processes (``[work]``, ``[wellbeing]``, ``[interactions]``,
+``[conflict]``, ``[membership]``, ``[governance]``), and one table per mechanism
+(``[rex]``, ``[mediation]``, ``[contractualisation]``, ``[stipend]``, ...). A file may
+start with ``extends = "tera.toml"`` to inherit every value from another file and change
+only some. Any value can be overridden at load time with ``"rex.enabled=true"``.
+
+Anything wrong (unknown key, wrong type, value out of range, unreadable file) raises
+:class:`ScenarioError`, a ``ValueError`` whose one-line message names the file, the
+field, the value and what is allowed.
+
+Example::
+
+    >>> from coopsim import load_scenario
+    >>> s = load_scenario("tera", overrides=["rex.enabled=false"])
+    >>> s.rex.enabled
+    False
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from .base import Mechanism, Params
+from .conflict import ConflictParams
+from .governance import GovernanceParams
+from .interactions import InteractionParams
+from .mechanisms import (
+    Contractualisation,
+    Delegation,
+    InternalTraining,
+    MeetingPractices,
+    Mediation,
+    RevenuDeTransition,
+    Rex,
+    RoleDescriptions,
+    SphereSeparation,
+    TerritorialDialogue,
+    WelcomeCircle,
+)
+from .membership import MembershipParams
+from .money import MoneyParams
+from .population import PopulationParams
+from .structures import StructuresParams
+from .territory import TerritoryParams
+from .wellbeing import WellbeingParams
+from .work import WorkParams
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used, with a one-line message saying why."""
+
+
+class RecordParams(Params):
+    """What a run keeps."""
+
+    people_every: int = Field(1, ge=1, le=520, description="weeks between two rows of a person in the people frame")
+
+
+class Scenario(Params):
+    """A whole scenario: the ecosystem, the behavioural constants and the levers."""
+
+    name: str = "unnamed"
+    description: str = ""
+    years: float = Field(10, gt=0, le=200, description="default horizon in years (52 weeks each)")
+
+    population: PopulationParams = Field(default_factory=PopulationParams)
+    structures: StructuresParams
+    territory: TerritoryParams = Field(default_factory=TerritoryParams)
+    money: MoneyParams = Field(default_factory=MoneyParams)
+
+    work: WorkParams = Field(default_factory=WorkParams)
+    wellbeing: WellbeingParams = Field(default_factory=WellbeingParams)
+    interactions: InteractionParams = Field(default_factory=InteractionParams)
+    conflict: ConflictParams = Field(default_factory=ConflictParams)
+    membership: MembershipParams = Field(default_factory=MembershipParams)
+    governance: GovernanceParams = Field(default_factory=GovernanceParams)
+
+    rex: Rex = Field(default_factory=Rex)
+    mediation: Mediation = Field(default_factory=Mediation)
+    contractualisation: Contractualisation = Field(default_factory=Contractualisation)
+    stipend: RevenuDeTransition = Field(default_factory=RevenuDeTransition)
+    meetings: MeetingPractices = Field(default_factory=MeetingPractices)
+    welcome: WelcomeCircle = Field(default_factory=WelcomeCircle)
+    spheres: SphereSeparation = Field(default_factory=SphereSeparation)
+    role_descriptions: RoleDescriptions = Field(default_factory=RoleDescriptions)
+    ctd: TerritorialDialogue = Field(default_factory=TerritorialDialogue)
+    delegation: Delegation = Field(default_factory=Delegation)
+    training: InternalTraining = Field(default_factory=InternalTraining)
+
+    record: RecordParams = Field(default_factory=RecordParams)
+
+    def mechanisms(self) -> list[tuple[str, Mechanism]]:
+        """(name, mechanism) pairs in a fixed order (which is also the order of their streams)."""
+        return [(name, getattr(self, name)) for name in MECHANISM_NAMES]
+
+    def to_toml_dict(self) -> dict[str, Any]:
+        """The scenario as plain data, ready to be written as TOML or JSON."""
+        return self.model_dump(mode="json")
+
+
+MECHANISM_NAMES = (
+    "rex",
+    "mediation",
+    "contractualisation",
+    "stipend",
+    "meetings",
+    "welcome",
+    "spheres",
+    "role_descriptions",
+    "ctd",
+    "delegation",
+    "training",
+)
+
+
+def resolve_path(ref: str | Path, base: Path | None = None) -> Path:
+    """Find a scenario file: a path, a path relative to ``base``, or a name in ``scenarios/``."""
+    candidates = [Path(ref)]
+    if base is not None:
+        candidates.insert(0, base / ref)
+    name = str(ref)
+    if not name.endswith(".toml"):
+        candidates.append(SCENARIO_DIR / f"{name}.toml")
+    candidates.append(SCENARIO_DIR / name)
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise ScenarioError(f"{ref}: no such scenario file (looked in {', '.join(str(c) for c in candidates)})")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """Values of ``top`` over ``base``; tables are merged key by key, lists replaced."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    if path in seen:
+        chain = " -> ".join(str(p.name) for p in (*seen, path))
+        raise ScenarioError(f"{path}: 'extends' makes a loop ({chain})")
+    data = _read_toml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: extends = {parent!r}: expected the name of another scenario file")
+    parent_path = resolve_path(parent, base=path.parent)
+    return _merge(_load_raw(parent_path.resolve(), (*seen, path)), data)
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Split ``"rex.every_weeks=4"`` into (["rex", "every_weeks"], 4); values are read as TOML."""
+    if "=" not in text:
+        raise ScenarioError(f"--set {text!r}: expected KEY=VALUE, for example rex.enabled=true")
+    key, raw = text.split("=", 1)
+    key, raw = key.strip(), raw.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ScenarioError(f"--set {text!r}: the key {key!r} is not a dotted name like rex.enabled")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # a bare word is taken as a string
+    return key.split("."), value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any]) -> dict[str, Any]:
+    """Set dotted keys in raw scenario data (before validation)."""
+    items = (
+        [parse_override(o) for o in overrides]
+        if isinstance(overrides, list)
+        else [(k.split("."), v) for k, v in overrides.items()]
+    )
+    for keys, value in items:
+        node = data
+        for part in keys[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ScenarioError(f"--set {'.'.join(keys)}: {part!r} is a value, not a table")
+            node = child
+        node[keys[-1]] = value
+    return data
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """Field names allowed at the table where ``loc``'s last key was refused."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        model = next((a for a in (ann, *args) if hasattr(a, "model_fields")), None)
+        if model is None:
+            return []
+    return sorted(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def describe_errors(source: str, exc: ValidationError) -> str:
+    """One line naming the file, each field, its value and what is allowed."""
+    parts = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        field = ".".join(str(p) for p in loc) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            allowed = _allowed_keys(loc)
+            hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
+            parts.append(f"{field}: unknown key{hint}")
+        elif err["type"] == "missing":
+            parts.append(f"{field}: required but missing")
+        else:
+            parts.append(f"{field} = {err.get('input')!r}: {err['msg']}")
+    more = f" (and {len(parts) - 3} more)" if len(parts) > 3 else ""
+    return f"{source}: " + "; ".join(parts[:3]) + more
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate raw data into a :class:`Scenario`, or raise :class:`ScenarioError`."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(describe_errors(source, exc)) from None
+
+
+def load_scenario(ref: str | Path, overrides: list[str] | dict[str, Any] | None = None) -> Scenario:
+    """Load a scenario file (a path or a name in ``scenarios/``), resolving ``extends``.
+
+    ``overrides`` is a list of ``"dotted.key=value"`` strings (as given to ``--set``) or a
+    dict of dotted keys to values.
+    """
+    path = resolve_path(ref).resolve()
+    data = _load_raw(path)
+    if overrides:
+        data = apply_overrides(data, overrides)
+    data.setdefault("name", path.stem)
+    return scenario_from_dict(data, source=str(path))

@@ -1,0 +1,125 @@
+"""TERA's six legal structures, the association's circles, and the roles people hold in them.
+
+Seed passages: "L'écosystème coopératif de Tera est organisé en 6 structures définies et
+autonomes" (SCI Le Tilleul, Coop du Tilleul SCIC SA, SCIC QRT, the Abeille association,
+the endowment fund, the TERA association); "la gouvernance repose sur des cercles portés
+par un ou plusieurs référents" (the six circles: Accueil-Intégration, Écoute & Médiation,
+Constitution, Formations internes, Planification, Fonctions transversales); "Le principe
+une personne, une tâche ne s'applique pas" (people hold several roles).
+
+A *unit* is a place where work is done (a structure's activity or a circle); it offers
+*roles*, each with a kind of work (operational, coordination, care, admin), hours per
+week and an appeal (how willingly people take it: "il reste néanmoins des tâches qui ne
+sont pas volontairement prises en charge").
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from .base import WORK_CODE, Params
+
+STRUCTURE_KEYS = ("sci", "coop", "qrt", "abeille", "fund", "association")
+
+WorkKind = Literal["operational", "coordination", "care", "admin"]
+
+
+class RoleSpec(Params):
+    """A kind of role offered by a unit (``count`` identical slots)."""
+
+    name: str
+    kind: WorkKind
+    hours: float = Field(gt=0, le=60, description="hours per week the role asks")
+    appeal: float = Field(0.6, ge=0, le=1, description="how willingly people take it (low: nobody wants it)")
+    count: int = Field(1, ge=1, le=10000)
+    salaried: bool = Field(False, description="held by a salaried member paid by the structure")
+
+
+class UnitSpec(Params):
+    """An activity of a structure, or a circle of the TERA association."""
+
+    name: str
+    structure: Literal["sci", "coop", "qrt", "abeille", "fund", "association"]
+    circle: bool = Field(False, description="a circle of the TERA association")
+    roles: list[RoleSpec] = Field(min_length=1)
+
+
+class StructureSpec(Params):
+    """A legal structure with its starting treasury (euros)."""
+
+    key: Literal["sci", "coop", "qrt", "abeille", "fund", "association"]
+    name: str
+    treasury: float = Field(ge=0, description="treasury at the start, euros")
+
+
+class StructuresParams(Params):
+    """The six structures and their units (activities and circles)."""
+
+    structures: list[StructureSpec]
+    units: list[UnitSpec] = Field(min_length=1)
+    pool_hours_per_member: float = Field(
+        3.0, ge=0, le=40, description="common operational work per active member per week (chantiers, markets, events)"
+    )
+    coordination_growth: float = Field(
+        0.5, ge=0, le=10, description="extra share of coordination hours per 50 active members"
+    )
+
+    @model_validator(mode="after")
+    def _six_structures(self) -> StructuresParams:
+        keys = [s.key for s in self.structures]
+        if sorted(keys) != sorted(STRUCTURE_KEYS):
+            raise ValueError(f"structures must list each of {', '.join(STRUCTURE_KEYS)} exactly once, got {keys}")
+        return self
+
+
+class Roles:
+    """Every role slot, as arrays: its unit, kind, hours, appeal and holder (-1: vacant)."""
+
+    def __init__(self, spec: StructuresParams) -> None:
+        units, kinds, hours, appeal, salaried, names = [], [], [], [], [], []
+        for u_index, unit in enumerate(spec.units):
+            for role in unit.roles:
+                for _ in range(role.count):
+                    units.append(u_index)
+                    kinds.append(WORK_CODE[role.kind])
+                    hours.append(role.hours)
+                    appeal.append(role.appeal)
+                    salaried.append(role.salaried)
+                    names.append(f"{unit.name}: {role.name}")
+        self.names = names
+        self.unit = np.array(units, dtype=np.int64)
+        self.kind = np.array(kinds, dtype=np.int64)
+        self.hours = np.array(hours, dtype=float)
+        self.appeal = np.array(appeal, dtype=float)
+        self.salaried = np.array(salaried, dtype=bool)
+        self.structure = np.array(
+            [STRUCTURE_KEYS.index(spec.units[u].structure) for u in units], dtype=np.int64
+        )
+        self.holder = np.full(len(units), -1, dtype=np.int64)
+        self.since = np.zeros(len(units), dtype=np.int64)  # week the holder took it
+        self.vacant_since = np.zeros(len(units), dtype=np.int64)
+        self.formal = np.zeros(len(units), dtype=bool)  # formalised by a cooperation agreement
+        self.announced = np.zeros(len(units), dtype=bool)  # handed over openly (REX): easier to fill
+        self.unit_names = [u.name for u in spec.units]
+        self.unit_is_circle = np.array([u.circle for u in spec.units], dtype=bool)
+        self.count = len(units)
+
+    def held_by(self, n: int) -> np.ndarray:
+        """Number of roles each of the ``n`` people holds."""
+        held = self.holder >= 0
+        return np.bincount(self.holder[held], minlength=n)
+
+    def hours_by(self, n: int, weight: np.ndarray | None = None) -> np.ndarray:
+        """Hours per week each person's roles ask (optionally weighted per role)."""
+        held = self.holder >= 0
+        w = self.hours if weight is None else self.hours * weight
+        return np.bincount(self.holder[held], w[held], minlength=n)
+
+    def unit_holders(self, unit_name: str) -> np.ndarray:
+        """People holding a role in the named unit."""
+        u = self.unit_names.index(unit_name)
+        sel = (self.unit == u) & (self.holder >= 0)
+        return np.unique(self.holder[sel])

@@ -1,0 +1,61 @@
+"""The territory: local acceptance of the newcomers, which governs who comes and settles.
+
+Acceptance rises with members' visible involvement in local life (markets, associations,
+communal actions) and with territorial dialogue (the CTD mechanism), and slowly falls
+back otherwise. Arrivals per week grow with acceptance and the visibility of an active
+group, and stop when housing is full.
+
+Seed passages: "La quasi-totalité des membres de TERA ne sont pas originaires du
+territoire, ce qui rend leur intégration difficile"; "la coopération avec les habitants
+reste limitée aujourd'hui"; "Les membres de TERA se sont activement engagés dans des
+associations locales, ont participé bénévolement aux marchés" (involvement raises
+acceptance); "environ 100 personnes se sont installées sur place et ont choisi d'y
+rester" (arrivals and settling).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field
+
+from .base import Params, Status
+
+if TYPE_CHECKING:
+    from .model import CoopModel
+
+
+class TerritoryParams(Params):
+    """The territory's acceptance and the flow of newcomers."""
+
+    acceptance_start: float = Field(0.2, ge=0, le=1, description="local acceptance of the newcomers at the start")
+    acceptance_floor: float = Field(0.1, ge=0, le=1)
+    acceptance_decay: float = Field(0.002, ge=0, le=1, description="weekly fading towards the floor")
+    involvement_gain: float = Field(0.0015, ge=0, le=1, description="weekly gain at full involvement of the members in local life")
+    arrivals_per_week: float = Field(0.45, ge=0, le=1000, description="newcomers per week at acceptance 0.5 with a visible group")
+    visibility_size: int = Field(20, ge=1, le=100000, description="active members at which the group is fully visible")
+    housing_capacity: int = Field(160, ge=1, le=1000000, description="people the place can house (homes of the SCIC QRT and around)")
+
+
+def update_acceptance(model: CoopModel) -> None:
+    """Acceptance moves with members' involvement and territorial dialogue."""
+    tp = model.scenario.territory
+    P = model.people
+    n = P.n
+    active = P.status[:n] == Status.ACTIVE
+    involvement = float((P.engagement[:n] * active).sum() / max(active.sum(), 1))
+    a = model.acceptance
+    a += tp.involvement_gain * involvement * (1.0 - a) + model.mods.acceptance_gain * (1.0 - a)
+    a -= tp.acceptance_decay * (a - tp.acceptance_floor)
+    model.acceptance = float(np.clip(a, 0.0, 1.0))
+
+
+def arrivals_this_week(model: CoopModel, rng: np.random.Generator) -> int:
+    """Number of newcomers this week."""
+    tp = model.scenario.territory
+    present = int(model.people.present().sum())
+    room = max(0.0, 1.0 - present / tp.housing_capacity)
+    visible = min(1.0, model.count(Status.ACTIVE) / tp.visibility_size)
+    rate = tp.arrivals_per_week * (0.5 + model.acceptance) * (0.5 + 0.5 * visible) * room
+    return int(rng.poisson(rate))
