@@ -32,14 +32,22 @@ if TYPE_CHECKING:
 class ConflictParams(Params):
     """Behavioural constants of disagreements and conflicts (per week)."""
 
-    disagreement_rate: float = Field(0.004, ge=0, le=1, description="weekly chance of a disagreement on a tie in contact")
+    disagreement_rate: float = Field(
+        0.004, ge=0, le=1, description="weekly chance of a disagreement on a tie in contact"
+    )
     spill_over: float = Field(1.5, ge=0, le=20, description="relative rise when both share all life spheres")
-    resentment: float = Field(3.0, ge=0, le=50, description="relative rise per unit of expectation gap or pressure at either end")
+    resentment: float = Field(
+        3.0, ge=0, le=50, description="relative rise per unit of expectation gap or pressure at either end"
+    )
     fatigue: float = Field(1.0, ge=0, le=20, description="relative rise at full exhaustion of both")
     in_meeting_share: float = Field(0.5, ge=0, le=1, description="share of disagreements that surface in a meeting")
-    defuse_base: float = Field(0.45, ge=0, le=1, description="chance a disagreement is defused, at full trust, without special practices")
+    defuse_base: float = Field(
+        0.45, ge=0, le=1, description="chance a disagreement is defused, at full trust, without special practices"
+    )
     fertile_gain: float = Field(0.02, ge=0, le=1, description="trust gained on a tie when a disagreement is defused")
-    resolve_base: float = Field(0.02, ge=0, le=1, description="weekly chance an open conflict resolves by itself, at full trust")
+    resolve_base: float = Field(
+        0.02, ge=0, le=1, description="weekly chance an open conflict resolves by itself, at full trust"
+    )
     festering_weeks: int = Field(12, ge=1, le=520, description="weeks after which an open conflict festers")
 
 

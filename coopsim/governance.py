@@ -29,13 +29,21 @@ if TYPE_CHECKING:
 class GovernanceParams(Params):
     """Behavioural constants of decision making (per week)."""
 
-    decisions_per_member: float = Field(0.08, ge=0, le=10, description="matters needing a decision per active member per week")
-    consent_capacity: float = Field(3.0, ge=0, le=1000, description="decisions per week by consent in a group of reference size")
+    decisions_per_member: float = Field(
+        0.08, ge=0, le=10, description="matters needing a decision per active member per week"
+    )
+    consent_capacity: float = Field(
+        3.0, ge=0, le=1000, description="decisions per week by consent in a group of reference size"
+    )
     reference_size: int = Field(15, ge=1, le=100000)
     consent_exponent: float = Field(1.0, ge=0, le=5, description="how fast consent slows with group size")
-    circle_capacity: float = Field(1.2, ge=0, le=1000, description="decisions per week per staffed circle under delegation")
+    circle_capacity: float = Field(
+        1.2, ge=0, le=1000, description="decisions per week per staffed circle under delegation"
+    )
     lapse: float = Field(0.05, ge=0, le=1, description="weekly share of waiting matters that lapse undecided")
-    objection: float = Field(0.01, ge=0, le=1, description="chance a member objects to a newcomer's integration, at zero trust")
+    objection: float = Field(
+        0.01, ge=0, le=1, description="chance a member objects to a newcomer's integration, at zero trust"
+    )
 
 
 def decision_capacity(model: CoopModel) -> float:

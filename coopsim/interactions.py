@@ -28,14 +28,20 @@ if TYPE_CHECKING:
 class InteractionParams(Params):
     """Behavioural constants of contact and trust (per week)."""
 
-    social_contact: float = Field(0.3, ge=0, le=1, description="chance two acquaintances who share all life spheres meet outside work")
+    social_contact: float = Field(
+        0.3, ge=0, le=1, description="chance two acquaintances who share all life spheres meet outside work"
+    )
     trust_gain: float = Field(0.02, ge=0, le=1, description="trust gained per week of contact (times the gap to 1)")
     overlap_bonus: float = Field(0.5, ge=0, le=5, description="extra trust gain when both share all life spheres")
     trust_base: float = Field(0.4, ge=0, le=1, description="level trust fades to without contact")
     trust_decay: float = Field(0.003, ge=0, le=1)
     conflict_erosion: float = Field(0.01, ge=0, le=1, description="trust lost per week on a tie with an open conflict")
-    collective_rate: float = Field(0.05, ge=0, le=1, description="speed at which trust in the collective follows trust in one's ties")
-    new_tie_probability: float = Field(0.05, ge=0, le=1, description="weekly chance a working member meets someone new at work")
+    collective_rate: float = Field(
+        0.05, ge=0, le=1, description="speed at which trust in the collective follows trust in one's ties"
+    )
+    new_tie_probability: float = Field(
+        0.05, ge=0, le=1, description="weekly chance a working member meets someone new at work"
+    )
 
 
 def live_ties(model: CoopModel) -> np.ndarray:

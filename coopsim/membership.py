@@ -35,13 +35,26 @@ WELCOME_CIRCLE = "Accueil-Intégration"
 class MembershipParams(Params):
     """Behavioural constants of withdrawal, departure and integration (per week)."""
 
-    withdraw_below: float = Field(0.2, ge=0, le=1, description="engagement under which members withdraw")
-    withdraw_probability: float = Field(0.1, ge=0, le=1, description="weekly chance of withdrawing below that engagement")
+    withdraw_below: float = Field(
+        0.3, ge=0, le=1, description="engagement at which half the maximum weekly chance of withdrawing applies"
+    )
+    withdraw_probability: float = Field(
+        0.04, ge=0, le=1, description="maximum weekly chance of withdrawing (at very low engagement)"
+    )
+    withdraw_spread: float = Field(
+        0.05, gt=0, le=1, description="width of the engagement band over which that chance rises"
+    )
     reengage_above: float = Field(0.45, ge=0, le=1, description="engagement over which withdrawn people may come back")
     reengage_probability: float = Field(0.02, ge=0, le=1)
-    life_departure: float = Field(0.0015, ge=0, le=1, description="weekly chance of leaving for reasons outside the model")
-    withdrawn_departure: float = Field(0.008, ge=0, le=1, description="weekly chance a withdrawn person with no attachment leaves the territory")
-    burnout_departure: float = Field(0.25, ge=0, le=1, description="chance a person leaves the territory on burning out")
+    life_departure: float = Field(
+        0.0015, ge=0, le=1, description="weekly chance of leaving for reasons outside the model"
+    )
+    withdrawn_departure: float = Field(
+        0.008, ge=0, le=1, description="weekly chance a withdrawn person with no attachment leaves the territory"
+    )
+    burnout_departure: float = Field(
+        0.25, ge=0, le=1, description="chance a person leaves the territory on burning out"
+    )
     newcomer_departure: float = Field(0.004, ge=0, le=1, description="weekly chance a newcomer in integration leaves")
     unwelcomed_departure: float = Field(0.02, ge=0, le=1, description="weekly chance a newcomer nobody welcomes leaves")
     integration_weeks_unwelcomed: int = Field(26, ge=1, le=520, description="integration time without a welcome circle")
@@ -63,11 +76,18 @@ def leave_or_withdraw(model: CoopModel, rng: np.random.Generator) -> None:
     status = P.status[:n]
     eng = P.engagement[:n]
     quit_factor = np.where(P.contract[:n], 1.0 - model.mods.quit_cost, 1.0)
-    withdraw = (status == Status.ACTIVE) & (eng < mp.withdraw_below) & (u_withdraw < mp.withdraw_probability * quit_factor)
+    quit_factor = quit_factor * (1.0 - model.scenario.population.duty_hold * P.duty[:n])
+    p_withdraw = mp.withdraw_probability / (1.0 + np.exp((eng - mp.withdraw_below) / mp.withdraw_spread))
+    withdraw = (status == Status.ACTIVE) & (u_withdraw < p_withdraw * quit_factor)
     for i in np.flatnonzero(withdraw):
         model.set_status(int(i), Status.WITHDRAWN)
         model.emit("withdrawal", np.array([i]))
-    back = (status == Status.WITHDRAWN) & ~P.burned_out[:n] & (eng > mp.reengage_above) & (u_back < mp.reengage_probability)
+    back = (
+        (status == Status.WITHDRAWN)
+        & ~P.burned_out[:n]
+        & (eng > mp.reengage_above)
+        & (u_back < mp.reengage_probability)
+    )
     for i in np.flatnonzero(back):
         model.set_status(int(i), Status.ACTIVE)
         model.emit("reengagement", np.array([i]))

@@ -108,7 +108,7 @@ class CoopModel(mesa.Model):
         else:
             scenario = load_scenario(scenario, all_overrides or None)
         self.scenario: Scenario = scenario
-        self.horizon = int(round((years if years is not None else scenario.years) * WEEKS_PER_YEAR))
+        self.horizon = round((years if years is not None else scenario.years) * WEEKS_PER_YEAR)
 
         names = [name for name, _ in PROCESSES] + [name for name, _ in scenario.mechanisms()] + list(SETUP_STREAMS)
         children = np.random.SeedSequence(self.seed).spawn(len(names))
@@ -141,7 +141,7 @@ class CoopModel(mesa.Model):
     # --- set-up ---------------------------------------------------------------------
 
     def _start_treasuries(self) -> list[float]:
-        by_key = {s.key: s.treasury for s in self.scenario.structures.structures}
+        by_key: dict[str, float] = {s.key: s.treasury for s in self.scenario.structures.structures}
         return [by_key[k] for k in money.STRUCTURE_KEYS]
 
     def _found(self) -> None:
@@ -153,12 +153,16 @@ class CoopModel(mesa.Model):
         self.network.add_ties(idx[a], idx[b], trust=0.6)
         R = self.roles
         salaried_roles = np.flatnonzero(R.salaried)
-        takers = idx[np.argsort(-self.people.capacity[idx], kind="stable")][: min(pp.salaried_founders, salaried_roles.size)]
+        takers = idx[np.argsort(-self.people.capacity[idx], kind="stable")][
+            : min(pp.salaried_founders, salaried_roles.size)
+        ]
         self.assign_roles(salaried_roles[: takers.size], takers, quiet=True)
         weight = self.people.engagement[idx]
         for r in np.flatnonzero(R.holder < 0):
             if rng.random() < 0.7 * R.appeal[r] + 0.2:
-                taker = idx[np.searchsorted(np.cumsum(weight), rng.random() * weight.sum(), side="right").clip(0, idx.size - 1)]
+                taker = idx[
+                    np.searchsorted(np.cumsum(weight), rng.random() * weight.sum(), side="right").clip(0, idx.size - 1)
+                ]
                 self.assign_roles(np.array([r]), np.array([taker]), quiet=True)
         self.update_paid_status()
 
@@ -276,12 +280,12 @@ class CoopModel(mesa.Model):
         self.emit("departure", np.array([i]))
 
     def update_paid_status(self) -> None:
-        """Salaried if holding a salaried role; on stipend if a paid recipient; else volunteer."""
+        """Salaried if holding a salaried role; on stipend if a recipient still living there; else volunteer."""
         P, R = self.people, self.roles
         n = P.n
         salaried = np.zeros(n, dtype=bool)
         salaried[R.holder[(R.holder >= 0) & R.salaried]] = True
-        on_stipend = P.stipend[:n] & (P.status[:n] == Status.ACTIVE)
+        on_stipend = P.stipend[:n] & (P.status[:n] != Status.DEPARTED)
         P.paid[:n] = np.where(salaried, Paid.SALARIED, np.where(on_stipend, Paid.STIPEND, Paid.VOLUNTEER))
 
     # --- the week ---------------------------------------------------------------------

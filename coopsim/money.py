@@ -37,7 +37,9 @@ SCI, COOP, QRT, ABEILLE, FUND, ASSOCIATION = range(6)
 class MoneyParams(Params):
     """Prices, rents, gifts and subsidies (euros)."""
 
-    sales_per_hour: float = Field(14.0, ge=0, le=1000, description="Coop sales per operational hour worked in its activities")
+    sales_per_hour: float = Field(
+        14.0, ge=0, le=1000, description="Coop sales per operational hour worked in its activities"
+    )
     local_spending: float = Field(25.0, ge=0, le=10000, description="weekly spending of a resident at the Coop")
     supplies_share: float = Field(0.55, ge=0, le=1, description="share of Coop sales spent on supplies")
     commercial_rent: float = Field(250.0, ge=0, le=100000, description="weekly rent the Coop pays the SCI")
@@ -46,13 +48,19 @@ class MoneyParams(Params):
     housing_share: float = Field(0.3, ge=0, le=1, description="share of residents housed by the SCIC QRT")
     qrt_loan: float = Field(500.0, ge=0, le=100000, description="weekly loan repayment of the SCIC QRT")
     gifts_per_year: float = Field(30000.0, ge=0, le=1e8, description="tax-deductible gifts to the endowment fund")
-    subsidies_per_year: float = Field(25000.0, ge=0, le=1e8, description="Région and other subsidies to the TERA association")
+    subsidies_per_year: float = Field(
+        25000.0, ge=0, le=1e8, description="Région and other subsidies to the TERA association"
+    )
     membership_fee: float = Field(1.0, ge=0, le=1000, description="weekly fee of an active member to the association")
     circle_budget: float = Field(30.0, ge=0, le=100000, description="weekly spending of a staffed circle")
     salary_per_month: float = Field(1500.0, ge=0, le=100000, description="monthly cost of a salaried member's pay")
-    fund_grant_share: float = Field(0.02, ge=0, le=1, description="weekly share of the fund's treasury above its reserve granted to the association")
+    fund_grant_share: float = Field(
+        0.02, ge=0, le=1, description="weekly share of the fund's treasury above its reserve granted to the association"
+    )
     fund_reserve: float = Field(15000.0, ge=0, le=1e9)
-    abeille_investment_share: float = Field(0.02, ge=0, le=1, description="weekly share of the Abeille treasury invested in the Coop's production tools")
+    abeille_investment_share: float = Field(
+        0.02, ge=0, le=1, description="weekly share of the Abeille treasury invested in the Coop's production tools"
+    )
 
 
 class Ledger:
@@ -117,7 +125,9 @@ def flows(model: CoopModel, rng: np.random.Generator) -> None:
     L.pay(OUTSIDE, QRT, mp.housing_rent * mp.housing_share * residents, "housing_rent")
     L.pay(QRT, OUTSIDE, mp.qrt_loan, "qrt_loan")
     L.pay(OUTSIDE, FUND, gifts, "gifts")
-    L.pay(OUTSIDE, ASSOCIATION, mp.subsidies_per_year / WEEKS_PER_YEAR + mp.membership_fee * active, "subsidies_and_fees")
+    L.pay(
+        OUTSIDE, ASSOCIATION, mp.subsidies_per_year / WEEKS_PER_YEAR + mp.membership_fee * active, "subsidies_and_fees"
+    )
     staffed = np.unique(R.unit[(R.holder >= 0) & R.unit_is_circle[R.unit]]).size
     L.pay(ASSOCIATION, OUTSIDE, mp.circle_budget * staffed, "circle_budgets")
     surplus = L.treasury[FUND] - mp.fund_reserve
@@ -127,4 +137,4 @@ def flows(model: CoopModel, rng: np.random.Generator) -> None:
     pay_salaries(model)
 
 
-__all__ = ["Ledger", "MoneyParams", "OUTSIDE", "STRUCTURE_KEYS", "flows"]
+__all__ = ["OUTSIDE", "STRUCTURE_KEYS", "Ledger", "MoneyParams", "flows"]

@@ -33,9 +33,15 @@ class PopulationParams(Params):
     engagement_mean: float = Field(0.6, ge=0, le=1)
     engagement_sd: float = Field(0.15, ge=0, le=1)
     meaning_mean: float = Field(0.75, ge=0, le=1, description="shared meaning at arrival")
+    meaning_sd: float = Field(0.15, ge=0, le=1)
     duty_share: float = Field(0.12, ge=0, le=1, description="share who take the tasks nobody takes")
+    duty_hold: float = Field(
+        0.85, ge=0, le=1, description="how much a sense of duty lowers the chance of dropping a role or withdrawing"
+    )
     prefers_alone_share: float = Field(0.15, ge=0, le=1, description="share who prefer working alone")
-    spheres_mean: float = Field(2.3, ge=1, le=3, description="mean number of life spheres (work, life, politics) shared in the ecosystem")
+    spheres_mean: float = Field(
+        2.3, ge=1, le=3, description="mean number of life spheres (work, life, politics) shared in the ecosystem"
+    )
     financial_security_mean: float = Field(0.45, ge=0, le=1)
     salaried_founders: int = Field(2, ge=0, le=20000, description="founders salaried by the structures")
     salaried_hours: float = Field(28.0, ge=0, le=60, description="hours/week a salaried member can give")
@@ -66,6 +72,40 @@ class People:
     )
     INT_FIELDS = ("status", "paid", "roles", "conflicts", "arrival_week", "status_week", "burnout_count")
     BOOL_FIELDS = ("prefers_alone", "burned_out", "rex_trained", "first_aider", "stipend", "contract", "welcomed")
+
+    # One array per field, each of length ``capacity`` (rows past ``n`` are unused).
+    engagement: np.ndarray
+    trust: np.ndarray
+    capacity: np.ndarray
+    hours: np.ndarray
+    required: np.ndarray
+    load: np.ndarray
+    exhaustion: np.ndarray
+    recognition: np.ndarray
+    security_fin: np.ndarray
+    security_emo: np.ndarray
+    meaning: np.ndarray
+    overlap: np.ndarray
+    pressure: np.ndarray
+    duty: np.ndarray
+    hours_total: np.ndarray
+    coord_total: np.ndarray
+    income_base: np.ndarray
+    expectation_gap: np.ndarray
+    status: np.ndarray
+    paid: np.ndarray
+    roles: np.ndarray
+    conflicts: np.ndarray
+    arrival_week: np.ndarray
+    status_week: np.ndarray
+    burnout_count: np.ndarray
+    prefers_alone: np.ndarray
+    burned_out: np.ndarray
+    rex_trained: np.ndarray
+    first_aider: np.ndarray
+    stipend: np.ndarray
+    contract: np.ndarray
+    welcomed: np.ndarray
 
     def __init__(self, capacity: int = 64) -> None:
         self.n = 0
@@ -99,7 +139,7 @@ class People:
         self.status_week[idx] = week
         self.capacity[idx] = np.clip(rng.normal(p.capacity_hours_mean, p.capacity_hours_sd, count), 2.0, 50.0)
         self.engagement[idx] = np.clip(rng.normal(p.engagement_mean, p.engagement_sd, count), 0.05, 1.0)
-        self.meaning[idx] = np.clip(rng.normal(p.meaning_mean, 0.1, count), 0.0, 1.0)
+        self.meaning[idx] = np.clip(rng.normal(p.meaning_mean, p.meaning_sd, count), 0.0, 1.0)
         self.trust[idx] = 0.5
         self.recognition[idx] = 0.3
         self.income_base[idx] = np.clip(rng.normal(p.financial_security_mean, 0.15, count), 0.0, 1.0)

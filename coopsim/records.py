@@ -144,7 +144,7 @@ class Recorder:
             col["recognition_mean"][w] = P.recognition[:n][active].mean()
             col["high_exhaustion_share"][w] = (P.exhaustion[:n][active] >= HIGH_EXHAUSTION).mean()
             hours = np.sort(P.hours[:n][active])[::-1]
-            top = max(1, int(round(0.2 * hours.size)))
+            top = max(1, round(0.2 * hours.size))
             col["top20_hours_share"][w] = hours[:top].sum() / hours.sum() if hours.sum() > 0 else 0.0
             col["roles_per_active"][w] = P.roles[:n][active].mean()
         col["pressure_mean"][w] = P.pressure[:n][P.stipend[:n]].mean() if P.stipend[:n].any() else 0.0
@@ -191,8 +191,8 @@ class Recorder:
         for c in PEOPLE_COLUMNS:
             data[c] = np.concatenate([cols[c] for _, _, cols in self._people])
         df = pd.DataFrame(data)
-        df["status"] = pd.Categorical.from_codes(df["status"].to_numpy(), Status.NAMES)
-        df["paid"] = pd.Categorical.from_codes(df["paid"].to_numpy(), Paid.NAMES)
+        df["status"] = pd.Categorical.from_codes(df["status"].to_numpy(), categories=pd.Index(Status.NAMES))
+        df["paid"] = pd.Categorical.from_codes(df["paid"].to_numpy(), categories=pd.Index(Paid.NAMES))
         return df
 
     def events_frame(self) -> pd.DataFrame:
@@ -202,7 +202,11 @@ class Recorder:
         codes = np.concatenate([np.full(p.size, c) for _, c, p in self._events])
         persons = np.concatenate([p for _, _, p in self._events])
         return pd.DataFrame(
-            {"week": weeks, "person": persons, "kind": pd.Categorical.from_codes(codes, EVENT_KINDS)}
+            {
+                "week": weeks,
+                "person": persons,
+                "kind": pd.Categorical.from_codes(codes, categories=pd.Index(EVENT_KINDS)),
+            }
         )
 
     def event_total(self, kind: str) -> int:
@@ -259,7 +263,9 @@ def summary(model: CoopModel) -> dict[str, Any]:
         "annual_turnover_unpaid": per_year(unpaid_exits, col["active_volunteers"].mean()),
         "annual_turnover_core": per_year(core_exits, col["core"].mean()),
         "burnouts_total": rec.event_total("burnout"),
-        "burnout_incidence_per_100py": float(100 * col["burnouts"].sum() / person_years) if person_years else float("nan"),
+        "burnout_incidence_per_100py": float(100 * col["burnouts"].sum() / person_years)
+        if person_years
+        else float("nan"),
         "share_high_exhaustion": float(col["high_exhaustion_share"].mean()),
         "top10_hours_share": top_share(window, 0.10),
         "top25_hours_share": top_share(window, 0.25),

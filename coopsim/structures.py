@@ -63,8 +63,14 @@ class StructuresParams(Params):
     pool_hours_per_member: float = Field(
         3.0, ge=0, le=40, description="common operational work per active member per week (chantiers, markets, events)"
     )
+    demand_growth: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="extra share of every role's hours per 50 active members (more customers, more projects)",
+    )
     coordination_growth: float = Field(
-        0.5, ge=0, le=10, description="extra share of coordination hours per 50 active members"
+        0.5, ge=0, le=10, description="further extra share of coordination hours per 50 active members"
     )
 
     @model_validator(mode="after")
@@ -95,9 +101,7 @@ class Roles:
         self.hours = np.array(hours, dtype=float)
         self.appeal = np.array(appeal, dtype=float)
         self.salaried = np.array(salaried, dtype=bool)
-        self.structure = np.array(
-            [STRUCTURE_KEYS.index(spec.units[u].structure) for u in units], dtype=np.int64
-        )
+        self.structure = np.array([STRUCTURE_KEYS.index(spec.units[u].structure) for u in units], dtype=np.int64)
         self.holder = np.full(len(units), -1, dtype=np.int64)
         self.since = np.zeros(len(units), dtype=np.int64)  # week the holder took it
         self.vacant_since = np.zeros(len(units), dtype=np.int64)

@@ -32,10 +32,16 @@ class TerritoryParams(Params):
     acceptance_start: float = Field(0.2, ge=0, le=1, description="local acceptance of the newcomers at the start")
     acceptance_floor: float = Field(0.1, ge=0, le=1)
     acceptance_decay: float = Field(0.002, ge=0, le=1, description="weekly fading towards the floor")
-    involvement_gain: float = Field(0.0015, ge=0, le=1, description="weekly gain at full involvement of the members in local life")
-    arrivals_per_week: float = Field(0.45, ge=0, le=1000, description="newcomers per week at acceptance 0.5 with a visible group")
+    involvement_gain: float = Field(
+        0.0015, ge=0, le=1, description="weekly gain at full involvement of the members in local life"
+    )
+    arrivals_per_week: float = Field(
+        0.45, ge=0, le=1000, description="newcomers per week at acceptance 0.5 with a visible group"
+    )
     visibility_size: int = Field(20, ge=1, le=100000, description="active members at which the group is fully visible")
-    housing_capacity: int = Field(160, ge=1, le=1000000, description="people the place can house (homes of the SCIC QRT and around)")
+    housing_capacity: int = Field(
+        160, ge=1, le=1000000, description="people the place can house (homes of the SCIC QRT and around)"
+    )
 
 
 def update_acceptance(model: CoopModel) -> None:

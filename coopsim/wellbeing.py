@@ -31,25 +31,36 @@ if TYPE_CHECKING:
 class WellbeingParams(Params):
     """Behavioural constants of strain, recovery, burnout and engagement (per week)."""
 
-    overload_strain: float = Field(0.022, ge=0, le=1, description="exhaustion per week per unit of load above 1")
+    overload_strain: float = Field(0.015, ge=0, le=1, description="exhaustion per week per unit of load above 1")
     role_comfort: int = Field(2, ge=0, le=50, description="roles one can hold without added strain")
-    role_strain: float = Field(0.0018, ge=0, le=1, description="exhaustion per week per role above comfort")
-    conflict_strain: float = Field(0.004, ge=0, le=1, description="exhaustion per week per open conflict (doubled when festering)")
+    role_strain: float = Field(0.004, ge=0, le=1, description="exhaustion per week per role above comfort")
+    conflict_strain: float = Field(
+        0.004, ge=0, le=1, description="exhaustion per week per open conflict (doubled when festering)"
+    )
     pressure_strain: float = Field(0.008, ge=0, le=1, description="exhaustion per week at full social pressure")
-    saturation_strain: float = Field(0.0015, ge=0, le=1, description="exhaustion per week at full life-sphere overlap (relational saturation)")
-    recovery: float = Field(0.012, ge=0, le=1, description="recovery per week when the load is light and one feels safe")
+    saturation_strain: float = Field(
+        0.003, ge=0, le=1, description="exhaustion per week at full life-sphere overlap (relational saturation)"
+    )
+    recovery: float = Field(
+        0.008, ge=0, le=1, description="recovery per week when the load is light and one feels safe"
+    )
     recovery_floor: float = Field(0.001, ge=0, le=1, description="recovery per week in any case")
     burnout_threshold: float = Field(0.85, gt=0, le=1)
-    notice_level: float = Field(0.6, ge=0, le=1, description="exhaustion at which others can notice it (tour météo, first aid)")
-    recovered_below: float = Field(0.3, ge=0, lt=1, description="exhaustion under which a burned-out person has recovered")
+    notice_level: float = Field(
+        0.6, ge=0, le=1, description="exhaustion at which others can notice it (tour météo, first aid)"
+    )
+    recovered_below: float = Field(
+        0.3, ge=0, lt=1, description="exhaustion under which a burned-out person has recovered"
+    )
     rest_recovery: float = Field(0.012, ge=0, le=1, description="extra recovery per week while burned out (no roles)")
     recognition_decay: float = Field(0.02, ge=0, le=1, description="weekly fading of recognition towards visibility")
-    visibility: float = Field(0.2, ge=0, le=1, description="recognition that invisible work gets by itself")
+    visibility: float = Field(0.15, ge=0, le=1, description="recognition that invisible work gets by itself")
     engagement_rate: float = Field(0.04, ge=0, le=1)
     engagement_noise: float = Field(0.02, ge=0, le=1)
+    baseline: float = Field(0.05, ge=-1, le=1, description="constant term of the engagement target")
     w_meaning: float = Field(0.35, ge=0, le=2)
     w_trust: float = Field(0.25, ge=0, le=2)
-    w_recognition: float = Field(0.2, ge=0, le=2)
+    w_recognition: float = Field(0.3, ge=0, le=2)
     w_security: float = Field(0.15, ge=0, le=2)
     w_exhaustion: float = Field(0.45, ge=0, le=2)
     w_pressure: float = Field(0.3, ge=0, le=2)
@@ -66,6 +77,7 @@ def strain_and_recovery(model: CoopModel, rng: np.random.Generator) -> None:
     P, wp = model.people, model.scenario.wellbeing
     n = P.n
     u_notice = rng.random(n)
+    u_handover = rng.random(n)
     present = P.present()
     load = P.load[:n]
     roles = P.roles[:n]
@@ -82,11 +94,14 @@ def strain_and_recovery(model: CoopModel, rng: np.random.Generator) -> None:
     exh += np.where(present, strain - recovery, 0.0)
     clip01(exh)
 
+    # Noticed by others (tour météo, first aiders): supported, and asked to hand over a role,
+    # which the dutiful often refuse ("Je prends les tâches que personne ne prend").
     noticed = present & ~P.burned_out[:n] & (exh > wp.notice_level) & (u_notice < model.mods.exhaustion_notice)
+    agrees = u_handover >= model.scenario.population.duty_hold * P.duty[:n]
     for i in np.flatnonzero(noticed):
         P.security_emo[i] = min(1.0, P.security_emo[i] + 0.1)
         model.emit("exhaustion_noticed", np.array([i]))
-        if P.roles[i] > 0:
+        if P.roles[i] > 0 and agrees[i]:
             model.hand_over_one_role(int(i), announced=True)
 
     burning = present & ~P.burned_out[:n] & (exh >= wp.burnout_threshold)
@@ -141,7 +156,7 @@ def update_engagement(model: CoopModel, rng: np.random.Generator) -> None:
         - wp.w_conflict * np.minimum(P.conflicts[:n], 3)
         - wp.w_backlog * min(model.backlog / active, 1.0)
         - frustration
-        + 0.2
+        + wp.baseline
     )
     eng = P.engagement[:n]
     eng += np.where(present, wp.engagement_rate * (target - eng) + noise, 0.0)

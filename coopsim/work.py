@@ -36,28 +36,35 @@ class WorkParams(Params):
 
     look_probability: float = Field(0.3, ge=0, le=1, description="weekly chance a vacant role is offered to someone")
     unwanted_appeal: float = Field(0.35, ge=0, le=1, description="roles below this appeal are those nobody wants")
-    unwanted_wait_weeks: int = Field(4, ge=0, le=520, description="weeks a role nobody wants stays vacant before a dutiful person takes it")
-    alone_penalty: float = Field(0.5, ge=0, le=1, description="appeal of coordination and care roles lost for those who prefer working alone")
-    overwork: float = Field(0.6, ge=0, le=3, description="how far a fully engaged person stretches beyond capacity (share of capacity)")
-    drop_base: float = Field(0.003, ge=0, le=1, description="weekly chance an engaged, rested holder drops a role")
-    drop_disengaged: float = Field(0.03, ge=0, le=1, description="added weekly chance at zero engagement")
+    unwanted_wait_weeks: int = Field(
+        4, ge=0, le=520, description="weeks a role nobody wants stays vacant before a dutiful person takes it"
+    )
+    alone_penalty: float = Field(
+        0.5, ge=0, le=1, description="appeal of coordination and care roles lost for those who prefer working alone"
+    )
+    overwork: float = Field(
+        0.6, ge=0, le=3, description="how far a fully engaged person stretches beyond capacity (share of capacity)"
+    )
+    drop_base: float = Field(0.002, ge=0, le=1, description="weekly chance an engaged, rested holder drops a role")
+    drop_disengaged: float = Field(0.015, ge=0, le=1, description="added weekly chance at zero engagement")
     drop_exhausted: float = Field(0.03, ge=0, le=1, description="added weekly chance at full exhaustion")
-    newcomer_pool_weight: float = Field(0.5, ge=0, le=1, description="newcomers' share of common work relative to members")
+    newcomer_pool_weight: float = Field(
+        0.5, ge=0, le=1, description="newcomers' share of common work relative to members"
+    )
 
 
 def scale_of_roles(model: CoopModel) -> np.ndarray:
-    """Weekly demand multiplier of each role: coordination grows with the group and the backlog."""
+    """Weekly demand multiplier of each role: it grows with the group; coordination also with the backlog."""
     R = model.roles
     active = model.count(Status.ACTIVE)
     sp = model.scenario.structures
-    coord = 1.0 + sp.coordination_growth * active / 50.0 + 0.02 * min(model.backlog, 50.0)
-    scale = np.ones(R.count)
-    scale[R.kind == COORD] = coord
+    scale = np.full(R.count, 1.0 + sp.demand_growth * active / 50.0)
+    scale[R.kind == COORD] += sp.coordination_growth * active / 50.0 + 0.02 * min(model.backlog, 50.0)
     return scale
 
 
 def drop_roles(model: CoopModel, rng: np.random.Generator) -> None:
-    """Holders drop roles: more often when disengaged or exhausted, less when formalised."""
+    """Holders drop roles: more often when disengaged or exhausted, less when formalised or dutiful."""
     R, P, wp = model.roles, model.people, model.scenario.work
     held = np.flatnonzero(R.holder >= 0)
     draws = rng.random(held.size)
@@ -66,6 +73,7 @@ def drop_roles(model: CoopModel, rng: np.random.Generator) -> None:
     h = R.holder[held]
     p = wp.drop_base + wp.drop_disengaged * (1.0 - P.engagement[h]) + wp.drop_exhausted * P.exhaustion[h] ** 2
     p = p * np.where(R.formal[held], 1.0 - model.mods.quit_cost, 1.0)
+    p = p * (1.0 - model.scenario.population.duty_hold * P.duty[h])  # "Je prends les tâches que personne ne prend"
     p[R.salaried[held]] *= 0.3  # a job is not dropped as lightly as a volunteer role
     model.release_roles(held[draws < p])
 

@@ -19,15 +19,14 @@ from .stipend import RevenuDeTransition
 from .training import InternalTraining
 from .welcome import WelcomeCircle
 
-
 __all__ = [
     "Contractualisation",
     "Delegation",
     "InternalTraining",
     "Mediation",
     "MeetingPractices",
-    "Rex",
     "RevenuDeTransition",
+    "Rex",
     "RoleDescriptions",
     "SphereSeparation",
     "TerritorialDialogue",

@@ -26,7 +26,9 @@ class TerritorialDialogue(Mechanism):
 
     phase: ClassVar[str] = "none"
 
-    acceptance_gain_per_year: float = Field(0.08, ge=0, le=1, description="share of the gap to full acceptance closed per year")
+    acceptance_gain_per_year: float = Field(
+        0.08, ge=0, le=1, description="share of the gap to full acceptance closed per year"
+    )
     hours_per_week: float = Field(4.0, ge=0, le=200, description="coordination hours the committee takes")
 
     def modify(self, mods: Modifiers, model: Any) -> None:

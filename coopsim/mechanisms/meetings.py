@@ -29,10 +29,14 @@ class MeetingPractices(Mechanism):
     tour_meteo: bool = True
     tour_cloture: bool = True
     guetteur_ambiance: bool = True
-    meteo_defuse: float = Field(0.15, ge=0, le=1, description="added chance of defusing a disagreement with a weather round")
+    meteo_defuse: float = Field(
+        0.15, ge=0, le=1, description="added chance of defusing a disagreement with a weather round"
+    )
     cloture_defuse: float = Field(0.1, ge=0, le=1)
     guetteur_defuse: float = Field(0.15, ge=0, le=1)
-    meteo_notice: float = Field(0.05, ge=0, le=1, description="weekly chance an exhausted member is noticed in the weather round")
+    meteo_notice: float = Field(
+        0.03, ge=0, le=1, description="weekly chance an exhausted member is noticed in the weather round"
+    )
 
     def modify(self, mods: Modifiers, model: Any) -> None:
         mods.defuse_bonus += (

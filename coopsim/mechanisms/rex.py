@@ -38,8 +38,12 @@ class Rex(Mechanism):
     facilitators: int = Field(12, ge=0, le=100000, description="members trained to facilitate at the start (TERA: 12)")
     participation: float = Field(0.5, ge=0, le=1, description="share of active members attending a session")
     per_facilitator: int = Field(8, ge=1, le=1000, description="participants one facilitator can hold")
-    recognition_gain: float = Field(0.25, ge=0, le=1, description="recognition gained by the participant who carries the most")
-    trust_gain: float = Field(0.08, ge=0, le=1, description="trust gained between two participants (times the gap to 1)")
+    recognition_gain: float = Field(
+        0.25, ge=0, le=1, description="recognition gained by the participant who carries the most"
+    )
+    trust_gain: float = Field(
+        0.08, ge=0, le=1, description="trust gained between two participants (times the gap to 1)"
+    )
     meaning_gain: float = Field(0.02, ge=0, le=1)
     handover: float = Field(0.5, ge=0, le=1, description="chance an overloaded participant hands over a role")
 

@@ -43,8 +43,12 @@ class RevenuDeTransition(Mechanism):
     amount_per_month: float = Field(865.0, ge=0, le=100000, description="euros per recipient per month (TERA: 865)")
     abeille_share: float = Field(0.85, ge=0, le=1, description="share paid in Abeille (TERA: 85 %)")
     with_objectives: bool = Field(False, description="objectives agreed with each recipient, and follow-up")
-    objective_hours: float = Field(20.0, ge=0, le=80, description="hours per week agreed as objective (with objectives)")
-    implicit_expectation_hours: float = Field(35.0, ge=0, le=80, description="hours per week the others implicitly expect when nothing is agreed")
+    objective_hours: float = Field(
+        20.0, ge=0, le=80, description="hours per week agreed as objective (with objectives)"
+    )
+    implicit_expectation_hours: float = Field(
+        35.0, ge=0, le=80, description="hours per week the others implicitly expect when nothing is agreed"
+    )
     freed_hours: float = Field(10.0, ge=0, le=60, description="hours per week the stipend frees for the ecosystem")
     pressure_rate: float = Field(0.03, ge=0, le=1, description="weekly speed at which pressure follows its target")
     duration_weeks: int = Field(0, ge=0, le=100000, description="weeks the stipend is paid (0: until the end)")
@@ -67,7 +71,7 @@ class RevenuDeTransition(Mechanism):
         n = P.n
         if self.duration_weeks and model.week >= self.start_week + self.duration_weeks:
             P.stipend[:n] = False
-        paid_now = P.stipend[:n] & (P.status[:n] == Status.ACTIVE)
+        paid_now = P.stipend[:n] & (P.status[:n] != Status.DEPARTED)
         if model.month_start:
             for i in np.flatnonzero(paid_now).tolist():
                 abeille = self.amount_per_month * self.abeille_share

@@ -32,7 +32,9 @@ class InternalTraining(Mechanism):
 
     rex_facilitators_per_year: int = Field(2, ge=0, le=10000)
     first_aiders: int = Field(4, ge=0, le=100000, description="members kept trained in mental-health first aid")
-    notice_per_first_aider: float = Field(0.02, ge=0, le=1, description="weekly chance one first aider notices an exhausted member")
+    notice_per_first_aider: float = Field(
+        0.02, ge=0, le=1, description="weekly chance one first aider notices an exhausted member"
+    )
 
     def modify(self, mods: Modifiers, model: Any) -> None:
         P = model.people
