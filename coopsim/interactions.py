@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status
+from .base import Params, Status, clip01
 
 if TYPE_CHECKING:
     from .model import CoopModel
@@ -76,13 +76,13 @@ def interact(model: CoopModel, rng: np.random.Generator) -> None:
     for t in (N.view("trust_ab"), N.view("trust_ba")):
         t += np.where(contact, gain * (1.0 - t), -ip.trust_decay * (t - ip.trust_base))
         t -= ip.conflict_erosion * (N.view("conflict") >= 0)
-        np.clip(t, 0.0, 1.0, out=t)
+        clip01(t)
 
     given = N.trust_given_mean(n, live)
     deg = N.degree(n, live)
     tr = P.trust[:n]
     tr += np.where(deg > 0, ip.collective_rate * (given - tr), 0.0)
-    np.clip(tr, 0.0, 1.0, out=tr)
+    clip01(tr)
 
     working = np.flatnonzero((unit >= 0) & (u_tie < ip.new_tie_probability))
     if working.size:

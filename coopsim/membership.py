@@ -73,7 +73,7 @@ def leave_or_withdraw(model: CoopModel, rng: np.random.Generator) -> None:
     u_withdraw = rng.random(n)
     u_back = rng.random(n)
     u_leave = rng.random(n)
-    status = P.status[:n]
+    status = P.status[:n].copy()  # the statuses at the start of the week
     eng = P.engagement[:n]
     quit_factor = np.where(P.contract[:n], 1.0 - model.mods.quit_cost, 1.0)
     quit_factor = quit_factor * (1.0 - model.scenario.population.duty_hold * P.duty[:n])

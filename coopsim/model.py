@@ -36,7 +36,7 @@ from .agents import Person
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Modifiers, Paid, Status
 from .population import Network, People, founding_network
 from .records import MesaRecords, Recorder
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .structures import Roles
 
 PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
@@ -88,12 +88,12 @@ class CoopModel(mesa.Model):
         overrides: list[str] | dict[str, Any] | None = None,
         **params: Any,
     ) -> None:
-        super().__init__(seed=seed)
-        self.seed = int(seed) if seed is not None else int(self._seed)
+        if seed is None:  # a fresh seed, kept so that the run can be repeated
+            seed = int(np.random.default_rng().integers(2**63 - 1))
+        self.seed = int(seed)
+        super().__init__(seed=self.seed)
         all_overrides: dict[str, Any] = {}
         if isinstance(overrides, list):
-            from .scenario import parse_override
-
             all_overrides.update({".".join(k): v for k, v in map(parse_override, overrides)})
         elif overrides:
             all_overrides.update(overrides)
@@ -102,9 +102,9 @@ class CoopModel(mesa.Model):
             scenario = "tera"
         if isinstance(scenario, Scenario):
             if all_overrides:
-                from .scenario import apply_overrides, scenario_from_dict
-
-                scenario = scenario_from_dict(apply_overrides(scenario.model_dump(), all_overrides), scenario.name)
+                scenario = scenario_from_dict(
+                    apply_overrides(scenario.model_dump(), all_overrides), scenario.name, tuple(all_overrides)
+                )
         else:
             scenario = load_scenario(scenario, all_overrides or None)
         self.scenario: Scenario = scenario
@@ -266,7 +266,7 @@ class CoopModel(mesa.Model):
         P.burned_out[i] = True
         P.burnout_count[i] += 1
         self.emit("burnout", np.array([i]))
-        if P.status[i] in (Status.ACTIVE, Status.NEWCOMER):
+        if P.status[i] == Status.ACTIVE:  # a newcomer stays a newcomer: membership needs consent
             self.set_status(i, Status.WITHDRAWN)
         if self.streams["membership"].random() < self.scenario.membership.burnout_departure:
             self.depart(i)

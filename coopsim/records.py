@@ -135,12 +135,13 @@ class Recorder:
         self.week_counts[:] = 0
         col["conflicts_open"][w] = model.conflicts.open_ids.size
         if n_active:
-            stacked = np.vstack([P.exhaustion[:n][active], P.engagement[:n][active], P.trust[:n][active]])
-            q = np.percentile(stacked, [10, 50, 90], axis=1)
+            stacked = np.sort(np.vstack([P.exhaustion[:n][active], P.engagement[:n][active], P.trust[:n][active]]))
             means = stacked.mean(axis=1)
+            ranks = np.rint(np.array([0.1, 0.5, 0.9]) * (n_active - 1)).astype(np.int64)  # nearest rank
+            q = stacked[:, ranks]
             for k, name in enumerate(("exhaustion", "engagement", "trust")):
                 col[f"{name}_mean"][w] = means[k]
-                col[f"{name}_p10"][w], col[f"{name}_p50"][w], col[f"{name}_p90"][w] = q[:, k]
+                col[f"{name}_p10"][w], col[f"{name}_p50"][w], col[f"{name}_p90"][w] = q[k]
             col["recognition_mean"][w] = P.recognition[:n][active].mean()
             col["high_exhaustion_share"][w] = (P.exhaustion[:n][active] >= HIGH_EXHAUSTION).mean()
             hours = np.sort(P.hours[:n][active])[::-1]

@@ -132,6 +132,7 @@ def resolve_path(ref: str | Path, base: Path | None = None) -> Path:
     if not name.endswith(".toml"):
         candidates.append(SCENARIO_DIR / f"{name}.toml")
     candidates.append(SCENARIO_DIR / name)
+    candidates = list(dict.fromkeys(candidates))
     for path in candidates:
         if path.is_file():
             return path
@@ -169,7 +170,10 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         return data
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: extends = {parent!r}: expected the name of another scenario file")
-    parent_path = resolve_path(parent, base=path.parent)
+    try:
+        parent_path = resolve_path(parent, base=path.parent)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{path}: extends = {parent!r}: {exc}") from None
     return _merge(_load_raw(parent_path.resolve(), (*seen, path)), data)
 
 
@@ -223,30 +227,48 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     return sorted(model.model_fields) if hasattr(model, "model_fields") else []
 
 
-def describe_errors(source: str, exc: ValidationError) -> str:
-    """One line naming the file, each field, its value and what is allowed."""
+def describe_errors(source: str, exc: ValidationError, overridden: tuple[str, ...] = ()) -> str:
+    """One line naming the file, each field, its value and what is allowed.
+
+    ``overridden`` lists the dotted keys set from the command line, so that an error in one
+    of them says it came from ``--set`` rather than from the file.
+    """
     parts = []
     for err in exc.errors():
         loc = tuple(err["loc"])
         field = ".".join(str(p) for p in loc) or "(top level)"
+        origin = " (from --set)" if any(field == k or field.startswith(k + ".") for k in overridden) else ""
+        value = err.get("input")
+        msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             allowed = _allowed_keys(loc)
             hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
-            parts.append(f"{field}: unknown key{hint}")
+            parts.append(f"{field}{origin}: unknown key{hint}")
         elif err["type"] == "missing":
             parts.append(f"{field}: required but missing")
+        elif isinstance(value, dict | list):
+            parts.append(f"{field}{origin}: {msg}")
         else:
-            parts.append(f"{field} = {err.get('input')!r}: {err['msg']}")
+            parts.append(f"{field}{origin} = {value!r}: {msg}")
     more = f" (and {len(parts) - 3} more)" if len(parts) > 3 else ""
     return f"{source}: " + "; ".join(parts[:3]) + more
 
 
-def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>", overridden: tuple[str, ...] = ()) -> Scenario:
     """Validate raw data into a :class:`Scenario`, or raise :class:`ScenarioError`."""
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(describe_errors(source, exc)) from None
+        raise ScenarioError(describe_errors(source, exc, overridden)) from None
+
+
+def override_keys(overrides: list[str] | dict[str, Any] | None) -> tuple[str, ...]:
+    """The dotted keys an override list or dict sets."""
+    if not overrides:
+        return ()
+    if isinstance(overrides, dict):
+        return tuple(overrides)
+    return tuple(".".join(parse_override(o)[0]) for o in overrides)
 
 
 def load_scenario(ref: str | Path, overrides: list[str] | dict[str, Any] | None = None) -> Scenario:
@@ -260,4 +282,4 @@ def load_scenario(ref: str | Path, overrides: list[str] | dict[str, Any] | None 
     if overrides:
         data = apply_overrides(data, overrides)
     data.setdefault("name", path.stem)
-    return scenario_from_dict(data, source=str(path))
+    return scenario_from_dict(data, source=str(path), overridden=override_keys(overrides))

@@ -69,7 +69,9 @@ class RevenuDeTransition(Mechanism):
             state["chosen"] = True
             self._choose_recipients(model, rng)
         n = P.n
-        if self.duration_weeks and model.week >= self.start_week + self.duration_weeks:
+        if self.duration_weeks and model.week >= self.start_week + self.duration_weeks and not state.get("ended"):
+            state["ended"] = True
+            P.capacity[:n][P.stipend[:n]] -= self.freed_hours  # the time the income freed goes with it
             P.stipend[:n] = False
         paid_now = P.stipend[:n] & (P.status[:n] != Status.DEPARTED)
         if model.month_start:

@@ -1,0 +1,117 @@
+"""Core benchmark: TERA runs per second on one core, and large synthetic ecosystems.
+
+Prints:
+- TERA baseline, 10-year runs per second on one core (median of several repeats);
+- a synthetic ecosystem housing 1,000 and 10,000 people (TERA scaled up: half the people
+  found it, roles, arrivals and capacities grow in proportion), 520 weeks: seconds and
+  peak memory (measured in a fresh child process each, so one run's memory does not hide
+  another's).
+
+Run: ``make bench`` or ``.venv/bin/python benchmarks/bench_core.py [--repeats 5] [--sizes 1000 10000]``.
+Targets (issue 2, on a 2-core machine): TERA >= 20 runs/s; 10,000 people <= 10 s and <= 2 GiB;
+time about linear in people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import statistics
+import time
+from typing import Any
+
+from coopsim import load_scenario, run
+from coopsim.scenario import Scenario, scenario_from_dict
+
+TERA_FOUNDERS = 15
+
+
+def scaled_tera(people: int) -> Scenario:
+    """TERA scaled to an ecosystem housing ``people``: half of them found it, the rest arrive.
+
+    Roles, arrivals, welcome and mediation capacity, REX facilitators and the reference
+    group size grow in proportion; housing caps the population at ``people``.
+    """
+    data: dict[str, Any] = load_scenario("tera").model_dump(mode="json")
+    founders = people // 2
+    factor = founders / TERA_FOUNDERS
+    data["population"]["founders"] = founders
+    data["territory"]["housing_capacity"] = people
+    data["territory"]["arrivals_per_week"] *= factor
+    data["territory"]["visibility_size"] = int(data["territory"]["visibility_size"] * factor)
+    data["governance"]["reference_size"] = int(data["governance"]["reference_size"] * factor)
+    for unit in data["structures"]["units"]:
+        for role in unit["roles"]:
+            role["count"] = max(1, round(role["count"] * factor))
+    data["rex"]["facilitators"] = int(data["rex"]["facilitators"] * factor)
+    data["mediation"]["capacity_per_month"] = int(data["mediation"]["capacity_per_month"] * factor)
+    data["welcome"]["capacity"] = int(data["welcome"]["capacity"] * factor)
+    data["record"]["people_every"] = 4  # monthly person rows at this size
+    data["name"] = f"tera-scaled-{people}"
+    return scenario_from_dict(data, f"tera scaled to {people} people")
+
+
+def tera_runs_per_second(repeats: int, runs_per_repeat: int) -> list[float]:
+    """Runs per second of the 10-year TERA baseline, one per repeat."""
+    scenario = load_scenario("tera")
+    run(scenario, seed=0, keep_model=False)  # warm-up: imports, caches
+    rates = []
+    for r in range(repeats):
+        start = time.perf_counter()
+        for k in range(runs_per_repeat):
+            run(scenario, seed=1000 * r + k, keep_model=False)
+        rates.append(runs_per_repeat / (time.perf_counter() - start))
+    return rates
+
+
+def _large_run(people: int, queue: Any) -> None:
+    scenario = scaled_tera(people)
+    start = time.perf_counter()
+    result = run(scenario, seed=1, years=10, keep_model=False)
+    seconds = time.perf_counter() - start
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ever = int(result.summary["arrivals_total"]) + scenario.population.founders
+    queue.put({"people": people, "seconds": seconds, "peak_mib": peak_mib, "ever": ever})
+
+
+def large_run(people: int) -> dict[str, float]:
+    """One 520-week run of a scaled ecosystem in a fresh process: seconds and peak memory."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_large_run, args=(people, queue))
+    proc.start()
+    out = queue.get()
+    proc.join()
+    return dict(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=5, help="repeats of the TERA timing (median reported)")
+    parser.add_argument("--runs", type=int, default=4, help="TERA runs per repeat")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="synthetic ecosystem sizes")
+    args = parser.parse_args()
+
+    rates = tera_runs_per_second(args.repeats, args.runs)
+    print(
+        f"TERA baseline, 10 years, one core: median {statistics.median(rates):.2f} runs/s "
+        f"(min {min(rates):.2f}, max {max(rates):.2f}, {args.repeats} repeats of {args.runs} runs)"
+    )
+    rows = []
+    for size in args.sizes:
+        row = large_run(size)
+        rows.append(row)
+        print(
+            f"synthetic ecosystem housing {size:,} ({row['ever']:,} people over the run), 520 weeks: "
+            f"{row['seconds']:.2f} s, peak memory {row['peak_mib']:.0f} MiB"
+        )
+    if len(rows) >= 2:
+        a, b = rows[0], rows[-1]
+        print(f"time ratio {b['seconds'] / a['seconds']:.1f} for a people ratio of {b['people'] / a['people']:.0f}")
+    print(json.dumps({"tera_runs_per_s": rates, "large": rows}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,511 @@
+"""The ``coopsim`` command: run a scenario and write its tables, summary and figure sheet.
+
+Usage (``coopsim --help`` says more)::
+
+    coopsim run tera --seed 1
+    coopsim run tera --set rex.enabled=false --out out/no-rex
+    coopsim scenarios
+    coopsim --version
+
+Design:
+
+- Each sub-command is two functions, ``_add_<name>_arguments(parser)`` and
+  ``_cmd_<name>(args) -> int``, registered in :data:`COMMANDS`. A later sub-command
+  (sweep, compare, sensitivity, discover, report, ui, validate) adds one entry there.
+- Every mistake of the user (a bad scenario, a bad option, an unusable ``--out``) ends
+  with one line ``coopsim: error: <message>`` on stderr and exit code 2, and writes
+  nothing. Handlers raise :class:`UserError` (or :class:`ScenarioError`) for that;
+  :func:`main` turns them into the line and the code. Any other exception is a bug and
+  keeps its traceback.
+- A run is validated and computed completely before anything is written; the files are
+  written into a hidden temporary folder next to the target and moved into place at the
+  end, so an interrupted or failed run leaves no half-written output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import tempfile
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+from .base import WEEKS_PER_YEAR
+from .model import CoopModel
+from .runner import RunResult, run
+from .scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario, resolve_path
+
+PROG = "coopsim"
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+MAX_MESSAGE = 1000  # characters of an error message kept on its one line
+HELP_WIDTH = 88  # columns of the hand-formatted parts of the help
+
+#: The files ``coopsim run`` writes, with what each holds (shown in ``--help``).
+RUN_FILES = {
+    "model.parquet": "one row per week: counts (active, newcomers, withdrawn, ...), events of the week "
+    "(arrivals, burnouts, conflicts ...), 10/50/90 % quantiles of exhaustion, engagement and trust, "
+    "work asked and done, decision backlog, territorial acceptance, treasuries of the six structures",
+    "people.parquet": "one row per present person per recorded week: status, paid status, engagement, "
+    "trust, exhaustion, hours, roles held, recognition, security, meaning, ...",
+    "events.parquet": "one row per event: week, person (-1 for collective events), kind "
+    "(arrival, burnout, conflict_opened, conflict_mediated, rex_session, ...)",
+    "summary.json": "the headline numbers of the run (turnover, burnout incidence, concentration of work, "
+    "conflicts, ...; defined in docs/ODD.md, section 7) with the scenario, seed, years, --set overrides and "
+    "coopsim version",
+    "scenario.json": "the scenario exactly as run: every parameter, after 'extends' and --set",
+    "report.png": "a figure sheet of the run (skipped with --no-report)",
+}
+
+
+class UserError(Exception):
+    """A mistake of the user: reported as one ``coopsim: error:`` line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are :class:`UserError` (one line, exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UserError(f"{message} (see '{self.prog} --help')")
+
+
+@dataclass(frozen=True)
+class Command:
+    """A sub-command: its name, one-line help, long description, arguments and handler."""
+
+    name: str
+    help: str
+    description: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    handler: Callable[[argparse.Namespace], int]
+    epilog: Callable[[], str] = lambda: ""
+
+
+# --- helpers shared by sub-commands ---------------------------------------------------
+
+
+def shipped_scenarios() -> list[Path]:
+    """The scenario files shipped in ``scenarios/``, sorted by name."""
+    return sorted(SCENARIO_DIR.glob("*.toml"), key=lambda p: p.stem)
+
+
+def _scenario_names_text() -> str:
+    """The shipped scenario names after 'shipped scenarios:', wrapped for help texts."""
+    names = [p.stem for p in shipped_scenarios()]
+    text = ", ".join(names) if names else f"(none found in {SCENARIO_DIR})"
+    return textwrap.fill(f"shipped scenarios: {text}", width=HELP_WIDTH, subsequent_indent="  ")
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    """Wrap a paragraph of help text to :data:`HELP_WIDTH` columns."""
+    return textwrap.fill(text, width=HELP_WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def fresh_seed() -> int:
+    """A new seed from the system's entropy, for a run without --seed (it is recorded)."""
+    return random.SystemRandom().randrange(2**32)
+
+
+def _seed(text: str) -> int:
+    """``--seed``: a non-negative integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (expected e.g. --seed 1)") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative (expected 0 or more)")
+    return value
+
+
+def _years(text: str) -> float:
+    """``--years``: a positive number of years, at least one week and at most 200 years."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (expected e.g. --years 10)") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a positive number of years")
+    if round(value * WEEKS_PER_YEAR) < 1:
+        raise argparse.ArgumentTypeError(f"{text} is less than one week (the shortest run is 1/52 of a year)")
+    if value > 200:
+        raise argparse.ArgumentTypeError(f"{text} is more than 200 years")
+    return value
+
+
+def _one_line(message: str) -> str:
+    """Collapse a message to one line, shortening the middle of a very long one."""
+    text = " ".join(message.split())
+    if len(text) > MAX_MESSAGE:
+        head, tail = MAX_MESSAGE // 3, MAX_MESSAGE - MAX_MESSAGE // 3
+        text = f"{text[:head]} … {text[-tail:]}"
+    return text
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON data: NaN and infinities become ``None`` (null), numpy scalars Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write data as indented, strictly valid JSON (no NaN)."""
+    text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+# --- coopsim run ----------------------------------------------------------------------
+
+
+def _run_epilog() -> str:
+    files = "\n".join(f"  {name}\n{_wrap(what, indent='      ')}" for name, what in RUN_FILES.items())
+    return f"""\
+A scenario is a TOML file describing the ecosystem and its levers; see 'coopsim --help'.
+{_scenario_names_text()}
+  ('coopsim scenarios' describes them; any other TOML file works too, usually a small
+  file that starts with  extends = "tera.toml"  and changes a few values)
+
+examples:
+  coopsim run tera --seed 1
+      the TERA baseline for 10 years, written to out/tera/
+  coopsim run tera --set rex.enabled=false --out out/no-rex
+      the same without REX (retours d'expérience)
+  coopsim run tera-all --seed 1 --years 5 --set mediation.capacity_per_month=6
+      every lever on, 5 years, more mediation capacity
+  coopsim run my-variant.toml --seed 2 --no-report --quiet
+      a scenario file of your own, tables and summary only, nothing printed
+
+files written into the output folder:
+{files}
+
+Read the tables with pandas, e.g. pandas.read_parquet("out/tera/model.parquet").
+The same scenario, seed and years give the same tables.
+"""
+
+
+def _add_run_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="a shipped scenario name (e.g. tera) or the path of a scenario TOML file",
+    )
+    p.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        metavar="N",
+        help="seed of the random draws (a whole number >= 0); the same seed gives the same run. "
+        "Default: a fresh seed, reported in summary.json",
+    )
+    p.add_argument(
+        "--years",
+        type=_years,
+        default=None,
+        metavar="Y",
+        help="how many years to simulate (52 weeks each; decimals allowed). Default: the scenario's 'years'",
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change one scenario value for this run, e.g. --set rex.enabled=false or "
+        "--set population.founders=20 (repeatable; the value is read as TOML, so strings "
+        "may need quotes: --set 'name=\"test\"')",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (created; files of the same names are replaced). Default: out/<scenario name>",
+    )
+    p.add_argument("--no-report", action="store_true", help="do not draw report.png (faster)")
+    p.add_argument("--quiet", action="store_true", help="print neither the progress bar nor the summary")
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output folder that cannot be one, before anything is computed or written."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a folder")
+    ancestor = out.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UserError(f"--out {out}: {ancestor} is a file, not a folder")
+    target = out if out.exists() else ancestor
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise UserError(f"--out {out}: {target} is not writable")
+
+
+def _check_model(scenario: Scenario, seed: int | None, years: float | None) -> None:
+    """Build the model once without running it, so that a scenario the model cannot set up
+    is refused before anything is written (building takes milliseconds)."""
+    try:
+        CoopModel(scenario, seed=seed, years=years)
+    except ScenarioError:
+        raise
+    except ValueError as exc:
+        raise UserError(f"scenario {scenario.name!r} cannot be set up: {exc}") from None
+
+
+def _simulate(scenario: Scenario, seed: int | None, years: float | None, quiet: bool) -> RunResult:
+    """Run the scenario with a progress bar over the weeks (on a terminal, unless quiet)."""
+    from tqdm import tqdm
+
+    weeks = round((years if years is not None else scenario.years) * WEEKS_PER_YEAR)
+    show = not quiet and sys.stderr.isatty()
+    with tqdm(total=weeks, unit="week", desc=scenario.name, disable=not show, leave=False) as bar:
+        return run(scenario, seed=seed, years=years, progress=bar.update)
+
+
+def _summary_record(result: RunResult, args: argparse.Namespace, scenario_file: Path) -> dict[str, Any]:
+    """result.summary plus what is needed to reproduce the run."""
+    weeks = int(result.summary.get("weeks", len(result.model_frame)))
+    return {
+        **result.summary,
+        "scenario": result.scenario.name,
+        "scenario_file": str(scenario_file),
+        "seed": result.seed,
+        "years": args.years if args.years is not None else result.scenario.years,
+        "weeks": weeks,
+        "overrides": list(args.overrides),
+        "coopsim_version": __version__,
+    }
+
+
+def _write_outputs(folder: Path, result: RunResult, record: dict[str, Any], report: bool) -> list[str]:
+    """Write every output file into ``folder``; return their names."""
+    result.model_frame.to_parquet(folder / "model.parquet", index=False)
+    result.people_frame.to_parquet(folder / "people.parquet", index=False)
+    result.events.to_parquet(folder / "events.parquet", index=False)
+    write_json(folder / "summary.json", record)
+    write_json(folder / "scenario.json", result.scenario.model_dump(mode="json"))
+    if report:
+        from .report import figure_sheet
+
+        figure_sheet(result, folder / "report.png")
+    return [name for name in RUN_FILES if (folder / name).exists()]
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    """Move the finished files from ``tmp`` to ``out``.
+
+    A new folder is renamed into place in one step. Into an existing folder each file is
+    moved in one step, and an output of a previous run that this run did not write (e.g.
+    report.png after --no-report) is removed, so the folder describes one run; other
+    files there are left alone.
+    """
+    if not out.exists():
+        tmp.rename(out)
+        return
+    for name in RUN_FILES:
+        src, dst = tmp / name, out / name
+        if src.exists():
+            os.replace(src, dst)
+        elif dst.is_file():
+            dst.unlink()
+    tmp.rmdir()
+
+
+def _save(out: Path, result: RunResult, record: dict[str, Any], report: bool) -> list[str]:
+    """Write the outputs into a temporary folder next to ``out``, then move them in place."""
+    out.absolute().parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.absolute().parent))
+    try:
+        names = _write_outputs(tmp, result, record, report)
+        _publish(tmp, out)
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return names
+
+
+def _fmt(value: Any, spec: str, scale: float = 1.0, unit: str = "") -> str:
+    """Format a summary number, or 'n/a' when it is missing or NaN."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "n/a"
+    return f"{value * scale if scale != 1 else value:{spec}}{unit}"
+
+
+def _print_summary(record: dict[str, Any], out: Path, names: list[str]) -> None:
+    """A short human summary of the run and where its files are."""
+    s = record
+    rows = [
+        ("active members at the end", _fmt(s.get("active_final"), "d")),
+        ("arrivals / departures", f"{_fmt(s.get('arrivals_total'), 'd')} / {_fmt(s.get('departures_total'), 'd')}"),
+        ("annual turnover", _fmt(s.get("annual_turnover"), ".1f", 100, " % of active members per year")),
+        ("burnout incidence", _fmt(s.get("burnout_incidence_per_100py"), ".1f", 1, " per 100 person-years")),
+        ("top-10 % share of hours", _fmt(s.get("top10_hours_share"), ".0f", 100, " % (last year)")),
+        (
+            "conflicts opened / mediated",
+            f"{_fmt(s.get('conflicts_opened'), 'd')} / {_fmt(s.get('conflicts_mediated'), 'd')} (médiation)",
+        ),
+    ]
+    print(f"{s['scenario']}: seed {s['seed']}, {s['years']:g} years ({s['weeks']} weeks)")
+    for label, value in rows:
+        print(f"  {label:<29} {value}")
+    print(f"wrote {out}/: {', '.join(names)}")
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    """coopsim run: validate everything, run, then write the outputs in one move."""
+    scenario_file = resolve_path(args.scenario).resolve()
+    scenario = load_scenario(args.scenario, overrides=args.overrides or None)
+    out: Path = args.out if args.out is not None else Path("out") / scenario.name
+    _check_out(out)
+    seed = args.seed if args.seed is not None else fresh_seed()
+    _check_model(scenario, seed, args.years)
+    result = _simulate(scenario, seed, args.years, args.quiet)
+    record = _summary_record(result, args, scenario_file)
+    names = _save(out, result, record, report=not args.no_report)
+    if not args.quiet:
+        _print_summary(record, out, names)
+    return 0
+
+
+# --- coopsim scenarios ----------------------------------------------------------------
+
+
+def _add_scenarios_arguments(p: argparse.ArgumentParser) -> None:
+    """``coopsim scenarios`` takes no arguments."""
+
+
+def _describe(path: Path) -> str:
+    """A shipped scenario's description, or why it cannot be read."""
+    try:
+        return load_scenario(path).description or "(no description)"
+    except ScenarioError as exc:
+        return f"(invalid: {_one_line(str(exc))})"
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    """coopsim scenarios: list the shipped scenarios with their descriptions."""
+    paths = shipped_scenarios()
+    if not paths:
+        print(f"no scenario files in {SCENARIO_DIR}")
+        return 0
+    width = max(len(p.stem) for p in paths)
+    for path in paths:
+        print(f"{path.stem:<{width}}  {_describe(path)}")
+    print(f"\n(files in {SCENARIO_DIR}; run one with: coopsim run NAME --seed 1)")
+    return 0
+
+
+# --- the table of sub-commands --------------------------------------------------------
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        name="run",
+        help="run one scenario once and write its tables, summary and figure sheet",
+        description="Run one scenario once, week by week, with one seed, and write the weekly "
+        "tables, the people and the events (Parquet), the headline numbers (JSON) and a "
+        "figure sheet (PNG) into an output folder. Nothing is written if the scenario or an "
+        "option is wrong.",
+        add_arguments=_add_run_arguments,
+        handler=_cmd_run,
+        epilog=_run_epilog,
+    ),
+    Command(
+        name="scenarios",
+        help="list the shipped scenarios with their descriptions",
+        description=f"List the scenario files shipped in {SCENARIO_DIR} with their descriptions.",
+        add_arguments=_add_scenarios_arguments,
+        handler=_cmd_scenarios,
+    ),
+)
+
+DESCRIPTION = """\
+coopsim simulates a cooperative ecosystem such as TERA (Lot-et-Garonne) week by week:
+people arrive, take roles in six legal structures and the association's circles, give
+hours, build trust, disagree, tire, burn out, withdraw and leave. Mechanisms (levers)
+such as REX (retours d'expérience), médiation, contractualisation (cooperation
+agreements), the transition income (revenu de transition), a welcome circle or a
+territorial dialogue committee (CTD) change that.
+
+A scenario is a TOML file that describes the ecosystem (founders, structures and their
+roles, territory, money), the behavioural constants, and which levers are on and how.
+A variant is usually a few lines:  extends = "tera.toml"  then the values it changes.
+Any value can also be changed for one run with --set KEY=VALUE."""
+
+
+def _main_epilog() -> str:
+    return f"""\
+{_scenario_names_text()}
+
+examples:
+  coopsim run tera --seed 1                                  the TERA baseline -> out/tera/
+  coopsim run tera --set rex.enabled=false --out out/no-rex  the same without REX
+  coopsim scenarios                                          the scenarios and what they are
+  coopsim run --help                                         the options and the files written
+
+Errors in a scenario or an option are reported on one line (coopsim: error: ...) with
+exit code 2; nothing is written then."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``coopsim`` parser, with one sub-parser per entry of :data:`COMMANDS`."""
+    parser = _Parser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=_main_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for cmd in COMMANDS:
+        p = sub.add_parser(
+            cmd.name,
+            help=cmd.help,
+            description=_wrap(cmd.description),
+            epilog=cmd.epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        cmd.add_arguments(p)
+        p.set_defaults(handler=cmd.handler)
+    return parser
+
+
+def _fail(message: str, code: int = EXIT_USER_ERROR) -> int:
+    """Print the one error line and return the exit code."""
+    print(f"{PROG}: error: {_one_line(message)}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``coopsim`` command; returns the exit code.
+
+    0: done; 2: a mistake in the scenario or the options (one line on stderr, nothing
+    written); 130: interrupted. ``--help`` and ``--version`` return 0.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if getattr(args, "handler", None) is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USER_ERROR
+        return int(args.handler(args))
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except (UserError, ScenarioError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)

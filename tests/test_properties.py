@@ -1,0 +1,189 @@
+"""Invariants that hold whatever the levers, checked week by week over random scenarios.
+
+Hypothesis draws a scenario by overriding a few levers and constants of TERA (mechanisms
+on or off and their start weeks, group size, arrivals, caps, stipend recipients, strains
+strong enough to make people burn out, salaries and stipends too large for the
+treasuries), then steps a :class:`CoopModel` one week at a time and checks after every
+week that:
+
+- every state stays in its range and the role counts agree with the role slots;
+- people are conserved (present = previous present + arrivals - departures);
+- money is conserved (the total treasury moves exactly by what came in from outside
+  minus what went out) and no treasury goes negative;
+- with contractualisation, nobody holds more roles than the cap;
+- only active, not burned-out members hold roles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coopsim import CoopModel, load_scenario
+from coopsim.base import Status
+from coopsim.scenario import MECHANISM_NAMES
+
+UNIT_FIELDS = (
+    "engagement",
+    "trust",
+    "exhaustion",
+    "recognition",
+    "security_fin",
+    "security_emo",
+    "meaning",
+    "pressure",
+)
+
+PROPERTY_SETTINGS = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@st.composite
+def scenario_overrides(draw: st.DrawFn) -> dict[str, Any]:
+    """A few levers and constants of TERA, overridden at random."""
+    ov: dict[str, Any] = {}
+    for name in MECHANISM_NAMES:
+        ov[f"{name}.enabled"] = draw(st.booleans())
+        ov[f"{name}.start_week"] = draw(st.integers(0, 40))
+    ov["population.founders"] = draw(st.integers(2, 40))
+    ov["population.salaried_founders"] = draw(st.integers(0, 3))
+    ov["population.duty_share"] = draw(st.sampled_from([0.0, 0.12, 0.5]))
+    ov["territory.arrivals_per_week"] = draw(st.floats(0.0, 2.0))
+    ov["territory.housing_capacity"] = draw(st.integers(5, 200))
+    ov["contractualisation.max_roles_per_person"] = draw(st.integers(1, 4))
+    ov["contractualisation.share_formalised"] = draw(st.floats(0.0, 1.0))
+    ov["contractualisation.hour_limit"] = draw(st.sampled_from([0.0, 5.0, 20.0]))
+    ov["stipend.recipients"] = draw(st.integers(0, 8))
+    ov["stipend.with_objectives"] = draw(st.booleans())
+    # the larger amount empties the endowment fund within months: unpaid stipends
+    ov["stipend.amount_per_month"] = draw(st.sampled_from([865.0, 30000.0]))
+    ov["stipend.duration_weeks"] = draw(st.integers(0, 30))
+    ov["rex.every_weeks"] = draw(st.integers(1, 10))
+    ov["rex.facilitators"] = draw(st.integers(0, 12))
+    ov["mediation.resolution_probability"] = draw(st.floats(0.0, 1.0))
+    ov["mediation.needs_circle"] = draw(st.booleans())
+    ov["welcome.capacity"] = draw(st.integers(0, 8))
+    # strong strain and many disagreements: burnouts, conflicts, mediations within a year
+    ov["wellbeing.overload_strain"] = draw(st.floats(0.0, 0.3))
+    ov["wellbeing.role_strain"] = draw(st.floats(0.0, 0.05))
+    ov["conflict.disagreement_rate"] = draw(st.floats(0.0, 0.2))
+    ov["membership.burnout_departure"] = draw(st.floats(0.0, 1.0))
+    # the larger salary cannot be paid for long: refused payments
+    ov["money.salary_per_month"] = draw(st.sampled_from([1500.0, 50000.0]))
+    return ov
+
+
+def check_state(model: CoopModel) -> None:
+    """Ranges, role bookkeeping and who may hold roles, after a week."""
+    P, R, N = model.people, model.roles, model.network
+    n = P.n
+    week = model.week - 1
+    for name in UNIT_FIELDS:
+        values = P.view(name)
+        assert np.all((values >= 0.0) & (values <= 1.0)), f"week {week}: {name} out of [0, 1]: {values}"
+    assert np.all(P.view("load") >= 0.0), f"week {week}: negative load"
+    assert np.all(P.view("hours") >= 0.0), f"week {week}: negative hours"
+    roles = P.view("roles")
+    assert np.all(roles >= 0), f"week {week}: negative role count"
+    np.testing.assert_array_equal(roles, R.held_by(n), err_msg=f"week {week}: roles != role slots held")
+    for name in ("trust_ab", "trust_ba"):
+        t = N.view(name)
+        assert np.all((t >= 0.0) & (t <= 1.0)), f"week {week}: tie {name} out of [0, 1]"
+
+    holders = R.holder[R.holder >= 0]
+    assert np.all(holders < n)
+    assert np.all(P.status[holders] == Status.ACTIVE), f"week {week}: a role held by someone not active"
+    assert not P.burned_out[holders].any(), f"week {week}: a role held by someone burned out"
+    status = P.view("status")
+    gone = (status == Status.DEPARTED) | (status == Status.WITHDRAWN)
+    assert np.all(roles[gone] == 0), f"week {week}: departed or withdrawn people hold roles"
+
+    cp = model.scenario.contractualisation
+    if cp.enabled and cp.max_roles_per_person > 0 and week >= cp.start_week:
+        assert roles.max(initial=0) <= cp.max_roles_per_person, f"week {week}: above the role cap"
+
+
+@PROPERTY_SETTINGS
+@given(
+    overrides=scenario_overrides(),
+    seed=st.integers(0, 2**32 - 1),
+    years=st.sampled_from([1.0, 1.5, 2.0]),
+)
+def test_weekly_invariants(overrides: dict[str, Any], seed: int, years: float) -> None:
+    scenario = load_scenario("tera", overrides=overrides)
+    model = CoopModel(scenario, seed=seed, years=years)
+    L = model.ledger
+    founders = scenario.population.founders
+    total_0, in_0, out_0 = L.treasury.sum(), L.inflow_total, L.outflow_total
+    assert np.all(L.treasury >= 0.0)
+    n_after_week = []
+    while model.running:
+        total, inflow, outflow = L.treasury.sum(), L.inflow_total, L.outflow_total
+        model.step()
+        week = model.week - 1
+        n_after_week.append(model.people.n)
+
+        # money: the week's change in total treasury is what came in minus what went out
+        assert np.all(L.treasury >= 0.0), f"week {week}: negative treasury {L.treasury}"
+        assert L.inflow_total >= inflow and L.outflow_total >= outflow
+        scale = max(1.0, abs(total), L.inflow_total - inflow + L.outflow_total - outflow)
+        change = L.treasury.sum() - total
+        external = (L.inflow_total - inflow) - (L.outflow_total - outflow)
+        assert change == pytest.approx(external, rel=0, abs=1e-9 * scale), f"week {week}: money not conserved"
+        cumulative = L.treasury.sum() - total_0
+        assert cumulative == pytest.approx(
+            (L.inflow_total - in_0) - (L.outflow_total - out_0), rel=0, abs=1e-9 * max(scale, abs(total_0))
+        )
+        check_state(model)
+
+    # people: present = previous present + arrivals - departures, week by week
+    frame = model.recorder.model_frame()
+    assert len(frame) == model.horizon
+    present = frame["present"].to_numpy()
+    arrivals = frame["arrivals"].to_numpy()
+    departures = frame["departures"].to_numpy()
+    previous = np.r_[founders, present[:-1]]
+    np.testing.assert_array_equal(present, previous + arrivals - departures)
+    n_ever = np.asarray(n_after_week)
+    np.testing.assert_array_equal(n_ever, founders + np.cumsum(arrivals))
+    np.testing.assert_array_equal(n_ever - frame["departed_total"].to_numpy(), present)
+    assert model.people.n == founders + int(arrivals.sum())
+    # the frame's counts agree with the statuses at the last week
+    status = model.people.view("status")
+    assert present[-1] == int((status != Status.DEPARTED).sum())
+    assert frame["active"].iloc[-1] == int((status == Status.ACTIVE).sum())
+
+
+@PROPERTY_SETTINGS
+@given(
+    overrides=scenario_overrides(),
+    cap=st.integers(1, 4),
+    start=st.integers(0, 30),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_role_cap_holds_every_week_under_contractualisation(
+    overrides: dict[str, Any], cap: int, start: int, seed: int
+) -> None:
+    overrides = {
+        **overrides,
+        "contractualisation.enabled": True,
+        "contractualisation.start_week": start,
+        "contractualisation.max_roles_per_person": cap,
+    }
+    model = CoopModel(load_scenario("tera", overrides=overrides), seed=seed, years=1)
+    while model.running:
+        model.step()
+        check_state(model)  # includes: nobody above the cap from the start week on
+        if model.week - 1 >= start:
+            assert model.people.view("roles").max(initial=0) <= cap
+            # everyone holding a formal role has an agreement (roles are only taken in the work
+            # process, before contractualisation acts; the flag may outlive roles lost later in the week)
+            R, P = model.roles, model.people
+            assert P.contract[R.holder[(R.holder >= 0) & R.formal]].all()
