@@ -73,7 +73,7 @@ class Modifiers:
     welcome_capacity: int = 0  # welcome circle: newcomers in integration at once (0: none)
     integration_weeks: int = 12
     acceptance_gain: float = 0.0  # CTD: weekly gain of territorial acceptance
-    coordination_extra_hours: float = 0.0  # CTD and others: extra coordination hours
+    extra_common_hours: float = 0.0  # CTD: hours added to the common pool of work
 
 
 class Status:

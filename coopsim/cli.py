@@ -60,7 +60,7 @@ RUN_FILES = {
     "events.parquet": "one row per event: week, person (-1 for collective events), kind "
     "(arrival, burnout, conflict_opened, conflict_mediated, rex_session, ...)",
     "summary.json": "the headline numbers of the run (turnover, burnout incidence, concentration of work, "
-    "conflicts, ...; defined in docs/ODD.md, section 7) with the scenario, seed, years, --set overrides and "
+    "conflicts, ...; defined in docs/ODD.md, section 8.4) with the scenario, seed, years, --set overrides and "
     "coopsim version",
     "scenario.json": "the scenario exactly as run: every parameter, after 'extends' and --set",
     "report.png": "a figure sheet of the run (skipped with --no-report)",

@@ -1,10 +1,10 @@
 """Conflict: disagreements, their handling in meetings, escalation and festering.
 
-Process 5 of the week. Disagreements arise between acquaintances in contact, more often
+Process 4 of the week (*conflict*). Disagreements arise between acquaintances in contact, more often
 when life spheres overlap (spill-over), when a stipend's expectations are undefined
-(pressure and resentment) and when people are tired. A disagreement raised in a meeting
-may be defused there (more often with the meeting practices and between people who trust
-each other): it is then fertile and adds a little trust. Otherwise it escalates into an
+(pressure and resentment) and when people are tired. A disagreement may be defused
+(more often between people who trust each other, and, when it surfaces in a meeting, with
+the meeting practices): it is then fertile and adds a little trust. Otherwise it escalates into an
 open conflict that strains both parties and erodes their tie until it is resolved (by
 itself, rarely, or by mediation). A conflict open for long festers.
 

@@ -1,6 +1,6 @@
 """Governance: decisions by consent of all, or delegated to circles, and their backlog.
 
-Process 9 of the week. Matters needing a decision arrive in proportion to the active
+Process 8 of the week (*governance*). Matters needing a decision arrive in proportion to the active
 members. Under consent of all, the weekly capacity to decide shrinks as the group grows
 (everyone must be informed and able to object); under delegation, each staffed circle
 decides its own matters. What is not decided waits in a backlog (and some of it lapses, undecided): it adds coordination

@@ -1,6 +1,6 @@
 """Interactions on the acquaintance network: working together builds trust.
 
-Process 4 of the week. Two acquaintances are in contact when they work in the same unit,
+Process 3 of the week (*interactions*). Two acquaintances are in contact when they work in the same unit,
 or, by chance, when they share life spheres (neighbours, friends, partners). Contact
 raises pairwise trust, more so when life spheres overlap; ties without contact fade
 towards a baseline; an open conflict on a tie erodes it. Trust in the collective follows

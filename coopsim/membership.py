@@ -1,6 +1,6 @@
 """Membership: burnout, withdrawal and departure; arrivals and consent-based integration.
 
-Processes 7 and 8 of the week. Disengaged members withdraw (they stay in the village
+Processes 6 (*membership*) and 7 (*arrivals*) of the week. Disengaged members withdraw (they stay in the village
 but give up their roles); withdrawn people may re-engage or leave the territory; everyone
 may leave for reasons outside the model (a small life-event hazard). Newcomers arrive
 from the territory (see :mod:`coopsim.territory`), are welcomed by the
@@ -56,7 +56,12 @@ class MembershipParams(Params):
         0.25, ge=0, le=1, description="chance a person leaves the territory on burning out"
     )
     newcomer_departure: float = Field(0.004, ge=0, le=1, description="weekly chance a newcomer in integration leaves")
-    unwelcomed_departure: float = Field(0.02, ge=0, le=1, description="weekly chance a newcomer nobody welcomes leaves")
+    unwelcomed_departure: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="weekly chance a newcomer nobody welcomes leaves (times 1 - territorial acceptance)",
+    )
     integration_weeks_unwelcomed: int = Field(26, ge=1, le=520, description="integration time without a welcome circle")
 
 
@@ -73,7 +78,7 @@ def leave_or_withdraw(model: CoopModel, rng: np.random.Generator) -> None:
     u_withdraw = rng.random(n)
     u_back = rng.random(n)
     u_leave = rng.random(n)
-    status = P.status[:n].copy()  # the statuses at the start of the week
+    status = P.status[:n].copy()  # the statuses at the start of this step
     eng = P.engagement[:n]
     quit_factor = np.where(P.contract[:n], 1.0 - model.mods.quit_cost, 1.0)
     quit_factor = quit_factor * (1.0 - model.scenario.population.duty_hold * P.duty[:n])
@@ -122,7 +127,7 @@ def arrive_and_integrate(model: CoopModel, rng: np.random.Generator) -> None:
         if room > 0 and waiting.size:
             P.welcomed[waiting[:room]] = True
     weeks_needed = np.where(P.welcomed[newcomer], mods.integration_weeks, mp.integration_weeks_unwelcomed)
-    ready = newcomer[(model.week - P.status_week[newcomer]) >= weeks_needed]
+    ready = newcomer[((model.week - P.status_week[newcomer]) >= weeks_needed) & ~P.burned_out[newcomer]]
     if ready.size == 0:
         return
     if mods.delegation and welcomers.size:

@@ -1,6 +1,6 @@
 """Money: the weekly flows between the six structures, people and the outside world.
 
-Process 10 of the week. Every flow goes through :meth:`Ledger.pay`, which refuses a
+Process 9 of the week (*money*). Every flow goes through :meth:`Ledger.pay`, which refuses a
 payment the payer cannot afford (budget limits: "les activités ne sont actuellement pas
 assez solvables pour se soutenir monétairement les unes les autres") and records it, so
 that the change in total treasury always equals what came in from outside minus what went
@@ -44,7 +44,7 @@ class MoneyParams(Params):
     supplies_share: float = Field(0.55, ge=0, le=1, description="share of Coop sales spent on supplies")
     commercial_rent: float = Field(250.0, ge=0, le=100000, description="weekly rent the Coop pays the SCI")
     sci_loan: float = Field(200.0, ge=0, le=100000, description="weekly loan repayment of the SCI")
-    housing_rent: float = Field(70.0, ge=0, le=10000, description="weekly rent of a household in the SCIC QRT")
+    housing_rent: float = Field(70.0, ge=0, le=10000, description="weekly rent per resident housed by the SCIC QRT")
     housing_share: float = Field(0.3, ge=0, le=1, description="share of residents housed by the SCIC QRT")
     qrt_loan: float = Field(500.0, ge=0, le=100000, description="weekly loan repayment of the SCIC QRT")
     gifts_per_year: float = Field(30000.0, ge=0, le=1e8, description="tax-deductible gifts to the endowment fund")

@@ -44,7 +44,6 @@ class PopulationParams(Params):
     )
     financial_security_mean: float = Field(0.45, ge=0, le=1)
     salaried_founders: int = Field(2, ge=0, le=20000, description="founders salaried by the structures")
-    salaried_hours: float = Field(28.0, ge=0, le=60, description="hours/week a salaried member can give")
 
 
 class People:

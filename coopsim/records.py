@@ -4,7 +4,7 @@ Recording writes into preallocated numpy arrays (a row per week) and chunks of a
 (people, events), turned into pandas frames only at the end, so that recording every
 week costs little next to the model itself.
 
-Summary metrics (each defined in ``docs/ODD.md``, section 7):
+Summary metrics (each defined in ``docs/ODD.md``, section 8.4):
 
 - ``active_final``: active members at the last week.
 - ``arrivals_total`` / ``departures_total``: newcomers who came / people who left the
@@ -15,7 +15,8 @@ Summary metrics (each defined in ``docs/ODD.md``, section 7):
   when they left), over the mean number of active volunteers.
 - ``annual_turnover_core``: the same for core members (active for a year or more and
   holding a role when they left), over the mean number of core members.
-- ``burnout_incidence_per_100py``: burnouts per 100 person-years of active membership.
+- ``burnout_incidence_per_100py``: burnouts (of anyone present) per 100 person-years of
+  active membership.
 - ``share_high_exhaustion``: mean over the weeks of the share of active members with
   exhaustion of 0.7 or more.
 - ``top10_hours_share`` / ``top25_hours_share``: share of the last year's hours carried
@@ -28,6 +29,14 @@ Summary metrics (each defined in ``docs/ODD.md``, section 7):
 - ``unmet_work_share``: hours asked but not done (vacant roles, overflow beyond what
   people could give) over hours asked, over the run.
 - ``decision_backlog_mean``: mean over the weeks of the matters waiting for a decision.
+
+Further keys: ``present_final`` (people living there at the end), ``burnouts_total``,
+``withdrawals_total``, ``conflicts_defused``, ``conflicts_festering``,
+``top20_coordination_share`` (share of all coordination hours of the run carried by the
+20 % who did most of it), ``max_roles_held`` (most roles one person held in any week),
+``acceptance_final``, ``treasury_total_final`` (euros) and ``stipend_pressure_mean`` (mean
+social pressure on stipend recipients over the weeks when there were some; NaN without a
+stipend).
 """
 
 from __future__ import annotations
@@ -148,7 +157,7 @@ class Recorder:
             top = max(1, round(0.2 * hours.size))
             col["top20_hours_share"][w] = hours[:top].sum() / hours.sum() if hours.sum() > 0 else 0.0
             col["roles_per_active"][w] = P.roles[:n][active].mean()
-        col["pressure_mean"][w] = P.pressure[:n][P.stipend[:n]].mean() if P.stipend[:n].any() else 0.0
+        col["pressure_mean"][w] = P.pressure[:n][P.stipend[:n]].mean() if P.stipend[:n].any() else np.nan
         col["roles_vacant"][w] = int((R.holder < 0).sum())
         col["roles_max"][w] = int(P.roles[:n].max()) if n else 0
         col["demand_hours"][w] = model.week_demand
@@ -170,7 +179,7 @@ class Recorder:
         if model.week % every == 0 or model.week == model.horizon - 1:
             idx = np.flatnonzero(status != Status.DEPARTED)
             self._people.append((model.week, idx, {c: getattr(P, c)[idx].copy() for c in PEOPLE_COLUMNS}))
-        if model.week == max(0, model.horizon - WEEKS_PER_YEAR):
+        if model.week == model.horizon - WEEKS_PER_YEAR - 1:  # end of the week before the last 52
             self.hours_at_window_start = P.hours_total[:n].copy()
         self.weeks += 1
 
@@ -233,6 +242,12 @@ def top_share(x: np.ndarray, fraction: float) -> float:
     return float(x[:k].sum() / x.sum())
 
 
+def nan_mean(x: np.ndarray) -> float:
+    """Mean of the finite values, NaN when there is none."""
+    finite = x[np.isfinite(x)]
+    return float(finite.mean()) if finite.size else float("nan")
+
+
 def summary(model: CoopModel) -> dict[str, Any]:
     """The run's headline numbers (see the module docstring for their definitions)."""
     rec = model.recorder
@@ -285,7 +300,7 @@ def summary(model: CoopModel) -> dict[str, Any]:
         "max_roles_held": int(col["roles_max"].max()) if rec.weeks else 0,
         "acceptance_final": float(col["acceptance"][-1]) if rec.weeks else float("nan"),
         "treasury_total_final": float(sum(col[f"treasury_{k}"][-1] for k in STRUCTURE_KEYS)) if rec.weeks else 0.0,
-        "stipend_pressure_mean": float(col["pressure_mean"].mean()),
+        "stipend_pressure_mean": nan_mean(col["pressure_mean"]),
     }
 
 

@@ -36,7 +36,10 @@ class TerritoryParams(Params):
         0.0015, ge=0, le=1, description="weekly gain at full involvement of the members in local life"
     )
     arrivals_per_week: float = Field(
-        0.45, ge=0, le=1000, description="newcomers per week at acceptance 0.5 with a visible group"
+        0.45,
+        ge=0,
+        le=1000,
+        description="newcomers per week at acceptance 0.5 with a visible group and empty housing (times the share of housing still free)",
     )
     visibility_size: int = Field(20, ge=1, le=100000, description="active members at which the group is fully visible")
     housing_capacity: int = Field(

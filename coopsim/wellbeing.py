@@ -1,6 +1,6 @@
 """Wellbeing: strain and recovery, burnout, recognition, security, shared meaning, engagement.
 
-Process 3 (strain and recovery) and 6 (engagement and its companions) of the week.
+Processes 2 (*strain*: strain, recovery, burnout) and 5 (*engagement* and its companions) of the week.
 
 Exhaustion accumulates with overload, role accumulation, open conflicts, social pressure
 and relational saturation, and recovers when the load is light and one feels safe;

@@ -1,6 +1,6 @@
 """Work: the week's demand from the structures and its allocation to people.
 
-Process 1 (demand) and 2 (allocation) of the week. Roles are taken by volunteering,
+Process 1 of the week (*work*: demand, then allocation). Roles are taken by volunteering,
 weighted by engagement and free time; roles nobody wants stay vacant until someone with
 a strong sense of duty takes them; roles are dropped more often by the disengaged and
 the exhausted. Hours come from roles plus a share of the common operational pool
@@ -124,7 +124,7 @@ def compute_hours(model: CoopModel) -> None:
     status = P.status[:n]
     active = (status == Status.ACTIVE) & ~P.burned_out[:n]
     newcomer = status == Status.NEWCOMER
-    pool_total = model.scenario.structures.pool_hours_per_member * active.sum() + mods.coordination_extra_hours
+    pool_total = model.scenario.structures.pool_hours_per_member * active.sum() + mods.extra_common_hours
     cap = P.capacity[:n] + salaried_hours  # a salaried role is paid time on top of free time
     spare = np.clip(cap - role_hours, 0.0, None)
     w = P.engagement[:n] * spare * (active + model.scenario.work.newcomer_pool_weight * newcomer)

@@ -902,7 +902,7 @@ def test_territorial_dialogue_raises_acceptance(small_model) -> None:
         if on:
             ctd.modify(m.mods, m)
             assert m.mods.acceptance_gain == pytest.approx(ctd.acceptance_gain_per_year / WEEKS_PER_YEAR)
-            assert m.mods.coordination_extra_hours == pytest.approx(ctd.hours_per_week)
+            assert m.mods.extra_common_hours == pytest.approx(ctd.hours_per_week)
         a = m.acceptance
         involvement = P.engagement[:4].mean()
         a = a + tp.involvement_gain * involvement * (1 - a) + m.mods.acceptance_gain * (1 - a)

@@ -38,7 +38,10 @@ class Contractualisation(Mechanism):
     share_formalised: float = Field(1.0, ge=0, le=1, description="share of roles covered by a cooperation agreement")
     max_roles_per_person: int = Field(3, ge=0, le=1000, description="most roles one person may hold (0: no cap)")
     hour_limit: float = Field(
-        20.0, ge=0, le=80, description="most hours per week on roles for an agreement holder (0: no limit)"
+        20.0,
+        ge=0,
+        le=80,
+        description="most hours per week of volunteer work (roles and common work) for an agreement holder, on top of any salaried role (0: no limit)",
     )
     recognition_per_week: float = Field(
         0.01, ge=0, le=1, description="recognition a formal role's holder gains weekly from explicit expectations"

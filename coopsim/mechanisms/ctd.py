@@ -2,7 +2,7 @@
 
 Hypothesis: a standing committee that meets local actors, identifies needs and resources
 in both directions, slowly raises the territory's acceptance of the newcomers (hence
-arrivals, settling and local sales), at a cost in coordination hours.
+arrivals, settling and local sales), at a cost in hours of common work.
 
 Seed passage: "Le collectif TERA a également mis en place un comité territorial de
 dialogue (CTD) pour faciliter les échanges et la coopération avec les acteurs du
@@ -29,8 +29,10 @@ class TerritorialDialogue(Mechanism):
     acceptance_gain_per_year: float = Field(
         0.08, ge=0, le=1, description="share of the gap to full acceptance closed per year"
     )
-    hours_per_week: float = Field(4.0, ge=0, le=200, description="coordination hours the committee takes")
+    hours_per_week: float = Field(
+        4.0, ge=0, le=200, description="hours per week of the committee's work, added to the common work"
+    )
 
     def modify(self, mods: Modifiers, model: Any) -> None:
         mods.acceptance_gain += self.acceptance_gain_per_year / WEEKS_PER_YEAR
-        mods.coordination_extra_hours += self.hours_per_week
+        mods.extra_common_hours += self.hours_per_week

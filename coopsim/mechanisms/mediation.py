@@ -10,8 +10,9 @@ Seed passage: "la commission écoute-médiation, une commission de l'association
 espaces d'écoute, organise des médiations et met en place des stratégies pour traiter les
 divergences voire les tensions au sein de l'écosystème"; "Cercle écoute et Méditation :
 systèmes de soutien et gestion de conflits". Studies: mediated workplace disputes settle
-fully or partly in about 64-73 % of cases (EEOC mediation evaluations; Acas, Saundry et
-al. 2013, "Reframing resolution", Acas research paper 07/13).
+fully or partly in about 64-73 % of cases (EEOC mediation evaluations; Acas evaluations,
+e.g. Saundry, Bennett & Wibberley 2013, "Workplace mediation: the participant experience",
+Acas research paper 02/13), ranges as given in the project's validation issue.
 
 Acts after the *conflict* process.
 """

@@ -1,7 +1,7 @@
 """Internal training (commission Formations internes), including mental-health first aid.
 
-Hypothesis: the training commission trains new REX facilitators each year (replacing
-those who leave) and keeps a number of members trained in mental-health first aid; a
+Hypothesis: the training commission trains a set number of new REX facilitators each year
+(making up for those who leave) and keeps a number of members trained in mental-health first aid; a
 first aider notices an exhausted member, who is then supported (emotional security) and
 hands over a role before burning out.
 

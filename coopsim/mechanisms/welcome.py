@@ -27,7 +27,12 @@ class WelcomeCircle(Mechanism):
     phase: ClassVar[str] = "none"
 
     capacity: int = Field(6, ge=0, le=100000, description="newcomers in integration at once")
-    integration_weeks: int = Field(12, ge=1, le=520, description="weeks from welcome to the consent decision")
+    integration_weeks: int = Field(
+        12,
+        ge=1,
+        le=520,
+        description="weeks from arrival (or from a refused request) to the consent decision, for a welcomed newcomer",
+    )
 
     def modify(self, mods: Modifiers, model: Any) -> None:
         mods.welcome_capacity = self.capacity
