@@ -39,6 +39,9 @@ class WorkParams(Params):
     unwanted_wait_weeks: int = Field(
         4, ge=0, le=520, description="weeks a role nobody wants stays vacant before a dutiful person takes it"
     )
+    involvement_bias: float = Field(
+        1.0, ge=0, le=20, description="how much more often each role already held puts a person first in line for a vacancy"
+    )
     alone_penalty: float = Field(
         0.5, ge=0, le=1, description="appeal of coordination and care roles lost for those who prefer working alone"
     )
@@ -92,7 +95,8 @@ def fill_vacancies(model: CoopModel, rng: np.random.Generator) -> None:
         return
     look = u_look < wp.look_probability * np.where(R.announced[vacant], 2.0, 1.0)
     free = np.clip(1.0 - P.load[able], 0.0, 1.0)
-    weight = P.engagement[able] * (0.2 + free)
+    # "ce sont toujours les mêmes personnes qui participent activement aux réunions" (where vacancies come up)
+    weight = P.engagement[able] * (0.2 + free) * (1.0 + wp.involvement_bias * P.roles[able])
     cum = np.cumsum(weight)
     pick = able[np.minimum(np.searchsorted(cum, u_pick * cum[-1], side="right"), able.size - 1)]
     appeal = R.appeal[vacant] - mods.formal_appeal_cost * R.formal[vacant]
