@@ -7,15 +7,12 @@ Nothing is stored on the agent but its row index: ``member.exhaustion`` reads
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 import numpy as np
 
 from .base import Paid, Status
-
-if TYPE_CHECKING:
-    from .model import CoopModel
 
 
 def _array_view(name: str, cast: type = float) -> property:
@@ -29,9 +26,9 @@ def _array_view(name: str, cast: type = float) -> property:
 class Person(mesa.Agent):
     """One person of the ecosystem, as a view over row ``index`` of ``model.people``."""
 
-    model: CoopModel
+    model: Any  # the CoopModel (a ModelState); Any because mesa.Agent types it as mesa.Model
 
-    def __init__(self, model: CoopModel, index: int) -> None:
+    def __init__(self, model: Any, index: int) -> None:
         super().__init__(model)
         self.index = index
 

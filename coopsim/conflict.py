@@ -18,15 +18,11 @@ conflits" (unresolved conflicts in Simon's story).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
 from .base import Params
-
-if TYPE_CHECKING:
-    from .model import CoopModel
+from .state import ModelState
 
 
 class ConflictParams(Params):
@@ -51,26 +47,7 @@ class ConflictParams(Params):
     festering_weeks: int = Field(12, ge=1, le=520, description="weeks after which an open conflict festers")
 
 
-class Conflicts:
-    """Open and closed conflicts, one row each."""
-
-    def __init__(self) -> None:
-        self.tie: list[int] = []
-        self.opened: list[int] = []
-        self.open_ids: np.ndarray = np.zeros(0, dtype=np.int64)  # rows still open
-        self.festering: set[int] = set()
-        self.total = 0
-
-    def open(self, ties: np.ndarray, week: int) -> np.ndarray:
-        ids = np.arange(self.total, self.total + ties.size, dtype=np.int64)
-        self.tie.extend(ties.tolist())
-        self.opened.extend([week] * ties.size)
-        self.total += ties.size
-        self.open_ids = np.concatenate([self.open_ids, ids])
-        return ids
-
-
-def open_counts(model: CoopModel) -> None:
+def open_counts(model: ModelState) -> None:
     """People's number of open conflicts (festering ones count double)."""
     N, P, C = model.network, model.people, model.conflicts
     n = P.n
@@ -83,7 +60,7 @@ def open_counts(model: CoopModel) -> None:
     P.conflicts[:n] = np.rint(counts[:n]).astype(np.int64)
 
 
-def close(model: CoopModel, conflict_ids: np.ndarray, kind: str | None) -> None:
+def close(model: ModelState, conflict_ids: np.ndarray, kind: str | None) -> None:
     """Close conflicts, free their ties and record ``kind`` for the first party."""
     N, C = model.network, model.conflicts
     if conflict_ids.size == 0:
@@ -97,7 +74,7 @@ def close(model: CoopModel, conflict_ids: np.ndarray, kind: str | None) -> None:
         model.emit(kind, N.a[ties])
 
 
-def disagree(model: CoopModel, rng: np.random.Generator) -> None:
+def disagree(model: ModelState, rng: np.random.Generator) -> None:
     """Process *conflict*: new disagreements, defused or opened; old ones resolve or fester."""
     N, P, C, cp = model.network, model.people, model.conflicts, model.scenario.conflict
     m = N.m

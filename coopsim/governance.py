@@ -15,15 +15,11 @@ d'urgence"; "Chaque cercle est souverain dans son organisation".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
 from .base import Params, Status
-
-if TYPE_CHECKING:
-    from .model import CoopModel
+from .state import ModelState
 
 
 class GovernanceParams(Params):
@@ -46,7 +42,7 @@ class GovernanceParams(Params):
     )
 
 
-def decision_capacity(model: CoopModel) -> float:
+def decision_capacity(model: ModelState) -> float:
     """Decisions the ecosystem can take this week."""
     gp = model.scenario.governance
     if model.mods.delegation:
@@ -57,14 +53,14 @@ def decision_capacity(model: CoopModel) -> float:
     return gp.consent_capacity * (gp.reference_size / max(active, gp.reference_size)) ** gp.consent_exponent
 
 
-def consent_probability(model: CoopModel, deciders: np.ndarray) -> float:
+def consent_probability(model: ModelState, deciders: np.ndarray) -> float:
     """Chance that nobody among ``deciders`` objects to an integration."""
     gp = model.scenario.governance
     p_obj = gp.objection * (1.0 - model.people.trust[deciders])
     return float(np.exp(np.log1p(-np.clip(p_obj, 0.0, 0.999)).sum()))
 
 
-def decide(model: CoopModel, rng: np.random.Generator) -> None:
+def decide(model: ModelState, rng: np.random.Generator) -> None:
     """Process *governance*: new matters arrive, the capacity decides, the rest waits."""
     gp = model.scenario.governance
     active = model.count(Status.ACTIVE)

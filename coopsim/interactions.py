@@ -14,15 +14,11 @@ d'entre eux se connaissent personnellement et travaillent ensemble".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
 from .base import Params, Status, clip01
-
-if TYPE_CHECKING:
-    from .model import CoopModel
+from .state import ModelState
 
 
 class InteractionParams(Params):
@@ -44,14 +40,14 @@ class InteractionParams(Params):
     )
 
 
-def live_ties(model: CoopModel) -> np.ndarray:
+def live_ties(model: ModelState) -> np.ndarray:
     """Ties whose two ends are still in the ecosystem."""
     N, P = model.network, model.people
     present = P.present()
     return present[N.view("a")] & present[N.view("b")]
 
 
-def interact(model: CoopModel, rng: np.random.Generator) -> None:
+def interact(model: ModelState, rng: np.random.Generator) -> None:
     """Process *interactions*: contact, pairwise trust, trust in the collective, new ties."""
     N, P, R, ip = model.network, model.people, model.roles, model.scenario.interactions
     n, m = P.n, N.m

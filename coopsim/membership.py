@@ -17,17 +17,13 @@ personnes se sont installées [...] même si certaines ne sont plus actives".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
 from .base import Params, Status
 from .governance import consent_probability
+from .state import ModelState
 from .territory import arrivals_this_week, update_acceptance
-
-if TYPE_CHECKING:
-    from .model import CoopModel
 
 WELCOME_CIRCLE = "Accueil-Intégration"
 
@@ -65,13 +61,13 @@ class MembershipParams(Params):
     integration_weeks_unwelcomed: int = Field(26, ge=1, le=520, description="integration time without a welcome circle")
 
 
-def attachment(model: CoopModel, idx: np.ndarray) -> np.ndarray:
+def attachment(model: ModelState, idx: np.ndarray) -> np.ndarray:
     """What keeps a person in the territory: trust, financial security, life spheres there."""
     P = model.people
     return (P.trust[idx] + P.security_fin[idx] + P.overlap[idx]) / 3.0
 
 
-def leave_or_withdraw(model: CoopModel, rng: np.random.Generator) -> None:
+def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
     """Process *membership*: withdrawal, re-engagement and departures."""
     P, mp = model.people, model.scenario.membership
     n = P.n
@@ -108,7 +104,7 @@ def leave_or_withdraw(model: CoopModel, rng: np.random.Generator) -> None:
         model.depart(int(i))
 
 
-def arrive_and_integrate(model: CoopModel, rng: np.random.Generator) -> None:
+def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
     """Process *arrivals*: newcomers come, are welcomed, and are integrated by consent."""
     P, mods, mp = model.people, model.mods, model.scenario.membership
     update_acceptance(model)

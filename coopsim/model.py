@@ -34,7 +34,7 @@ import numpy as np
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Modifiers, Paid, Status
-from .population import Network, People, founding_network
+from .population import Conflicts, Network, People, founding_network
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .structures import Roles
@@ -132,7 +132,7 @@ class CoopModel(mesa.Model):
         self.people = People(capacity=max(64, 2 * scenario.population.founders))
         self.network = Network()
         self.roles = Roles(scenario.structures)
-        self.conflicts = conflict.Conflicts()
+        self.conflicts = Conflicts()
         self.ledger = money.Ledger(self._start_treasuries())
         self.recorder = Recorder(self)
         self.datacollector = MesaRecords(self)

@@ -19,19 +19,12 @@ subventions" (the Région "en finançant"). Salaries are paid by the structure o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status
-from .structures import STRUCTURE_KEYS
-
-if TYPE_CHECKING:
-    from .model import CoopModel
-
-OUTSIDE = -1
-SCI, COOP, QRT, ABEILLE, FUND, ASSOCIATION = range(6)
+from .state import ModelState
+from .structures import ABEILLE, ASSOCIATION, COOP, FUND, OUTSIDE, QRT, SCI, STRUCTURE_KEYS, Ledger
 
 
 class MoneyParams(Params):
@@ -63,34 +56,7 @@ class MoneyParams(Params):
     )
 
 
-class Ledger:
-    """Treasuries of the six structures and the record of every flow."""
-
-    def __init__(self, treasuries: list[float]) -> None:
-        self.treasury = np.array(treasuries, dtype=float)
-        self.inflow_total = 0.0  # from outside, cumulated
-        self.outflow_total = 0.0  # to outside, cumulated
-        self.week_flows: dict[str, float] = {}
-
-    def pay(self, payer: int, payee: int, amount: float, kind: str) -> bool:
-        """Move ``amount`` from payer to payee (``OUTSIDE`` = -1) if the payer can afford it."""
-        if amount <= 0:
-            return True
-        if payer != OUTSIDE:
-            if self.treasury[payer] < amount:
-                return False
-            self.treasury[payer] -= amount
-        else:
-            self.inflow_total += amount
-        if payee != OUTSIDE:
-            self.treasury[payee] += amount
-        else:
-            self.outflow_total += amount
-        self.week_flows[kind] = self.week_flows.get(kind, 0.0) + amount
-        return True
-
-
-def commercial_hours(model: CoopModel) -> float:
+def commercial_hours(model: ModelState) -> float:
     """Operational hours done this week in the Coop's activities."""
     R, P = model.roles, model.people
     held = (R.holder >= 0) & (R.structure == COOP) & (R.kind == WORK_CODE["operational"])
@@ -99,7 +65,7 @@ def commercial_hours(model: CoopModel) -> float:
     return float((R.hours[held] * ratio).sum())
 
 
-def pay_salaries(model: CoopModel) -> None:
+def pay_salaries(model: ModelState) -> None:
     """Each salaried role is paid by its structure; unpaid when the structure cannot."""
     R, L, mp = model.roles, model.ledger, model.scenario.money
     weekly = mp.salary_per_month * 12 / WEEKS_PER_YEAR
@@ -109,7 +75,7 @@ def pay_salaries(model: CoopModel) -> None:
             model.emit("salary_unpaid", np.array([R.holder[r]]))
 
 
-def flows(model: CoopModel, rng: np.random.Generator) -> None:
+def flows(model: ModelState, rng: np.random.Generator) -> None:
     """Process *money*: the week's sales, rents, gifts, subsidies, grants and pay."""
     L, mp, P, R = model.ledger, model.scenario.money, model.people, model.roles
     L.week_flows = {}
@@ -137,4 +103,16 @@ def flows(model: CoopModel, rng: np.random.Generator) -> None:
     pay_salaries(model)
 
 
-__all__ = ["OUTSIDE", "STRUCTURE_KEYS", "Ledger", "MoneyParams", "flows"]
+__all__ = [
+    "ABEILLE",
+    "ASSOCIATION",
+    "COOP",
+    "FUND",
+    "OUTSIDE",
+    "QRT",
+    "SCI",
+    "STRUCTURE_KEYS",
+    "Ledger",
+    "MoneyParams",
+    "flows",
+]

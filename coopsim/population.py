@@ -247,3 +247,22 @@ def founding_network(n: int, ties: int, rewire: float, rng: np.random.Generator)
         g = nx.connected_watts_strogatz_graph(n, k, rewire, tries=100, seed=int(rng.integers(2**31 - 1)))
     edges = np.array(list(g.edges()), dtype=np.int64).reshape(-1, 2)
     return edges[:, 0], edges[:, 1]
+
+
+class Conflicts:
+    """Open and closed conflicts, one row each."""
+
+    def __init__(self) -> None:
+        self.tie: list[int] = []
+        self.opened: list[int] = []
+        self.open_ids: np.ndarray = np.zeros(0, dtype=np.int64)  # rows still open
+        self.festering: set[int] = set()
+        self.total = 0
+
+    def open(self, ties: np.ndarray, week: int) -> np.ndarray:
+        ids = np.arange(self.total, self.total + ties.size, dtype=np.int64)
+        self.tie.extend(ties.tolist())
+        self.opened.extend([week] * ties.size)
+        self.total += ties.size
+        self.open_ids = np.concatenate([self.open_ids, ids])
+        return ids

@@ -41,16 +41,14 @@ stipend).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Paid, Status
+from .state import ModelState
 from .structures import STRUCTURE_KEYS
-
-if TYPE_CHECKING:
-    from .model import CoopModel
 
 HIGH_EXHAUSTION = 0.7
 
@@ -93,7 +91,7 @@ COUNTED_EVENTS = {
 class Recorder:
     """Collects a run's weekly rows, person rows, events and exits."""
 
-    def __init__(self, model: CoopModel) -> None:
+    def __init__(self, model: ModelState) -> None:
         self._rows = max(model.horizon, 1)
         self.columns = {c: np.zeros(self._rows) for c in MODEL_COLUMNS}
         self.weeks = 0
@@ -108,7 +106,7 @@ class Recorder:
             self._events.append((week, code, persons))
             self.week_counts[code] += persons.size
 
-    def exit(self, model: CoopModel, i: int) -> None:
+    def exit(self, model: ModelState, i: int) -> None:
         """An active member stops being active (withdraws, burns out or leaves)."""
         P = model.people
         core = bool(model.week - P.status_week[i] >= WEEKS_PER_YEAR and P.roles[i] > 0)
@@ -121,7 +119,7 @@ class Recorder:
             self.columns[c] = new
         self._rows *= 2
 
-    def record_week(self, model: CoopModel) -> None:
+    def record_week(self, model: ModelState) -> None:
         """Write this week's row (and, every few weeks, the people's rows)."""
         if self.weeks >= self._rows:
             self._grow()
@@ -248,7 +246,7 @@ def nan_mean(x: np.ndarray) -> float:
     return float(finite.mean()) if finite.size else float("nan")
 
 
-def summary(model: CoopModel) -> dict[str, Any]:
+def summary(model: ModelState) -> dict[str, Any]:
     """The run's headline numbers (see the module docstring for their definitions)."""
     rec = model.recorder
     col = {c: arr[: rec.weeks] for c, arr in rec.columns.items()}
@@ -311,7 +309,7 @@ class MesaRecords:
     summary values sit at the last step (they only exist once the run has ended).
     """
 
-    def __init__(self, model: CoopModel) -> None:
+    def __init__(self, model: ModelState) -> None:
         self._model = model
         self._agent_records: dict[int, list[Any]] = {}
         self.agent_reporters: dict[str, Any] = {}

@@ -23,6 +23,8 @@ from pydantic import Field, model_validator
 from .base import WORK_CODE, Params
 
 STRUCTURE_KEYS = ("sci", "coop", "qrt", "abeille", "fund", "association")
+SCI, COOP, QRT, ABEILLE, FUND, ASSOCIATION = range(6)  # index of each structure in a treasury array
+OUTSIDE = -1  # payer or payee outside the ecosystem (customers, donors, banks, people's pockets)
 
 WorkKind = Literal["operational", "coordination", "care", "admin"]
 
@@ -127,3 +129,30 @@ class Roles:
         u = self.unit_names.index(unit_name)
         sel = (self.unit == u) & (self.holder >= 0)
         return np.unique(self.holder[sel])
+
+
+class Ledger:
+    """Treasuries of the six structures and the record of every flow."""
+
+    def __init__(self, treasuries: list[float]) -> None:
+        self.treasury = np.array(treasuries, dtype=float)
+        self.inflow_total = 0.0  # from outside, cumulated
+        self.outflow_total = 0.0  # to outside, cumulated
+        self.week_flows: dict[str, float] = {}
+
+    def pay(self, payer: int, payee: int, amount: float, kind: str) -> bool:
+        """Move ``amount`` from payer to payee (``OUTSIDE`` = -1) if the payer can afford it."""
+        if amount <= 0:
+            return True
+        if payer != OUTSIDE:
+            if self.treasury[payer] < amount:
+                return False
+            self.treasury[payer] -= amount
+        else:
+            self.inflow_total += amount
+        if payee != OUTSIDE:
+            self.treasury[payee] += amount
+        else:
+            self.outflow_total += amount
+        self.week_flows[kind] = self.week_flows.get(kind, 0.0) + amount
+        return True

@@ -15,15 +15,11 @@ rester" (arrivals and settling).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
 from .base import Params, Status
-
-if TYPE_CHECKING:
-    from .model import CoopModel
+from .state import ModelState
 
 
 class TerritoryParams(Params):
@@ -47,7 +43,7 @@ class TerritoryParams(Params):
     )
 
 
-def update_acceptance(model: CoopModel) -> None:
+def update_acceptance(model: ModelState) -> None:
     """Acceptance moves with members' involvement and territorial dialogue."""
     tp = model.scenario.territory
     P = model.people
@@ -60,7 +56,7 @@ def update_acceptance(model: CoopModel) -> None:
     model.acceptance = float(np.clip(a, 0.0, 1.0))
 
 
-def arrivals_this_week(model: CoopModel, rng: np.random.Generator) -> int:
+def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:
     """Number of newcomers this week."""
     tp = model.scenario.territory
     present = int(model.people.present().sum())

@@ -17,15 +17,11 @@ conflicts and stalled decisions; it fluctuates ("un engagement fluctuant").
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
 from .base import Paid, Params, Status, clip01
-
-if TYPE_CHECKING:
-    from .model import CoopModel
+from .state import ModelState
 
 
 class WellbeingParams(Params):
@@ -72,7 +68,7 @@ class WellbeingParams(Params):
     security_rate: float = Field(0.05, ge=0, le=1)
 
 
-def strain_and_recovery(model: CoopModel, rng: np.random.Generator) -> None:
+def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
     """Process *strain*: exhaustion rises with strain, falls with recovery; burnout."""
     P, wp = model.people, model.scenario.wellbeing
     n = P.n
@@ -114,7 +110,7 @@ def strain_and_recovery(model: CoopModel, rng: np.random.Generator) -> None:
         model.emit("recovery", idx)
 
 
-def update_engagement(model: CoopModel, rng: np.random.Generator) -> None:
+def update_engagement(model: ModelState, rng: np.random.Generator) -> None:
     """Process *engagement*: recognition, security, meaning, then engagement itself."""
     P, wp = model.people, model.scenario.wellbeing
     n = P.n

@@ -17,15 +17,11 @@ personnes travaillant dans des conditions de flux tendu et d'urgence" (overwork)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field
 
 from .base import WORK_CODE, Params, Status
-
-if TYPE_CHECKING:
-    from .model import CoopModel
+from .state import ModelState
 
 COORD = WORK_CODE["coordination"]
 CARE = WORK_CODE["care"]
@@ -40,7 +36,10 @@ class WorkParams(Params):
         4, ge=0, le=520, description="weeks a role nobody wants stays vacant before a dutiful person takes it"
     )
     involvement_bias: float = Field(
-        1.0, ge=0, le=20, description="how much more often each role already held puts a person first in line for a vacancy"
+        1.0,
+        ge=0,
+        le=20,
+        description="how much more often each role already held puts a person first in line for a vacancy",
     )
     alone_penalty: float = Field(
         0.5, ge=0, le=1, description="appeal of coordination and care roles lost for those who prefer working alone"
@@ -56,7 +55,7 @@ class WorkParams(Params):
     )
 
 
-def scale_of_roles(model: CoopModel) -> np.ndarray:
+def scale_of_roles(model: ModelState) -> np.ndarray:
     """Weekly demand multiplier of each role: it grows with the group; coordination also with the backlog."""
     R = model.roles
     active = model.count(Status.ACTIVE)
@@ -66,7 +65,7 @@ def scale_of_roles(model: CoopModel) -> np.ndarray:
     return scale
 
 
-def drop_roles(model: CoopModel, rng: np.random.Generator) -> None:
+def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
     """Holders drop roles: more often when disengaged or exhausted, less when formalised or dutiful."""
     R, P, wp = model.roles, model.people, model.scenario.work
     held = np.flatnonzero(R.holder >= 0)
@@ -81,7 +80,7 @@ def drop_roles(model: CoopModel, rng: np.random.Generator) -> None:
     model.release_roles(held[draws < p])
 
 
-def fill_vacancies(model: CoopModel, rng: np.random.Generator) -> None:
+def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
     """Vacant roles are offered to members; the unwanted ones fall to the dutiful."""
     R, P, wp, mods = model.roles, model.people, model.scenario.work, model.mods
     n = P.n
@@ -118,7 +117,7 @@ def fill_vacancies(model: CoopModel, rng: np.random.Generator) -> None:
     model.assign_roles(vacant[takes], pick[takes])
 
 
-def compute_hours(model: CoopModel) -> None:
+def compute_hours(model: ModelState) -> None:
     """Hours asked and done this week, load, and unmet work."""
     R, P, mods = model.roles, model.people, model.mods
     n = P.n
@@ -152,7 +151,7 @@ def compute_hours(model: CoopModel) -> None:
     model.week_unmet = unmet
 
 
-def allocate(model: CoopModel, rng: np.random.Generator) -> None:
+def allocate(model: ModelState, rng: np.random.Generator) -> None:
     """Process *work*: drop roles, fill vacancies, then compute hours and load."""
     drop_roles(model, rng)
     fill_vacancies(model, rng)
