@@ -125,6 +125,12 @@ WORK_KINDS = ("operational", "coordination", "care", "admin")
 WORK_CODE = {kind: code for code, kind in enumerate(WORK_KINDS)}
 
 
+def clip(x: np.ndarray, low: float, high: float | None = None) -> np.ndarray:
+    """The result of ``np.clip(x, low, high)`` in two ufuncs (np.clip costs several times more)."""
+    out = np.maximum(x, low)
+    return out if high is None else np.minimum(out, high)
+
+
 def clip01(x: np.ndarray) -> np.ndarray:
     """Clip an array into [0, 1] in place and return it (two ufuncs: cheaper than np.clip)."""
     np.maximum(x, 0.0, out=x)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params
+from .base import Params, clip
 from .state import ModelState
 
 
@@ -96,7 +96,7 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
     if new.size:
         trust = 0.5 * (N.trust_ab[new] + N.trust_ba[new])
         bonus = np.where(u_meeting[new] < cp.in_meeting_share, model.mods.defuse_bonus, 0.0)
-        defused = u_defuse[new] < np.clip((cp.defuse_base + bonus) * trust, 0.0, 1.0)
+        defused = u_defuse[new] < clip((cp.defuse_base + bonus) * trust, 0.0, 1.0)
         fertile = new[defused]
         N.trust_ab[fertile] = np.minimum(1.0, N.trust_ab[fertile] + cp.fertile_gain)
         N.trust_ba[fertile] = np.minimum(1.0, N.trust_ba[fertile] + cp.fertile_gain)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status
+from .base import Params, Status, clip
 from .state import ModelState
 
 
@@ -47,8 +47,7 @@ def decision_capacity(model: ModelState) -> float:
     gp = model.scenario.governance
     if model.mods.delegation:
         R = model.roles
-        staffed = np.unique(R.unit[(R.holder >= 0) & R.unit_is_circle[R.unit]]).size
-        return gp.circle_capacity * staffed + gp.consent_capacity * 0.5
+        return gp.circle_capacity * R.staffed_circles() + gp.consent_capacity * 0.5
     active = max(model.count(Status.ACTIVE), 1)
     return gp.consent_capacity * (gp.reference_size / max(active, gp.reference_size)) ** gp.consent_exponent
 
@@ -57,7 +56,7 @@ def consent_probability(model: ModelState, deciders: np.ndarray) -> float:
     """Chance that nobody among ``deciders`` objects to an integration."""
     gp = model.scenario.governance
     p_obj = gp.objection * (1.0 - model.people.trust[deciders])
-    return float(np.exp(np.log1p(-np.clip(p_obj, 0.0, 0.999)).sum()))
+    return float(np.exp(np.log1p(-clip(p_obj, 0.0, 0.999)).sum()))
 
 
 def decide(model: ModelState, rng: np.random.Generator) -> None:

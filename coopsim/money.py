@@ -94,8 +94,7 @@ def flows(model: ModelState, rng: np.random.Generator) -> None:
     L.pay(
         OUTSIDE, ASSOCIATION, mp.subsidies_per_year / WEEKS_PER_YEAR + mp.membership_fee * active, "subsidies_and_fees"
     )
-    staffed = np.unique(R.unit[(R.holder >= 0) & R.unit_is_circle[R.unit]]).size
-    L.pay(ASSOCIATION, OUTSIDE, mp.circle_budget * staffed, "circle_budgets")
+    L.pay(ASSOCIATION, OUTSIDE, mp.circle_budget * R.staffed_circles(), "circle_budgets")
     surplus = L.treasury[FUND] - mp.fund_reserve
     if surplus > 0:
         L.pay(FUND, ASSOCIATION, mp.fund_grant_share * surplus, "fund_grants")

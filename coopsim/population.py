@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 from pydantic import Field
 
-from .base import Paid, Params, Status
+from .base import Paid, Params, Status, clip
 
 
 class PopulationParams(Params):
@@ -136,17 +136,17 @@ class People:
         self.status[idx] = status
         self.arrival_week[idx] = week
         self.status_week[idx] = week
-        self.capacity[idx] = np.clip(rng.normal(p.capacity_hours_mean, p.capacity_hours_sd, count), 2.0, 50.0)
-        self.engagement[idx] = np.clip(rng.normal(p.engagement_mean, p.engagement_sd, count), 0.05, 1.0)
-        self.meaning[idx] = np.clip(rng.normal(p.meaning_mean, p.meaning_sd, count), 0.0, 1.0)
+        self.capacity[idx] = clip(rng.normal(p.capacity_hours_mean, p.capacity_hours_sd, count), 2.0, 50.0)
+        self.engagement[idx] = clip(rng.normal(p.engagement_mean, p.engagement_sd, count), 0.05, 1.0)
+        self.meaning[idx] = clip(rng.normal(p.meaning_mean, p.meaning_sd, count), 0.0, 1.0)
         self.trust[idx] = 0.5
         self.recognition[idx] = 0.3
-        self.income_base[idx] = np.clip(rng.normal(p.financial_security_mean, 0.15, count), 0.0, 1.0)
+        self.income_base[idx] = clip(rng.normal(p.financial_security_mean, 0.15, count), 0.0, 1.0)
         self.security_fin[idx] = self.income_base[idx]
         self.security_emo[idx] = 0.5
         self.duty[idx] = (rng.random(count) < p.duty_share).astype(float)
         self.prefers_alone[idx] = rng.random(count) < p.prefers_alone_share
-        spheres = np.clip(np.round(rng.normal(p.spheres_mean, 0.7, count)), 1, 3)
+        spheres = clip(np.round(rng.normal(p.spheres_mean, 0.7, count)), 1, 3)
         self.overlap[idx] = (spheres - 1.0) / 2.0
         self.paid[idx] = Paid.VOLUNTEER
         return idx

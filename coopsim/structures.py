@@ -125,10 +125,15 @@ class Roles:
         return np.bincount(self.holder[held], w[held], minlength=n)
 
     def unit_holders(self, unit_name: str) -> np.ndarray:
-        """People holding a role in the named unit."""
+        """People holding a role in the named unit (sorted, each once)."""
         u = self.unit_names.index(unit_name)
         sel = (self.unit == u) & (self.holder >= 0)
-        return np.unique(self.holder[sel])
+        return np.array(sorted(set(self.holder[sel].tolist())), dtype=np.int64)
+
+    def staffed_circles(self) -> int:
+        """Number of circles of the association with at least one role held."""
+        held = self.holder >= 0
+        return len(set(self.unit[held & self.unit_is_circle[self.unit]].tolist()))
 
 
 class Ledger:

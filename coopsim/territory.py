@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status
+from .base import Params, Status, clip
 from .state import ModelState
 
 
@@ -53,7 +53,7 @@ def update_acceptance(model: ModelState) -> None:
     a = model.acceptance
     a += tp.involvement_gain * involvement * (1.0 - a) + model.mods.acceptance_gain * (1.0 - a)
     a -= tp.acceptance_decay * (a - tp.acceptance_floor)
-    model.acceptance = float(np.clip(a, 0.0, 1.0))
+    model.acceptance = float(clip(a, 0.0, 1.0))
 
 
 def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Paid, Params, Status, clip01
+from .base import Paid, Params, Status, clip, clip01
 from .state import ModelState
 
 
@@ -78,13 +78,13 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
     load = P.load[:n]
     roles = P.roles[:n]
     strain = (
-        wp.overload_strain * np.clip(load - 1.0, 0.0, None)
-        + wp.role_strain * np.clip(roles - wp.role_comfort, 0, None)
+        wp.overload_strain * clip(load - 1.0, 0.0)
+        + wp.role_strain * clip(roles - wp.role_comfort, 0)
         + wp.conflict_strain * P.conflicts[:n]
         + wp.pressure_strain * P.pressure[:n]
         + wp.saturation_strain * P.overlap[:n] * model.mods.sphere_mixing
     )
-    recovery = wp.recovery_floor + wp.recovery * np.clip(1.0 - load, 0.0, 1.0) * (0.5 + 0.5 * P.security_emo[:n])
+    recovery = wp.recovery_floor + wp.recovery * clip(1.0 - load, 0.0, 1.0) * (0.5 + 0.5 * P.security_emo[:n])
     recovery = recovery + wp.rest_recovery * P.burned_out[:n]
     exh = P.exhaustion[:n]
     exh += np.where(present, strain - recovery, 0.0)
@@ -138,8 +138,9 @@ def update_engagement(model: ModelState, rng: np.random.Generator) -> None:
     P.meaning[:n] += 0.005 * (P.trust[:n] - P.meaning[:n]) - 0.002 * np.minimum(P.conflicts[:n], 3)
     clip01(P.meaning[:n])
 
-    mean_hours = P.hours[:n][present].mean() if present.any() else 0.0
-    heavy = np.clip(P.hours[:n] / (mean_hours + 1e-9) - 1.0, 0.0, 2.0) / 2.0
+    n_present = int(present.sum())
+    mean_hours = P.hours[:n][present].sum() / n_present if n_present else 0.0
+    heavy = clip(P.hours[:n] / (mean_hours + 1e-9) - 1.0, 0.0, 2.0) / 2.0
     frustration = wp.w_frustration * heavy * (1.0 - rec)
     active = max(model.count(Status.ACTIVE), 1)
     target = (

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import WORK_CODE, Params, Status
+from .base import WORK_CODE, Params, Status, clip
 from .state import ModelState
 
 COORD = WORK_CODE["coordination"]
@@ -93,7 +93,7 @@ def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
     if vacant.size == 0 or able.size == 0:
         return
     look = u_look < wp.look_probability * np.where(R.announced[vacant], 2.0, 1.0)
-    free = np.clip(1.0 - P.load[able], 0.0, 1.0)
+    free = clip(1.0 - P.load[able], 0.0, 1.0)
     # "ce sont toujours les mêmes personnes qui participent activement aux réunions" (where vacancies come up)
     weight = P.engagement[able] * (0.2 + free) * (1.0 + wp.involvement_bias * P.roles[able])
     cum = np.cumsum(weight)
@@ -101,8 +101,8 @@ def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
     appeal = R.appeal[vacant] - mods.formal_appeal_cost * R.formal[vacant]
     people_facing = (R.kind[vacant] == COORD) | (R.kind[vacant] == CARE)
     appeal = appeal - wp.alone_penalty * (P.prefers_alone[pick] & people_facing)
-    free_pick = np.clip(1.0 - P.load[pick], 0.0, 1.0)
-    p_accept = np.clip(appeal, 0.0, 1.0) * P.engagement[pick] * (0.3 + 0.7 * free_pick) * mods.fill_boost
+    free_pick = clip(1.0 - P.load[pick], 0.0, 1.0)
+    p_accept = clip(appeal, 0.0, 1.0) * P.engagement[pick] * (0.3 + 0.7 * free_pick) * mods.fill_boost
     takes = look & (u_accept < p_accept)
 
     # Roles nobody wants, vacant for weeks: someone with a sense of duty takes them.
@@ -129,7 +129,7 @@ def compute_hours(model: ModelState) -> None:
     newcomer = status == Status.NEWCOMER
     pool_total = model.scenario.structures.pool_hours_per_member * active.sum() + mods.extra_common_hours
     cap = P.capacity[:n] + salaried_hours  # a salaried role is paid time on top of free time
-    spare = np.clip(cap - role_hours, 0.0, None)
+    spare = clip(cap - role_hours, 0.0)
     w = P.engagement[:n] * spare * (active + model.scenario.work.newcomer_pool_weight * newcomer)
     pool = pool_total * w / w.sum() if w.sum() > 0 else np.zeros(n)
     required = role_hours + pool

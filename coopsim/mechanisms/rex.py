@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import Mechanism, Status
+from ..base import Mechanism, Status, clip
 
 
 class Rex(Mechanism):
@@ -69,7 +69,7 @@ class Rex(Mechanism):
             return
         model.emit("rex_session", np.array([-1]))
         hours = P.hours[attend]
-        visible = np.clip(hours / (hours.max() + 1e-9), 0.0, 1.0)
+        visible = clip(hours / (hours.max() + 1e-9), 0.0, 1.0)
         P.recognition[attend] = np.minimum(1.0, P.recognition[attend] + self.recognition_gain * visible)
         P.meaning[attend] = np.minimum(1.0, P.meaning[attend] + self.meaning_gain)
         inside = np.zeros(n, dtype=bool)

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import Mechanism, Paid, Status
+from ..base import Mechanism, Paid, Status, clip
 from ..money import ABEILLE, COOP, FUND, OUTSIDE
 
 
@@ -89,7 +89,7 @@ class RevenuDeTransition(Mechanism):
                     model.emit("stipend_unpaid", np.array([i]))
 
         expected = self.objective_hours if self.with_objectives else self.implicit_expectation_hours
-        gap = np.where(paid_now, np.clip((expected - P.hours[:n]) / max(expected, 1e-9), 0.0, 1.0), 0.0)
+        gap = np.where(paid_now, clip((expected - P.hours[:n]) / max(expected, 1e-9), 0.0, 1.0), 0.0)
         if self.with_objectives:
             target = 0.2 * gap
             met = paid_now & (gap < 0.1)
