@@ -157,13 +157,14 @@ class CoopModel(mesa.Model):
             : min(pp.salaried_founders, salaried_roles.size)
         ]
         self.assign_roles(salaried_roles[: takers.size], takers, quiet=True)
-        weight = self.people.engagement[idx]
-        for r in np.flatnonzero(R.holder < 0):
-            if rng.random() < 0.7 * R.appeal[r] + 0.2:
-                taker = idx[
-                    np.searchsorted(np.cumsum(weight), rng.random() * weight.sum(), side="right").clip(0, idx.size - 1)
-                ]
-                self.assign_roles(np.array([r]), np.array([taker]), quiet=True)
+        # The founders start with most roles taken (the more appealing, the likelier),
+        # each by a founder drawn in proportion to engagement.
+        vacant = np.flatnonzero(R.holder < 0)
+        u_take, u_pick = rng.random(vacant.size), rng.random(vacant.size)
+        cum = np.cumsum(self.people.engagement[idx])
+        takers = idx[np.minimum(np.searchsorted(cum, u_pick * cum[-1], side="right"), idx.size - 1)]
+        taken = u_take < 0.7 * R.appeal[vacant] + 0.2
+        self.assign_roles(vacant[taken], takers[taken], quiet=True)
         self.update_paid_status()
 
     def add_people(self, count: int, status: int, rng: np.random.Generator) -> np.ndarray:
