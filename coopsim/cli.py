@@ -410,6 +410,27 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- coopsim sweep (the code is in coopsim/experiments/sweep_cli.py, imported when used) --
+
+
+def _add_sweep_arguments(p: argparse.ArgumentParser) -> None:
+    from .experiments import sweep_cli
+
+    sweep_cli.add_arguments(p)
+
+
+def _sweep_epilog() -> str:
+    from .experiments import sweep_cli
+
+    return sweep_cli.epilog()
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .experiments import sweep_cli
+
+    return sweep_cli.run_command(args)
+
+
 # --- the table of sub-commands --------------------------------------------------------
 
 COMMANDS: tuple[Command, ...] = (
@@ -430,6 +451,19 @@ COMMANDS: tuple[Command, ...] = (
         description=f"List the scenario files shipped in {SCENARIO_DIR} with their descriptions.",
         add_arguments=_add_scenarios_arguments,
         handler=_cmd_scenarios,
+    ),
+    Command(
+        name="sweep",
+        help="run an experiment: many seeded runs over factors, saved as one table (resumable)",
+        description="Run an experiment: a base scenario run many times over the factors an experiment "
+        "file varies (scenario values given as levels or ranges), laid out by a design (grid, random, "
+        "latin, morris, sobol) and replicated with seeds derived from one master seed. Each completed run "
+        "becomes one row (its factor values and outcomes) of a results table in the --out folder. An "
+        "interrupted sweep (Ctrl-C, a killed job, a full disk) resumes with the same command: the saved "
+        "runs are kept and not run again.",
+        add_arguments=_add_sweep_arguments,
+        handler=_cmd_sweep,
+        epilog=_sweep_epilog,
     ),
 )
 
@@ -471,7 +505,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    for cmd in COMMANDS:
+    from .experiments.commands import ANALYSIS_COMMANDS  # imported here: that module imports this one
+
+    for cmd in (*COMMANDS, *ANALYSIS_COMMANDS):
         p = sub.add_parser(
             cmd.name,
             help=cmd.help,

@@ -1,0 +1,321 @@
+"""What the analysis modules share: their error, outcome names in English and French, and
+reading an experiment folder.
+
+- :class:`AnalysisError`: a question the data cannot answer (no such outcome, a design
+  that does not allow a sensitivity analysis, ...); the command line reports it on one
+  line (exit code 2).
+- :data:`OUTCOMES`: how a summary key (``coopsim.records``) is said in a sentence, in
+  English and in French (with the grammatical gender the French adjective agrees with).
+- :func:`load_results`: the runs and the manifest of an experiment folder written by
+  ``coopsim sweep`` (through :mod:`coopsim.experiments.store`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: the designs whose samples allow a variance-based or screening sensitivity analysis
+SENSITIVITY_DESIGNS = ("morris", "sobol")
+
+
+class AnalysisError(ValueError):
+    """A request the experiment's data cannot answer, with a one-line message saying why."""
+
+
+@dataclass(frozen=True)
+class OutcomeName:
+    """How an outcome is named in sentences.
+
+    Attributes:
+        en: English noun phrase, capitalised, e.g. ``"Burnout incidence"``.
+        fr: French noun phrase with its article, e.g. ``"L'incidence du burnout"``.
+        feminine: whether the French adjective agrees in the feminine (``plus basse``).
+        unit: unit shown after absolute numbers (English; the French text reuses it).
+    """
+
+    en: str
+    fr: str
+    feminine: bool = False
+    unit: str = ""
+
+
+#: the summary keys of ``coopsim.records`` as they read in a sentence
+OUTCOMES: dict[str, OutcomeName] = {
+    "burnout_incidence_per_100py": OutcomeName(
+        "Burnout incidence", "L'incidence du burnout", True, "per 100 person-years"
+    ),
+    "annual_turnover": OutcomeName("Annual turnover", "Le turnover annuel", False, "per year"),
+    "annual_turnover_unpaid": OutcomeName("Turnover of volunteers", "Le turnover des bénévoles", False, "per year"),
+    "annual_turnover_core": OutcomeName("Turnover of core members", "Le turnover du noyau", False, "per year"),
+    "share_high_exhaustion": OutcomeName(
+        "The share of members with high exhaustion", "La part des membres très épuisés", True
+    ),
+    "top10_hours_share": OutcomeName(
+        "The share of hours carried by the top 10 %", "La part des heures portée par les 10 % les plus investis", True
+    ),
+    "top25_hours_share": OutcomeName(
+        "The share of hours carried by the top 25 %", "La part des heures portée par les 25 % les plus investis", True
+    ),
+    "gini_hours": OutcomeName("Inequality of hours (Gini)", "L'inégalité des heures (Gini)", True),
+    "top20_coordination_share": OutcomeName(
+        "The share of coordination carried by the top 20 %",
+        "La part de la coordination portée par les 20 % premiers",
+        True,
+    ),
+    "mean_engagement": OutcomeName("Mean engagement", "L'engagement moyen", False),
+    "mean_trust": OutcomeName("Mean trust", "La confiance moyenne", True),
+    "conflicts_opened": OutcomeName("The number of conflicts opened", "Le nombre de conflits ouverts", False),
+    "conflicts_defused": OutcomeName("The number of conflicts defused", "Le nombre de conflits désamorcés", False),
+    "conflicts_festering": OutcomeName("The number of festering conflicts", "Le nombre de conflits enkystés", False),
+    "conflicts_mediated": OutcomeName("The number of mediations", "Le nombre de médiations", False),
+    "mediation_success_rate": OutcomeName("The success rate of mediation", "Le taux de réussite des médiations", False),
+    "unmet_work_share": OutcomeName("The share of unmet work", "La part du travail non fait", True),
+    "decision_backlog_mean": OutcomeName("The decision backlog", "Le retard de décisions", False, "matters"),
+    "active_final": OutcomeName(
+        "The number of active members at the end", "Le nombre de membres actifs à la fin", False
+    ),
+    "present_final": OutcomeName(
+        "The number of people present at the end", "Le nombre de personnes présentes à la fin"
+    ),
+    "arrivals_total": OutcomeName("The number of arrivals", "Le nombre d'arrivées", False),
+    "departures_total": OutcomeName("The number of departures", "Le nombre de départs", False),
+    "burnouts_total": OutcomeName("The number of burnouts", "Le nombre de burnouts", False),
+    "withdrawals_total": OutcomeName("The number of withdrawals", "Le nombre de retraits", False),
+    "max_roles_held": OutcomeName("The most roles held by one person", "Le cumul maximal de rôles", False),
+    "acceptance_final": OutcomeName("Territorial acceptance at the end", "L'acceptation territoriale finale", True),
+    "treasury_total_final": OutcomeName("The total treasury at the end", "La trésorerie totale finale", True, "€"),
+    "stipend_pressure_mean": OutcomeName(
+        "Social pressure on stipend recipients", "La pression sociale sur les bénéficiaires du revenu", True
+    ),
+}
+
+#: outcomes shown by default (comparisons, reports), the headline numbers of docs/ODD.md 8.4
+HEADLINE_OUTCOMES = (
+    "burnout_incidence_per_100py",
+    "annual_turnover",
+    "annual_turnover_core",
+    "share_high_exhaustion",
+    "top10_hours_share",
+    "mean_engagement",
+    "mean_trust",
+    "conflicts_opened",
+    "unmet_work_share",
+    "decision_backlog_mean",
+    "active_final",
+)
+
+
+def outcome_name(key: str) -> OutcomeName:
+    """The sentence names of an outcome; an unknown key is named by itself."""
+    if key in OUTCOMES:
+        return OUTCOMES[key]
+    return OutcomeName(key, f"La valeur de {key}", True)
+
+
+def short_label(key: str) -> str:
+    """A short English label for axes: the sentence name without a leading article."""
+    if key not in OUTCOMES:
+        return key
+    text = re.sub(r"^The ", "", OUTCOMES[key].en)
+    return text[:1].upper() + text[1:]
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+
+def finite(value: Any) -> bool:
+    """Whether ``value`` is a finite number."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_value(value: Any) -> str:
+    """A factor value for tables: floats with at most 4 significant digits, others as they are."""
+    if isinstance(value, float | np.floating) and not float(value).is_integer():
+        return f"{float(value):.4g}"
+    if isinstance(value, float | np.floating):
+        return f"{float(value):g}"
+    return str(value)
+
+
+def fmt_number(value: Any, digits: int = 3) -> str:
+    """A number with ``digits`` significant digits ('n/a' when missing), for tables."""
+    if not finite(value):
+        return "n/a"
+    x = float(value)
+    if x == 0:
+        return "0"
+    if abs(x) >= 10 ** (digits + 2) or abs(x) < 10 ** (-digits):
+        return f"{x:.{digits}g}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    return f"{x:.{decimals}f}"
+
+
+# --- the manifest ---------------------------------------------------------------------------
+
+
+def experiment_name(manifest: dict[str, Any]) -> str:
+    """The experiment's name (``name``, or ``experiment.name`` as ``coopsim sweep`` writes it)."""
+    name = manifest.get("name") or (manifest.get("experiment") or {}).get("name")
+    return str(name) if name else "experiment"
+
+
+def experiment_data(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The experiment file's content as the manifest keeps it (``experiment.data``), or {}."""
+    data = (manifest.get("experiment") or {}).get("data")
+    return data if isinstance(data, dict) else {}
+
+
+def factor_names(manifest: dict[str, Any]) -> list[str]:
+    """The dotted keys of the experiment's factors, in the manifest's order.
+
+    ``factors`` may list the keys, or tables with a ``name`` (and ``levels`` or ``low``/``high``).
+    """
+    names = []
+    for f in manifest.get("factors") or []:
+        if isinstance(f, str):
+            names.append(f)
+        elif isinstance(f, dict) and "name" in f:
+            names.append(str(f["name"]))
+    if not names and isinstance(manifest.get("problem"), dict):
+        names = list(manifest["problem"].get("names", []))
+    return names
+
+
+def factor_spec(manifest: dict[str, Any], name: str) -> dict[str, Any]:
+    """What the experiment says about a factor: ``{"levels": [...]}`` or ``{"low", "high", ...}``."""
+    for f in manifest.get("factors") or []:
+        if isinstance(f, dict) and f.get("name") == name:
+            return f
+    spec = (experiment_data(manifest).get("factors") or {}).get(name)
+    if isinstance(spec, dict):
+        return spec
+    return {"levels": spec} if isinstance(spec, list) else {}
+
+
+def design_option(manifest: dict[str, Any], *keys: str, default: Any = None) -> Any:
+    """The first of ``keys`` found at the manifest's top level or in the experiment's data."""
+    data = experiment_data(manifest)
+    for key in keys:
+        for table in (manifest, data):
+            if table.get(key) is not None:
+                return table[key]
+    return default
+
+
+def describe_factor(manifest: dict[str, Any], name: str, column: pd.Series | None = None) -> str:
+    """``4 – 16 (whole numbers)``, ``true, false`` or the range of the values in the runs."""
+    spec = factor_spec(manifest, name)
+    if spec.get("levels") is not None:
+        return ", ".join(json.dumps(v) if isinstance(v, bool) else str(v) for v in spec["levels"])
+    if spec.get("low") is not None:
+        whole = " (whole numbers)" if spec.get("integer") else ""
+        return f"{float(spec['low']):g} – {float(spec['high']):g}{whole}"
+    if column is not None and len(column):
+        if is_categorical(column):
+            return ", ".join(map(str, sorted(pd.unique(column), key=str)))
+        return f"{fmt_number(column.min())} – {fmt_number(column.max())}"
+    return "?"
+
+
+def is_categorical(series: pd.Series) -> bool:
+    """Whether a factor column holds categories (strings, booleans) rather than numbers."""
+    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+
+
+def outcome_names(manifest: dict[str, Any], frame: pd.DataFrame) -> list[str]:
+    """The experiment's outcomes: the manifest's list, else the numeric non-factor columns."""
+    listed = [o for o in manifest.get("outcomes") or [] if o in frame.columns]
+    if listed:
+        return listed
+    skip = {"run_id", "sample_id", "replicate", "seed", *factor_names(manifest)}
+    return [c for c in frame.columns if c not in skip and pd.api.types.is_numeric_dtype(frame[c])]
+
+
+def check_outcome(frame: pd.DataFrame, manifest: dict[str, Any], outcome: str) -> None:
+    """Raise :class:`AnalysisError` when ``outcome`` is not a column of the runs."""
+    if outcome not in frame.columns or outcome in factor_names(manifest):
+        known = ", ".join(outcome_names(manifest, frame)) or "(none)"
+        raise AnalysisError(f"no outcome {outcome!r} in this experiment (outcomes: {known})")
+
+
+def per_sample(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Mean of ``columns`` over the replicates of each sample, in sample_id order."""
+    if "sample_id" not in frame.columns:
+        return frame[columns].astype(float)
+    return frame.groupby("sample_id", sort=True)[columns].mean()
+
+
+def experiment_files(design: tuple[str, ...] = SENSITIVITY_DESIGNS) -> list[Path]:
+    """Shipped experiment files (``experiments/*.toml``) whose design is one of ``design``."""
+    folder = Path(__file__).resolve().parent.parent.parent / "experiments"
+    found = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if re.search(r'^\s*design\s*=\s*["\'](' + "|".join(design) + r')["\']', text, re.MULTILINE):
+            found.append(path)
+    return found
+
+
+# --- reading an experiment folder ---------------------------------------------------------
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest, through the store module (which checks its format)."""
+    from .store import read_manifest
+
+    return dict(read_manifest(folder))
+
+
+def _load_runs(folder: Path) -> pd.DataFrame:
+    """The runs, through the store module."""
+    from .store import load
+
+    return load(folder)
+
+
+def load_results(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The runs (one row per run, by run_id) and the manifest of an experiment folder
+    written by ``coopsim sweep`` (read with :mod:`coopsim.experiments.store`).
+
+    Raises:
+        AnalysisError: the folder is missing, is not an experiment folder, cannot be read,
+            or holds no finished run yet.
+    """
+    path = Path(folder)
+    if not path.exists():
+        raise AnalysisError(f"{path}: no such folder (expected the --out folder of 'coopsim sweep')")
+    if not path.is_dir():
+        raise AnalysisError(f"{path}: is a file, not the --out folder of 'coopsim sweep'")
+    if not (path / "manifest.json").is_file():
+        raise AnalysisError(f"{path}: not an experiment folder (no manifest.json; make one with 'coopsim sweep')")
+    try:
+        manifest = _read_manifest(path)
+        frame = _load_runs(path)
+    except ImportError as exc:
+        raise AnalysisError(f"cannot read experiment folders: {exc}") from None
+    except Exception as exc:  # the store's own errors (StoreError), unreadable Parquet, ...
+        if isinstance(exc, AnalysisError):
+            raise
+        raise AnalysisError(f"{path}: cannot read the experiment: {_first_line(exc)}") from None
+    if len(frame) == 0:
+        raise AnalysisError(f"{path}: the experiment has no finished run yet (run or resume 'coopsim sweep')")
+    return frame, manifest
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,159 @@
+"""``coopsim sweep``: the command-line face of :func:`coopsim.experiments.sweep`.
+
+``coopsim.cli`` registers the sub-command and calls :func:`add_arguments`,
+:func:`epilog` and :func:`run_command` from here (imported when used, so that this module
+may import ``coopsim.cli`` without an import circle). Every mistake of the user (a bad
+experiment file, an unusable ``--out``, an unreachable scheduler) becomes a
+:class:`coopsim.cli.UserError`: one ``coopsim: error:`` line, exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from ..cli import EXIT_INTERRUPTED, HELP_WIDTH, PROG, UserError
+from .execute import DEFAULT_BATCH, SweepError, SweepInterruptedError, sweep
+from .spec import ExperimentError, load_experiment
+from .store import MANIFEST, StoreError, completed_ids, read_manifest
+
+EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
+
+
+def epilog() -> str:
+    """Examples, the files written, resuming."""
+    shipped = sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml")) if EXPERIMENT_DIR.is_dir() else []
+    names = textwrap.fill(
+        f"shipped experiments (in {EXPERIMENT_DIR}): {', '.join(shipped) or '(none)'}",
+        width=HELP_WIDTH,
+        subsequent_indent="  ",
+        break_on_hyphens=False,
+    )
+    return f"""\
+{names}
+
+examples:
+  coopsim sweep experiments/smoke.toml --out out/smoke
+      24 short runs on all cores (a few seconds)
+  coopsim sweep latin-levers --out out/latin --workers 8
+      a shipped experiment by name, on 8 processes
+  coopsim sweep my-experiment.toml --out out/my --dask --workers 4
+      on a local Dask cluster of 4 worker processes
+  coopsim sweep my-experiment.toml --out out/my --scheduler tcp://10.0.0.5:8786
+      on an existing Dask cluster (its workers need coopsim installed)
+
+files written into the --out folder:
+  manifest.json          the experiment (file, sha256, content), design, coopsim version,
+                         sessions (start, end, executor), runs done / total
+  plan.parquet           every planned run: run_id, sample_id, replicate, seed, factors
+  runs/part-*.parquet    the completed runs, one row each: run_id, sample_id, replicate,
+                         seed, one column per factor (its dotted key), one per outcome
+  series/part-*.parquet  the weekly series, when the experiment asks for some
+
+Read the results with pandas:
+  from coopsim.experiments import load
+  df = load("out/smoke")            # one row per run, sorted by run_id
+
+Resuming: run the same command again. The folder must hold the same experiment (same
+values in the experiment and scenario files; comments may change), or the sweep refuses.
+Replicate r of every sample uses the same seed (paired comparisons across settings)."""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``coopsim sweep``."""
+    p.add_argument(
+        "experiment",
+        metavar="EXPERIMENT",
+        help="an experiment TOML file, or the name of one shipped in experiments/ (e.g. smoke)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="results folder: created, or resumed when it holds the same experiment",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes running the sweep (default: all cores; 1 runs everything in this process)",
+    )
+    p.add_argument("--dask", action="store_true", help="run on a local Dask cluster of --workers processes")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (its workers need coopsim installed)",
+    )
+    p.add_argument(
+        "--save-every",
+        type=int,
+        default=DEFAULT_BATCH,
+        metavar="N",
+        help=f"save the completed runs at least every N runs (and every 5 seconds); default {DEFAULT_BATCH}",
+    )
+    p.add_argument("--quiet", action="store_true", help="print neither the progress bar nor the closing summary")
+
+
+def resolve_experiment(ref: str) -> Path:
+    """An experiment file: the path given, or a name shipped in ``experiments/``."""
+    path = Path(ref)
+    if path.is_file():
+        return path
+    shipped = EXPERIMENT_DIR / (ref if ref.endswith(".toml") else f"{ref}.toml")
+    if "/" not in ref and shipped.is_file():
+        return shipped
+    raise UserError(f"{ref}: no such experiment file (looked in {path} and {shipped})")
+
+
+def _resume_command(args: argparse.Namespace) -> str:
+    """The command that resumes this sweep."""
+    words = [PROG, "sweep", args.experiment, "--out", str(args.out)]
+    if args.workers is not None:
+        words += ["--workers", str(args.workers)]
+    if args.dask:
+        words.append("--dask")
+    if args.scheduler:
+        words += ["--scheduler", args.scheduler]
+    return shlex.join(words)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """coopsim sweep: check the experiment and the folder, run what is left, summarise."""
+    path = resolve_experiment(args.experiment)
+    if args.save_every < 1:
+        raise UserError(f"--save-every {args.save_every}: must be 1 or more")
+    start = time.perf_counter()
+    before = len(completed_ids(args.out)) if (args.out / MANIFEST).is_file() else 0
+    try:
+        exp = load_experiment(path)
+        sweep(
+            exp,
+            args.out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            dask=args.dask,
+            progress=not args.quiet,
+            batch_size=args.save_every,
+            resume_hint=_resume_command(args),
+        )
+    except (ExperimentError, StoreError, SweepError) as exc:
+        raise UserError(str(exc)) from None
+    except SweepInterruptedError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if not args.quiet:
+        manifest = read_manifest(args.out)
+        done, total = manifest["runs_done"], manifest["runs_total"]
+        now = f"{done - before} now, in {time.perf_counter() - start:.1f} s" if done > before else "all saved before"
+        print(
+            f"{exp.name}: {done} of {total} runs done ({now}); results in {args.out}/\n"
+            f'read them with: python -c "from coopsim.experiments import load; print(load({str(args.out)!r}))"'
+        )
+    return 0
