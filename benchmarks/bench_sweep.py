@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -55,12 +56,23 @@ def experiment(samples: int, years: float) -> Experiment:
     )
 
 
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished (reaped) child processes."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def timed_sweep(exp: Experiment, out: Path, **options: Any) -> tuple[float, float]:
     """Seconds of a sweep, and seconds of it spent writing the store."""
     start = time.perf_counter()
     sweep(exp, out, progress=False, **options)
     seconds = time.perf_counter() - start
     return seconds, float(read_manifest(out)["sessions"][-1]["write_seconds"])
+
+
+def cores_used(cpu_before: float, wall: float) -> str:
+    """How many cores the phase got on average (below 2 with 2 workers: the machine was shared)."""
+    return f"{(cpu_seconds() - cpu_before) / wall:.2f} cores used, load average {os.getloadavg()[0]:.2f}"
 
 
 def plain_loop(exp: Experiment) -> float:
@@ -84,25 +96,30 @@ def main() -> None:
     run_one(tasks(exp, plan(exp))[0])  # warm-up: imports, caches
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
         root = Path(tmp)
+        cpu = cpu_seconds()
         serial, serial_writes = timed_sweep(exp, root / "serial", workers=1)
-        print(f"serial:           {runs / serial:6.2f} runs/s  ({serial:.1f} s for {runs} runs)", flush=True)
+        print(
+            f"serial:           {runs / serial:6.2f} runs/s  ({serial:.1f} s for {runs} runs; {cores_used(cpu, serial)})"
+        )
+        cpu = cpu_seconds()
         pool, pool_writes = timed_sweep(exp, root / "pool", workers=2)
         print(
-            f"pool, 2 processes:{runs / pool:6.2f} runs/s  ({pool:.1f} s, spawning included)  "
+            f"pool, 2 processes:{runs / pool:6.2f} runs/s  ({pool:.1f} s, spawning included; {cores_used(cpu, pool)})  "
             f"speed-up {serial / pool:.2f}x (target >= 1.8x)",
             flush=True,
         )
 
         from distributed import LocalCluster
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         with LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
         ) as cluster:
             startup = time.perf_counter() - start
             dask, _ = timed_sweep(exp, root / "dask", scheduler=cluster.scheduler_address)
         print(
-            f"dask, 2 workers:  {runs / dask:6.2f} runs/s  ({dask:.1f} s after a start-up of {startup:.1f} s)  "
+            f"dask, 2 workers:  {runs / dask:6.2f} runs/s  ({dask:.1f} s after a start-up of {startup:.1f} s; "
+            f"{cores_used(cpu, startup + dask)})  "
             f"{dask / pool:.2f}x the pool's time (target <= 1.15x)",
             flush=True,
         )
@@ -121,7 +138,8 @@ def main() -> None:
             loop = plain_loop(exp)
             print(
                 f"plain loop:       {runs / loop:6.2f} runs/s ({loop:.1f} s, nothing saved); "
-                f"serial sweep / loop - 1 = {100 * (serial / loop - 1):+.1f} % (plan, tasks, saving, manifest)"
+                f"serial sweep / loop - 1 = {100 * (serial / loop - 1):+.1f} % (plan, tasks, saving, manifest; "
+                "wall-clock, within the few-% noise between identical runs on a shared machine)"
             )
 
 
