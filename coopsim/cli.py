@@ -33,7 +33,7 @@ import shutil
 import sys
 import tempfile
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -304,33 +304,29 @@ def _write_outputs(folder: Path, result: RunResult, record: dict[str, Any], repo
     return [name for name in RUN_FILES if (folder / name).exists()]
 
 
-def _publish(tmp: Path, out: Path) -> None:
-    """Move the finished files from ``tmp`` to ``out``.
+def write_folder(out: Path, write: Callable[[Path], list[str]], owned: Collection[str] = ()) -> list[str]:
+    """Write files with ``write(tmp)`` into a temporary folder next to ``out``, then move
+    them into ``out``; return the names written.
 
-    A new folder is renamed into place in one step. Into an existing folder each file is
-    moved in one step, and an output of a previous run that this run did not write (e.g.
-    report.png after --no-report) is removed, so the folder describes one run; other
-    files there are left alone.
+    Nothing half-written ever appears in ``out``: a new folder is renamed into place in one
+    step, and into an existing folder each file is moved in one step. A name in ``owned``
+    that this call did not write (e.g. report.png after --no-report) is removed, so the
+    folder describes one run; other files there are left alone. A failure to write is a
+    :class:`UserError` naming ``--out``.
     """
-    if not out.exists():
-        tmp.rename(out)
-        return
-    for name in RUN_FILES:
-        src, dst = tmp / name, out / name
-        if src.exists():
-            os.replace(src, dst)
-        elif dst.is_file():
-            dst.unlink()
-    tmp.rmdir()
-
-
-def _save(out: Path, result: RunResult, record: dict[str, Any], report: bool) -> list[str]:
-    """Write the outputs into a temporary folder next to ``out``, then move them in place."""
+    _check_out(out)
     out.absolute().parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.absolute().parent))
     try:
-        names = _write_outputs(tmp, result, record, report)
-        _publish(tmp, out)
+        names = write(tmp)
+        if not out.exists():
+            tmp.rename(out)
+            return names
+        for name in names:
+            os.replace(tmp / name, out / name)
+        for name in set(owned) - set(names):
+            if (out / name).is_file():
+                (out / name).unlink()
     except OSError as exc:
         raise UserError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
     finally:
@@ -376,7 +372,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_model(scenario, seed, args.years)
     result = _simulate(scenario, seed, args.years, args.quiet)
     record = _summary_record(result, args, scenario_file)
-    names = _save(out, result, record, report=not args.no_report)
+    names = write_folder(
+        out, lambda folder: _write_outputs(folder, result, record, report=not args.no_report), owned=RUN_FILES
+    )
     if not args.quiet:
         _print_summary(record, out, names)
     return 0

@@ -14,16 +14,13 @@ from __future__ import annotations
 import argparse
 import functools
 import math
-import os
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..cli import Command, UserError, _check_out, _scenario_names_text, _seed, _years
+from ..cli import Command, UserError, _check_out, _scenario_names_text, _seed, _years, write_folder
 from .analysis_base import AnalysisError
 
 
@@ -76,24 +73,6 @@ def _finite(text: str) -> float:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "x"
-
-
-def _write_folder(out: Path, write: Callable[[Path], list[str]]) -> list[str]:
-    """Write files into a temporary folder next to ``out`` with ``write(tmp)``, then move
-    them into ``out`` (created; files of the same names replaced, others left alone)."""
-    _check_out(out)
-    out.absolute().parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.absolute().parent))
-    try:
-        names = write(tmp)
-        out.mkdir(exist_ok=True)
-        for name in names:
-            os.replace(tmp / name, out / name)
-    except OSError as exc:
-        raise UserError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return names
 
 
 def _experiment(folder: Path) -> tuple[Any, dict[str, Any]]:
@@ -239,7 +218,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         result.summaries.to_parquet(tmp / "summaries.parquet", index=False)
         return ["comparison.md", "comparison.csv", "comparison.png", "summaries.parquet"]
 
-    names = _write_folder(out, write)
+    names = write_folder(out, write)
     if not args.quiet:
         print(
             f"{result.label_b} (B) vs {result.label_a} (A), {result.replications} paired seeds, {years:g} years "
@@ -366,7 +345,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         sensitivity_figure(table, tmp / "sensitivity.png")
         return ["sensitivity.md", "sensitivity.csv", "sensitivity.png"]
 
-    names = _write_folder(out, write)
+    names = write_folder(out, write)
     if not args.quiet:
         _print_sensitivity(table, method)
         for line in [*notes, *(f"not analysed: {s}" for s in skipped)]:
@@ -541,7 +520,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
         trajectory_figure(boxes, tmp / "trajectory.png")
         return ["discover.md", "boxes.csv", "trajectory.csv", "trajectory.png"]
 
-    names = _write_folder(out, write)
+    names = write_folder(out, write)
     if not args.quiet:
         for box in boxes:
             print(
@@ -608,7 +587,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         written.append(report(args.folder, tmp, frame=frame, manifest=manifest, outcomes=args.outcomes or None))
         return sorted(p.name for p in tmp.iterdir())
 
-    names = _write_folder(out, write)
+    names = write_folder(out, write)
     if not args.quiet:
         print(f"wrote {out}/: {', '.join(names)}")
         print(f"open {out / 'report.html'} in a browser, or read {out / 'report.md'}")
