@@ -24,7 +24,17 @@ def _array_view(name: str, cast: type = float) -> property:
 
 
 class Person(mesa.Agent):
-    """One person of the ecosystem, as a view over row ``index`` of ``model.people``."""
+    """One person of the ecosystem, as a view over row ``index`` of ``model.people``.
+
+    Example:
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> member = m.persons[0]
+        >>> member.status, member.paid in ("volunteer", "stipend", "salaried")
+        ('active', True)
+        >>> member.exhaustion == float(m.people.exhaustion[member.index])    # a view, not a copy
+        True
+    """
 
     model: Any  # the CoopModel (a ModelState); Any because mesa.Agent types it as mesa.Model
 

@@ -19,7 +19,20 @@ WEEKS_PER_MONTH = 52 / 12
 
 
 class Params(BaseModel):
-    """Base of every parameter group: unknown keys are errors, values are validated."""
+    """Base of every parameter group: unknown keys are errors, values are validated.
+
+    Example:
+        >>> from pydantic import Field, ValidationError
+        >>> class Demo(Params):
+        ...     rate: float = Field(0.1, ge=0, le=1)
+        >>> Demo(rate=0.5).rate
+        0.5
+        >>> try:
+        ...     Demo(rte=0.5)                                     # a typo is an error, not ignored
+        ... except ValidationError as exc:
+        ...     print(exc.errors()[0]["type"])
+        extra_forbidden
+    """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
@@ -37,6 +50,11 @@ class Mechanism(Params):
       (for example the meeting practices raise the chance that a disagreement is defused);
     - ``act(model, rng)`` runs at the mechanism's ``phase`` of the week, after the process
       of that name, and changes state only through the same variables the processes use.
+
+    Example:
+        >>> lever = Mechanism(enabled=True, start_week=104)         # on from the third year
+        >>> lever.active(52), lever.active(104), Mechanism().active(104)
+        (False, True, False)
     """
 
     enabled: bool = False
@@ -57,7 +75,15 @@ class Mechanism(Params):
 
 @dataclass
 class Modifiers:
-    """What the mechanisms change in the processes this week. Neutral values by default."""
+    """What the mechanisms change in the processes this week. Neutral values by default.
+
+    Example:
+        >>> mods = Modifiers()                                     # neutral: no mechanism acts
+        >>> mods.fill_boost, mods.role_cap
+        (1.0, 0)
+        >>> Modifiers(role_cap=3).role_cap                        # what contractualisation sets
+        3
+    """
 
     defuse_bonus: float = 0.0  # meeting practices: added chance of defusing a disagreement
     exhaustion_notice: float = 0.0  # tour météo / first aid: chance an exhausted person is noticed
@@ -77,7 +103,12 @@ class Modifiers:
 
 
 class Status:
-    """Life course of a person in the ecosystem (integer codes in ``People.status``)."""
+    """Life course of a person in the ecosystem (integer codes in ``People.status``).
+
+    Example:
+        >>> Status.ACTIVE, Status.NAMES[Status.ACTIVE]
+        (1, 'active')
+    """
 
     NEWCOMER = 0  # arrived, in integration
     ACTIVE = 1  # member who can hold roles and give time
@@ -88,7 +119,12 @@ class Status:
 
 
 class Paid:
-    """Paid status (``People.paid``)."""
+    """Paid status (``People.paid``).
+
+    Example:
+        >>> Paid.NAMES[Paid.STIPEND]
+        'stipend'
+    """
 
     VOLUNTEER = 0
     STIPEND = 1
@@ -126,12 +162,27 @@ WORK_CODE = {kind: code for code, kind in enumerate(WORK_KINDS)}
 
 
 def clip(x: np.ndarray, low: float, high: float | None = None) -> np.ndarray:
-    """The result of ``np.clip(x, low, high)`` in two ufuncs (np.clip costs several times more)."""
+    """The result of ``np.clip(x, low, high)`` in two ufuncs (np.clip costs several times more).
+
+    Example:
+        >>> import numpy as np
+        >>> clip(np.array([-1.0, 0.5, 2.0]), 0.0, 1.0)
+        array([0. , 0.5, 1. ])
+        >>> clip(np.array([-1.0, 2.0]), 0.0)                      # no upper bound
+        array([0., 2.])
+    """
     out = np.maximum(x, low)
     return out if high is None else np.minimum(out, high)
 
 
 def clip01(x: np.ndarray) -> np.ndarray:
-    """Clip an array into [0, 1] in place and return it (two ufuncs: cheaper than np.clip)."""
+    """Clip an array into [0, 1] in place and return it (two ufuncs: cheaper than np.clip).
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.array([-0.2, 0.4, 1.3])
+        >>> clip01(x) is x, x                                     # in place
+        (True, array([0. , 0.4, 1. ]))
+    """
     np.maximum(x, 0.0, out=x)
     return np.minimum(x, 1.0, out=x)

@@ -26,7 +26,12 @@ from .state import ModelState
 
 
 class ConflictParams(Params):
-    """Behavioural constants of disagreements and conflicts (per week)."""
+    """Behavioural constants of disagreements and conflicts (per week).
+
+    Example:
+        >>> ConflictParams(festering_weeks=6).festering_weeks
+        6
+    """
 
     disagreement_rate: float = Field(
         0.004, ge=0, le=1, description="weekly chance of a disagreement on a tie in contact"
@@ -48,7 +53,18 @@ class ConflictParams(Params):
 
 
 def open_counts(model: ModelState) -> None:
-    """People's number of open conflicts (festering ones count double)."""
+    """People's number of open conflicts (festering ones count double).
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> open_counts(m)
+        >>> n_open = len(m.conflicts.open_ids) + len(m.conflicts.festering)   # festering ones count double
+        >>> int(m.people.view("conflicts").sum()) == 2 * n_open              # two parties per conflict
+        True
+    """
     N, P, C = model.network, model.people, model.conflicts
     n = P.n
     ties = np.array([C.tie[c] for c in C.open_ids.tolist()], dtype=np.int64)
@@ -61,7 +77,19 @@ def open_counts(model: ModelState) -> None:
 
 
 def close(model: ModelState, conflict_ids: np.ndarray, kind: str | None) -> None:
-    """Close conflicts, free their ties and record ``kind`` for the first party."""
+    """Close conflicts, free their ties and record ``kind`` for the first party.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> ids = m.conflicts.open(np.array([0]), week=m.week)   # open a conflict on tie 0 ...
+        >>> m.network.conflict[0] = ids[0]
+        >>> close(m, ids, "conflict_resolved")                   # ... and close it
+        >>> int(m.network.conflict[0]), ids[0] in m.conflicts.open_ids
+        (-1, False)
+    """
     N, C = model.network, model.conflicts
     if conflict_ids.size == 0:
         return
@@ -75,7 +103,18 @@ def close(model: ModelState, conflict_ids: np.ndarray, kind: str | None) -> None
 
 
 def disagree(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *conflict*: new disagreements, defused or opened; old ones resolve or fester."""
+    """Process *conflict*: new disagreements, defused or opened; old ones resolve or fester.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> before = m.conflicts.total
+        >>> disagree(m, np.random.default_rng(0))
+        >>> m.conflicts.total >= before                          # conflicts are only ever added
+        True
+    """
     N, P, C, cp = model.network, model.people, model.conflicts, model.scenario.conflict
     m = N.m
     u_new = rng.random(m)

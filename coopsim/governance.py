@@ -23,7 +23,12 @@ from .state import ModelState
 
 
 class GovernanceParams(Params):
-    """Behavioural constants of decision making (per week)."""
+    """Behavioural constants of decision making (per week).
+
+    Example:
+        >>> GovernanceParams(reference_size=20).reference_size
+        20
+    """
 
     decisions_per_member: float = Field(
         0.08, ge=0, le=10, description="matters needing a decision per active member per week"
@@ -43,7 +48,16 @@ class GovernanceParams(Params):
 
 
 def decision_capacity(model: ModelState) -> float:
-    """Decisions the ecosystem can take this week."""
+    """Decisions the ecosystem can take this week.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> decision_capacity(m) > 0
+        True
+    """
     gp = model.scenario.governance
     if model.mods.delegation:
         R = model.roles
@@ -53,14 +67,35 @@ def decision_capacity(model: ModelState) -> float:
 
 
 def consent_probability(model: ModelState, deciders: np.ndarray) -> float:
-    """Chance that nobody among ``deciders`` objects to an integration."""
+    """Chance that nobody among ``deciders`` objects to an integration.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> from coopsim.base import Status
+        >>> members = np.flatnonzero(m.people.mask(Status.ACTIVE))
+        >>> 0 < consent_probability(m, members) <= consent_probability(m, members[:3]) <= 1   # more deciders, less consent
+        True
+    """
     gp = model.scenario.governance
     p_obj = gp.objection * (1.0 - model.people.trust[deciders])
     return float(np.exp(np.log1p(-clip(p_obj, 0.0, 0.999)).sum()))
 
 
 def decide(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *governance*: new matters arrive, the capacity decides, the rest waits."""
+    """Process *governance*: new matters arrive, the capacity decides, the rest waits.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> decide(m, np.random.default_rng(0))
+        >>> m.backlog >= 0 and m.week_decision_capacity > 0
+        True
+    """
     gp = model.scenario.governance
     active = model.count(Status.ACTIVE)
     arriving = rng.poisson(gp.decisions_per_member * active)

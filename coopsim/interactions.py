@@ -22,7 +22,12 @@ from .state import ModelState
 
 
 class InteractionParams(Params):
-    """Behavioural constants of contact and trust (per week)."""
+    """Behavioural constants of contact and trust (per week).
+
+    Example:
+        >>> InteractionParams(trust_gain=0.05).trust_gain
+        0.05
+    """
 
     social_contact: float = Field(
         0.3, ge=0, le=1, description="chance two acquaintances who share all life spheres meet outside work"
@@ -41,14 +46,35 @@ class InteractionParams(Params):
 
 
 def live_ties(model: ModelState) -> np.ndarray:
-    """Ties whose two ends are still in the ecosystem."""
+    """Ties whose two ends are still in the ecosystem.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> live = live_ties(m)
+        >>> live.shape == (m.network.m,), live.dtype
+        (True, dtype('bool'))
+    """
     N, P = model.network, model.people
     present = P.present()
     return present[N.view("a")] & present[N.view("b")]
 
 
 def interact(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *interactions*: contact, pairwise trust, trust in the collective, new ties."""
+    """Process *interactions*: contact, pairwise trust, trust in the collective, new ties.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> interact(m, np.random.default_rng(0))
+        >>> trust = m.network.view("trust_ab")
+        >>> bool(((trust >= 0) & (trust <= 1)).all())
+        True
+    """
     N, P, R, ip = model.network, model.people, model.roles, model.scenario.interactions
     n, m = P.n, N.m
     u_social = rng.random(m)

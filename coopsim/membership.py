@@ -29,7 +29,12 @@ WELCOME_CIRCLE = "Accueil-Intégration"
 
 
 class MembershipParams(Params):
-    """Behavioural constants of withdrawal, departure and integration (per week)."""
+    """Behavioural constants of withdrawal, departure and integration (per week).
+
+    Example:
+        >>> MembershipParams(reengage_probability=0.05).reengage_probability
+        0.05
+    """
 
     withdraw_below: float = Field(
         0.3, ge=0, le=1, description="engagement at which half the maximum weekly chance of withdrawing applies"
@@ -62,13 +67,34 @@ class MembershipParams(Params):
 
 
 def attachment(model: ModelState, idx: np.ndarray) -> np.ndarray:
-    """What keeps a person in the territory: trust, financial security, life spheres there."""
+    """What keeps a person in the territory: trust, financial security, life spheres there.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> a = attachment(m, np.arange(m.people.n))
+        >>> a.shape == (m.people.n,), bool(((a >= 0) & (a <= 1)).all())
+        (True, True)
+    """
     P = model.people
     return (P.trust[idx] + P.security_fin[idx] + P.overlap[idx]) / 3.0
 
 
 def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *membership*: withdrawal, re-engagement and departures."""
+    """Process *membership*: withdrawal, re-engagement and departures.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> present = int(m.people.present().sum())
+        >>> leave_or_withdraw(m, np.random.default_rng(0))
+        >>> int(m.people.present().sum()) <= present             # people leave, nobody arrives here
+        True
+    """
     P, mp = model.people, model.scenario.membership
     n = P.n
     u_withdraw = rng.random(n)
@@ -105,7 +131,18 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
 
 
 def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *arrivals*: newcomers come, are welcomed, and are integrated by consent."""
+    """Process *arrivals*: newcomers come, are welcomed, and are integrated by consent.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> n = m.people.n
+        >>> arrive_and_integrate(m, np.random.default_rng(0))
+        >>> m.people.n >= n                                      # rows are only ever added
+        True
+    """
     P, mods, mp = model.people, model.mods, model.scenario.membership
     update_acceptance(model)
     count = arrivals_this_week(model, rng)

@@ -28,7 +28,12 @@ from .structures import ABEILLE, ASSOCIATION, COOP, FUND, OUTSIDE, QRT, SCI, STR
 
 
 class MoneyParams(Params):
-    """Prices, rents, gifts and subsidies (euros)."""
+    """Prices, rents, gifts and subsidies (euros).
+
+    Example:
+        >>> MoneyParams(commercial_rent=300).commercial_rent
+        300.0
+    """
 
     sales_per_hour: float = Field(
         14.0, ge=0, le=1000, description="Coop sales per operational hour worked in its activities"
@@ -57,7 +62,16 @@ class MoneyParams(Params):
 
 
 def commercial_hours(model: ModelState) -> float:
-    """Operational hours done this week in the Coop's activities."""
+    """Operational hours done this week in the Coop's activities.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> commercial_hours(m) >= 0
+        True
+    """
     R, P = model.roles, model.people
     held = (R.holder >= 0) & (R.structure == COOP) & (R.kind == WORK_CODE["operational"])
     h = R.holder[held]
@@ -66,7 +80,18 @@ def commercial_hours(model: ModelState) -> float:
 
 
 def pay_salaries(model: ModelState) -> None:
-    """Each salaried role is paid by its structure; unpaid when the structure cannot."""
+    """Each salaried role is paid by its structure; unpaid when the structure cannot.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> before = m.ledger.treasury.sum()
+        >>> pay_salaries(m)
+        >>> bool(m.ledger.treasury.sum() <= before)              # salaries leave the structures
+        True
+    """
     R, L, mp = model.roles, model.ledger, model.scenario.money
     weekly = mp.salary_per_month * 12 / WEEKS_PER_YEAR
     for r in np.flatnonzero(R.salaried & (R.holder >= 0)).tolist():
@@ -76,7 +101,17 @@ def pay_salaries(model: ModelState) -> None:
 
 
 def flows(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *money*: the week's sales, rents, gifts, subsidies, grants and pay."""
+    """Process *money*: the week's sales, rents, gifts, subsidies, grants and pay.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> flows(m, np.random.default_rng(0))
+        >>> m.ledger.treasury.shape, bool((m.ledger.treasury >= 0).all())
+        ((6,), True)
+    """
     L, mp, P, R = model.ledger, model.scenario.money, model.people, model.roles
     L.week_flows = {}
     residents = int(P.present().sum())

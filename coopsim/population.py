@@ -22,7 +22,12 @@ from .base import Paid, Params, Status, clip
 
 
 class PopulationParams(Params):
-    """Who starts the ecosystem and what newcomers are like (distributions of traits)."""
+    """Who starts the ecosystem and what newcomers are like (distributions of traits).
+
+    Example:
+        >>> PopulationParams(founders=20).founders
+        20
+    """
 
     founders: int = Field(15, ge=2, le=20000, description="people in the founding group")
     founder_ties: int = Field(6, ge=2, le=50, description="acquaintances per founder (small world)")
@@ -47,7 +52,18 @@ class PopulationParams(Params):
 
 
 class People:
-    """State of every person, one row each, in numpy arrays owned by the model."""
+    """State of every person, one row each, in numpy arrays owned by the model.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim.base import Status
+        >>> people = People()
+        >>> rows = people.add(3, week=0, status=Status.ACTIVE, p=PopulationParams(), rng=np.random.default_rng(1))
+        >>> rows.tolist(), people.n, int(people.mask(Status.ACTIVE).sum())
+        ([0, 1, 2], 3, 3)
+        >>> people.view("exhaustion").shape
+        (3,)
+    """
 
     FLOAT_FIELDS = (
         "engagement",
@@ -170,6 +186,16 @@ class Network:
     Tie ``e`` joins ``a[e]`` and ``b[e]``; ``trust_ab[e]`` is how much ``a`` trusts ``b``
     and ``trust_ba[e]`` the reverse. Neighbour sums use ``np.bincount`` over the tie ends,
     never a loop over people.
+
+    Example:
+        >>> import numpy as np
+        >>> net = Network()
+        >>> net.add_ties(np.array([0, 1]), np.array([1, 2]), trust=0.5)
+        2
+        >>> net.add_ties(np.array([1]), np.array([0]), trust=0.5)   # the tie 0-1 exists already
+        0
+        >>> net.has(1, 0), net.view("trust_ab").tolist()
+        (True, [0.5, 0.5])
     """
 
     def __init__(self, capacity: int = 256) -> None:
@@ -239,7 +265,14 @@ class Network:
 
 
 def founding_network(n: int, ties: int, rewire: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Small-world acquaintance network of the founding group, seeded from ``rng``."""
+    """Small-world acquaintance network of the founding group, seeded from ``rng``.
+
+    Example:
+        >>> import numpy as np
+        >>> a, b = founding_network(15, ties=6, rewire=0.1, rng=np.random.default_rng(1))
+        >>> len(a), bool((a != b).all())                         # 15 people x 6 acquaintances / 2
+        (45, True)
+    """
     k = min(ties, n - 1)
     if k < 2:
         g = nx.complete_graph(n)
@@ -250,7 +283,16 @@ def founding_network(n: int, ties: int, rewire: float, rng: np.random.Generator)
 
 
 class Conflicts:
-    """Open and closed conflicts, one row each."""
+    """Open and closed conflicts, one row each.
+
+    Example:
+        >>> import numpy as np
+        >>> conflicts = Conflicts()
+        >>> conflicts.open(np.array([4, 7]), week=3).tolist()     # on ties 4 and 7
+        [0, 1]
+        >>> conflicts.total, conflicts.open_ids.tolist()
+        (2, [0, 1])
+    """
 
     def __init__(self) -> None:
         self.tie: list[int] = []

@@ -73,6 +73,13 @@ def per_year(mf: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.
 
     A partial last year counts too; its centre and span cover only the weeks it has, so
     its bar stays inside the time axis.
+
+    Example:
+        >>> from coopsim import run
+        >>> mf = run("tera", seed=1, years=2).model_frame
+        >>> centres, sums, spans = per_year(mf, "arrivals")
+        >>> centres.tolist(), bool(sums.sum() == mf["arrivals"].sum())
+        ([0.5, 1.5], True)
     """
     year = mf["week"].to_numpy() // WEEKS_PER_YEAR
     sums = mf[column].groupby(year).sum()
@@ -81,7 +88,17 @@ def per_year(mf: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def bars(ax: Axes, mf: pd.DataFrame, columns: dict[str, str]) -> None:
-    """Side-by-side bars per year, one series per ``{column: label}``."""
+    """Side-by-side bars per year, one series per ``{column: label}``.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> bars(ax, result.model_frame, {"arrivals": "arrivals", "departures": "departures"})
+        >>> len(ax.patches)                                      # one year, two bars
+        2
+    """
     n, top = len(columns), 0.0
     for k, (column, label) in enumerate(columns.items()):
         x, y, span = per_year(mf, column)
@@ -93,7 +110,14 @@ def bars(ax: Axes, mf: pd.DataFrame, columns: dict[str, str]) -> None:
 
 
 def last_year_hours(people: pd.DataFrame) -> np.ndarray:
-    """Hours per person over the last 52 recorded weeks, among people with hours > 0."""
+    """Hours per person over the last 52 recorded weeks, among people with hours > 0.
+
+    Example:
+        >>> from coopsim import run
+        >>> hours = last_year_hours(run("tera", seed=1, years=1).people_frame)
+        >>> len(hours) > 0, bool((hours > 0).all())
+        (True, True)
+    """
     if people.empty:
         return np.zeros(0)
     last = int(people["week"].max())
@@ -138,7 +162,17 @@ def _num(value: Any, spec: str = ".1f") -> str:
 
 
 def panel_members(ax: Axes, result: RunResult) -> None:
-    """Active members, newcomers (in integration) and withdrawn members over the years."""
+    """Active members, newcomers (in integration) and withdrawn members over the years.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_members(ax, result)
+        >>> len(ax.lines) > 0
+        True
+    """
     mf = result.model_frame
     for column, label in (("active", "active"), ("newcomers", "newcomers"), ("withdrawn", "withdrawn (en retrait)")):
         ax.plot(mf["year"], mf[column], label=label, color=COLORS[column])
@@ -150,7 +184,17 @@ def panel_members(ax: Axes, result: RunResult) -> None:
 
 
 def panel_flows(ax: Axes, result: RunResult) -> None:
-    """Arrivals on the territory and departures from it, per year."""
+    """Arrivals on the territory and departures from it, per year.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_flows(ax, result)
+        >>> len(ax.patches) > 0
+        True
+    """
     mf = result.model_frame
     bars(ax, mf, {"arrivals": "arrivals", "departures": "departures"})
     ax.set_title("Arrivals and departures per year")
@@ -160,7 +204,17 @@ def panel_flows(ax: Axes, result: RunResult) -> None:
 
 
 def panel_burnout(ax: Axes, result: RunResult) -> None:
-    """Burnouts per year (bars) and people burned out at each week (line)."""
+    """Burnouts per year (bars) and people burned out at each week (line).
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_burnout(ax, result)
+        >>> ax.get_title() != ""
+        True
+    """
     mf = result.model_frame
     x, y, span = per_year(mf, "burnouts")
     ax.bar(x, y, width=0.6 * span, color=COLORS["burnout"], alpha=0.5, label="burnouts per year (épuisement)")
@@ -175,7 +229,17 @@ def panel_burnout(ax: Axes, result: RunResult) -> None:
 
 
 def panel_band(ax: Axes, result: RunResult, name: str, title: str) -> None:
-    """Median and 10-90 % band of a state variable among active members."""
+    """Median and 10-90 % band of a state variable among active members.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_band(ax, result, "exhaustion", "Exhaustion")
+        >>> ax.get_title(), len(ax.lines) > 0
+        ('Exhaustion', True)
+    """
     mf = result.model_frame
     color = COLORS[name]
     ax.fill_between(mf["year"], mf[f"{name}_p10"], mf[f"{name}_p90"], color=color, alpha=0.2, label="10–90 %")
@@ -188,7 +252,17 @@ def panel_band(ax: Axes, result: RunResult, name: str, title: str) -> None:
 
 
 def panel_lorenz(ax: Axes, result: RunResult) -> None:
-    """Lorenz curve of the last year's hours per person, with the top-10 % share."""
+    """Lorenz curve of the last year's hours per person, with the top-10 % share.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_lorenz(ax, result)
+        >>> len(ax.lines) >= 2                                   # the curve and the diagonal
+        True
+    """
     hours = np.sort(last_year_hours(result.people_frame))
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="equal share")
     ax.set_title("Concentration of work (last year)")
@@ -216,7 +290,17 @@ def panel_lorenz(ax: Axes, result: RunResult) -> None:
 
 
 def panel_roles(ax: Axes, result: RunResult) -> None:
-    """Histogram of the number of roles each active person holds at the last week."""
+    """Histogram of the number of roles each active person holds at the last week.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_roles(ax, result)
+        >>> len(ax.patches) > 0
+        True
+    """
     people = result.people_frame
     ax.set_title("Roles per active person (last week)")
     ax.set_xlabel("roles held by one person")
@@ -237,7 +321,17 @@ def panel_roles(ax: Axes, result: RunResult) -> None:
 
 
 def panel_treasuries(ax: Axes, result: RunResult) -> None:
-    """Treasury of each of the six structures over the years, in thousands of euros."""
+    """Treasury of each of the six structures over the years, in thousands of euros.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_treasuries(ax, result)
+        >>> len(ax.lines)                                        # one line per structure
+        6
+    """
     mf = result.model_frame
     names: dict[str, str] = {s.key: s.name for s in result.scenario.structures.structures}
     for key in STRUCTURE_KEYS:
@@ -249,7 +343,17 @@ def panel_treasuries(ax: Axes, result: RunResult) -> None:
 
 
 def panel_conflicts(ax: Axes, result: RunResult) -> None:
-    """Conflicts opened, mediations held and conflicts left festering, per year."""
+    """Conflicts opened, mediations held and conflicts left festering, per year.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_conflicts(ax, result)
+        >>> ax.get_title() != ""
+        True
+    """
     mf = result.model_frame
     bars(
         ax,
@@ -267,7 +371,17 @@ def panel_conflicts(ax: Axes, result: RunResult) -> None:
 
 
 def panel_unmet(ax: Axes, result: RunResult) -> None:
-    """Share of the hours asked that were not done: weekly and 13-week mean."""
+    """Share of the hours asked that were not done: weekly and 13-week mean.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_unmet(ax, result)
+        >>> len(ax.lines) > 0
+        True
+    """
     mf = result.model_frame
     share = 100 * mf["unmet_share"]
     ax.plot(mf["year"], share, color=COLORS["unmet"], alpha=0.3, linewidth=0.8, label="weekly")
@@ -280,7 +394,17 @@ def panel_unmet(ax: Axes, result: RunResult) -> None:
 
 
 def panel_backlog(ax: Axes, result: RunResult) -> None:
-    """Matters waiting for a decision at each week."""
+    """Matters waiting for a decision at each week.
+
+    Example:
+        >>> from coopsim import run
+        >>> from matplotlib.figure import Figure
+        >>> result = run("tera", seed=1, years=1)
+        >>> ax = Figure().subplots()
+        >>> panel_backlog(ax, result)
+        >>> len(ax.lines) > 0
+        True
+    """
     mf = result.model_frame
     ax.plot(mf["year"], mf["backlog"], color=COLORS["backlog"])
     ax.set_title("Decision backlog")
@@ -293,7 +417,14 @@ def panel_backlog(ax: Axes, result: RunResult) -> None:
 
 
 def title(result: RunResult) -> str:
-    """Three title lines: the run, then its key figures about people and about work."""
+    """Three title lines: the run, then its key figures about people and about work.
+
+    Example:
+        >>> from coopsim import run
+        >>> text = title(run("tera", seed=1, years=1))
+        >>> len(text.splitlines())
+        3
+    """
     s = result.summary
     weeks = len(result.model_frame)
     first = f"coopsim — scenario {result.scenario.name}, seed {result.seed}, {weeks / WEEKS_PER_YEAR:g} years"
@@ -312,7 +443,14 @@ def title(result: RunResult) -> str:
 
 
 def figure(result: RunResult) -> Figure:
-    """The figure sheet as a matplotlib :class:`Figure` (for notebooks and tests)."""
+    """The figure sheet as a matplotlib :class:`Figure` (for notebooks and tests).
+
+    Example:
+        >>> from coopsim import run
+        >>> fig = figure(run("tera", seed=1, years=1))
+        >>> len(fig.axes) >= 10
+        True
+    """
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(3, 4).ravel()
@@ -333,5 +471,14 @@ def figure(result: RunResult) -> Figure:
 
 
 def figure_sheet(result: RunResult, path: str | Path) -> None:
-    """Draw the figure sheet of a run and save it as a PNG at ``path``."""
+    """Draw the figure sheet of a run and save it as a PNG at ``path``.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from coopsim import run
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "report.png"
+        >>> figure_sheet(run("tera", seed=1, years=1), path)
+        >>> path.read_bytes()[1:4] == b"PNG"                     # a PNG file
+        True
+    """
     figure(result).savefig(Path(path), dpi=DPI)

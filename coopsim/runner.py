@@ -36,6 +36,11 @@ class RunResult:
         scenario: the scenario that was run (after overrides).
         seed: the seed of the run.
         model: the model at its last week (for inspection; not picklable cheaply).
+
+    Example:
+        >>> result = run("tera", seed=1, years=0.5)
+        >>> len(result.model_frame), result.summary["weeks"], set(result.events.columns) >= {"week", "kind"}
+        (26, 26, True)
     """
 
     model_frame: pd.DataFrame
@@ -65,6 +70,11 @@ def run(
         progress: an optional callable called with the number of weeks done after each
             week (the CLI passes a progress bar's ``update``).
         keep_model: keep the final model in ``result.model``.
+
+    Example:
+        >>> result = run("tera", seed=3, years=0.5, overrides=["rex.enabled=false"])
+        >>> result.summary["seed"], result.scenario.rex.enabled
+        (3, False)
     """
     model = CoopModel(scenario, seed=seed, years=years, overrides=overrides)
     while model.running:

@@ -57,17 +57,38 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be used, with a one-line message saying why."""
+    """A scenario that cannot be used, with a one-line message saying why.
+
+    Example:
+        >>> try:
+        ...     load_scenario("tera", overrides=["rex.every_weeks=0"])
+        ... except ScenarioError as exc:
+        ...     print("rex.every_weeks" in str(exc))
+        True
+    """
 
 
 class RecordParams(Params):
-    """What a run keeps."""
+    """What a run keeps.
+
+    Example:
+        >>> RecordParams(people_every=4).people_every
+        4
+    """
 
     people_every: int = Field(1, ge=1, le=520, description="weeks between two rows of a person in the people frame")
 
 
 class Scenario(Params):
-    """A whole scenario: the ecosystem, the behavioural constants and the levers."""
+    """A whole scenario: the ecosystem, the behavioural constants and the levers.
+
+    Example:
+        >>> scenario = load_scenario("tera")
+        >>> isinstance(scenario, Scenario), scenario.rex.every_weeks >= 1
+        (True, True)
+        >>> scenario.model_copy(update={"years": 2}).years       # a changed copy
+        2
+    """
 
     name: str = "unnamed"
     description: str = ""
@@ -124,7 +145,12 @@ MECHANISM_NAMES = (
 
 
 def resolve_path(ref: str | Path, base: Path | None = None) -> Path:
-    """Find a scenario file: a path, a path relative to ``base``, or a name in ``scenarios/``."""
+    """Find a scenario file: a path, a path relative to ``base``, or a name in ``scenarios/``.
+
+    Example:
+        >>> resolve_path("tera").name
+        'tera.toml'
+    """
     candidates = [Path(ref)]
     if base is not None:
         candidates.insert(0, base / ref)
@@ -178,7 +204,14 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
-    """Split ``"rex.every_weeks=4"`` into (["rex", "every_weeks"], 4); values are read as TOML."""
+    """Split ``"rex.every_weeks=4"`` into (["rex", "every_weeks"], 4); values are read as TOML.
+
+    Example:
+        >>> parse_override("rex.every_weeks=4")
+        (['rex', 'every_weeks'], 4)
+        >>> parse_override("stipend.with_objectives=true")
+        (['stipend', 'with_objectives'], True)
+    """
     if "=" not in text:
         raise ScenarioError(f"--set {text!r}: expected KEY=VALUE, for example rex.enabled=true")
     key, raw = text.split("=", 1)
@@ -193,7 +226,12 @@ def parse_override(text: str) -> tuple[list[str], Any]:
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any]) -> dict[str, Any]:
-    """Set dotted keys in raw scenario data (before validation)."""
+    """Set dotted keys in raw scenario data (before validation).
+
+    Example:
+        >>> apply_overrides({"rex": {"enabled": True, "every_weeks": 8}}, ["rex.every_weeks=4"])
+        {'rex': {'enabled': True, 'every_weeks': 4}}
+    """
     items = (
         [parse_override(o) for o in overrides]
         if isinstance(overrides, list)
@@ -232,6 +270,15 @@ def describe_errors(source: str, exc: ValidationError, overridden: tuple[str, ..
 
     ``overridden`` lists the dotted keys set from the command line, so that an error in one
     of them says it came from ``--set`` rather than from the file.
+
+    Example:
+        >>> from pydantic import ValidationError
+        >>> from coopsim.mechanisms.rex import Rex
+        >>> try:
+        ...     Rex(every_weeks=0)
+        ... except ValidationError as exc:
+        ...     print(describe_errors("my.toml", exc))
+        my.toml: every_weeks = 0: ...
     """
     parts = []
     for err in exc.errors():
@@ -255,7 +302,15 @@ def describe_errors(source: str, exc: ValidationError, overridden: tuple[str, ..
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>", overridden: tuple[str, ...] = ()) -> Scenario:
-    """Validate raw data into a :class:`Scenario`, or raise :class:`ScenarioError`."""
+    """Validate raw data into a :class:`Scenario`, or raise :class:`ScenarioError`.
+
+    Example:
+        >>> import tomllib
+        >>> data = tomllib.loads(resolve_path("tera").read_text(encoding="utf-8"))
+        >>> data["rex"]["every_weeks"] = 4
+        >>> scenario_from_dict(data, source="tera with monthly REX").rex.every_weeks
+        4
+    """
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -263,7 +318,14 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>", overrid
 
 
 def override_keys(overrides: list[str] | dict[str, Any] | None) -> tuple[str, ...]:
-    """The dotted keys an override list or dict sets."""
+    """The dotted keys an override list or dict sets.
+
+    Example:
+        >>> override_keys(["rex.enabled=false", "mediation.capacity_per_month=4"])
+        ('rex.enabled', 'mediation.capacity_per_month')
+        >>> override_keys({"welcome.capacity": 8})
+        ('welcome.capacity',)
+    """
     if not overrides:
         return ()
     if isinstance(overrides, dict):
@@ -276,6 +338,12 @@ def load_scenario(ref: str | Path, overrides: list[str] | dict[str, Any] | None 
 
     ``overrides`` is a list of ``"dotted.key=value"`` strings (as given to ``--set``) or a
     dict of dotted keys to values.
+
+    Example:
+        >>> load_scenario("tera-without-rex").rex.enabled          # extends tera.toml, REX off
+        False
+        >>> load_scenario("tera", overrides={"mediation.capacity_per_month": 4}).mediation.capacity_per_month
+        4
     """
     path = resolve_path(ref).resolve()
     data = _load_raw(path)

@@ -20,7 +20,15 @@ from .structures import Ledger, Roles
 
 
 class ModelState(Protocol):
-    """The state and helpers shared by the weekly processes and the mechanisms."""
+    """The state and helpers shared by the weekly processes and the mechanisms.
+
+    Example:
+        >>> from coopsim import CoopModel
+        >>> from coopsim.base import Status
+        >>> m: ModelState = CoopModel("tera", seed=1)            # the model satisfies the protocol
+        >>> m.count(Status.ACTIVE) == int(m.people.mask(Status.ACTIVE).sum())
+        True
+    """
 
     scenario: Any  # the :class:`coopsim.scenario.Scenario` being run
     people: People

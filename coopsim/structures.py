@@ -30,7 +30,13 @@ WorkKind = Literal["operational", "coordination", "care", "admin"]
 
 
 class RoleSpec(Params):
-    """A kind of role offered by a unit (``count`` identical slots)."""
+    """A kind of role offered by a unit (``count`` identical slots).
+
+    Example:
+        >>> role = RoleSpec(name="accounts", kind="admin", hours=2, appeal=0.2)
+        >>> role.count, role.salaried
+        (1, False)
+    """
 
     name: str
     kind: WorkKind
@@ -41,7 +47,13 @@ class RoleSpec(Params):
 
 
 class UnitSpec(Params):
-    """An activity of a structure, or a circle of the TERA association."""
+    """An activity of a structure, or a circle of the TERA association.
+
+    Example:
+        >>> unit = UnitSpec(name="bakery", structure="coop", roles=[RoleSpec(name="baker", kind="operational", hours=10)])
+        >>> unit.circle, unit.roles[0].name
+        (False, 'baker')
+    """
 
     name: str
     structure: Literal["sci", "coop", "qrt", "abeille", "fund", "association"]
@@ -50,7 +62,12 @@ class UnitSpec(Params):
 
 
 class StructureSpec(Params):
-    """A legal structure with its starting treasury (euros)."""
+    """A legal structure with its starting treasury (euros).
+
+    Example:
+        >>> StructureSpec(key="sci", name="SCI Les Tournesols", treasury=20000).treasury
+        20000.0
+    """
 
     key: Literal["sci", "coop", "qrt", "abeille", "fund", "association"]
     name: str
@@ -58,7 +75,14 @@ class StructureSpec(Params):
 
 
 class StructuresParams(Params):
-    """The six structures and their units (activities and circles)."""
+    """The six structures and their units (activities and circles).
+
+    Example:
+        >>> from coopsim import load_scenario
+        >>> spec = load_scenario("tera").structures
+        >>> [s.key for s in spec.structures]
+        ['sci', 'coop', 'qrt', 'abeille', 'fund', 'association']
+    """
 
     structures: list[StructureSpec]
     units: list[UnitSpec] = Field(min_length=1)
@@ -84,7 +108,14 @@ class StructuresParams(Params):
 
 
 class Roles:
-    """Every role slot, as arrays: its unit, kind, hours, appeal and holder (-1: vacant)."""
+    """Every role slot, as arrays: its unit, kind, hours, appeal and holder (-1: vacant).
+
+    Example:
+        >>> from coopsim import load_scenario
+        >>> roles = Roles(load_scenario("tera").structures)
+        >>> roles.count == len(roles.names), bool((roles.holder == -1).all())   # every slot vacant at first
+        (True, True)
+    """
 
     def __init__(self, spec: StructuresParams) -> None:
         units, kinds, hours, appeal, salaried, names = [], [], [], [], [], []
@@ -137,7 +168,15 @@ class Roles:
 
 
 class Ledger:
-    """Treasuries of the six structures and the record of every flow."""
+    """Treasuries of the six structures and the record of every flow.
+
+    Example:
+        >>> ledger = Ledger([100.0, 0, 0, 0, 0, 0])
+        >>> ledger.pay(0, 1, 30.0, "rent"), ledger.pay(1, 0, 50.0, "rent")    # the second cannot be afforded
+        (True, False)
+        >>> ledger.treasury[:2].tolist(), ledger.week_flows
+        ([70.0, 30.0], {'rent': 30.0})
+    """
 
     def __init__(self, treasuries: list[float]) -> None:
         self.treasury = np.array(treasuries, dtype=float)

@@ -23,7 +23,12 @@ from .state import ModelState
 
 
 class TerritoryParams(Params):
-    """The territory's acceptance and the flow of newcomers."""
+    """The territory's acceptance and the flow of newcomers.
+
+    Example:
+        >>> TerritoryParams(acceptance_start=0.5).acceptance_start
+        0.5
+    """
 
     acceptance_start: float = Field(0.2, ge=0, le=1, description="local acceptance of the newcomers at the start")
     acceptance_floor: float = Field(0.1, ge=0, le=1)
@@ -44,7 +49,17 @@ class TerritoryParams(Params):
 
 
 def update_acceptance(model: ModelState) -> None:
-    """Acceptance moves with members' involvement and territorial dialogue."""
+    """Acceptance moves with members' involvement and territorial dialogue.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> update_acceptance(m)
+        >>> 0 <= m.acceptance <= 1
+        True
+    """
     tp = model.scenario.territory
     P = model.people
     n = P.n
@@ -57,7 +72,17 @@ def update_acceptance(model: ModelState) -> None:
 
 
 def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:
-    """Number of newcomers this week."""
+    """Number of newcomers this week.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> n = arrivals_this_week(m, np.random.default_rng(0))
+        >>> isinstance(n, int) and n >= 0
+        True
+    """
     tp = model.scenario.territory
     present = int(model.people.present().sum())
     room = max(0.0, 1.0 - present / tp.housing_capacity)

@@ -25,7 +25,12 @@ from .state import ModelState
 
 
 class WellbeingParams(Params):
-    """Behavioural constants of strain, recovery, burnout and engagement (per week)."""
+    """Behavioural constants of strain, recovery, burnout and engagement (per week).
+
+    Example:
+        >>> WellbeingParams(role_comfort=3).role_comfort
+        3
+    """
 
     overload_strain: float = Field(0.015, ge=0, le=1, description="exhaustion per week per unit of load above 1")
     role_comfort: int = Field(2, ge=0, le=50, description="roles one can hold without added strain")
@@ -69,7 +74,18 @@ class WellbeingParams(Params):
 
 
 def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *strain*: exhaustion rises with strain, falls with recovery; burnout."""
+    """Process *strain*: exhaustion rises with strain, falls with recovery; burnout.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> strain_and_recovery(m, np.random.default_rng(0))
+        >>> e = m.people.view("exhaustion")
+        >>> bool(((e >= 0) & (e <= 1)).all())
+        True
+    """
     P, wp = model.people, model.scenario.wellbeing
     n = P.n
     u_notice = rng.random(n)
@@ -111,7 +127,18 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
 
 
 def update_engagement(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *engagement*: recognition, security, meaning, then engagement itself."""
+    """Process *engagement*: recognition, security, meaning, then engagement itself.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> update_engagement(m, np.random.default_rng(0))
+        >>> e = m.people.view("engagement")
+        >>> bool(((e >= 0) & (e <= 1)).all())
+        True
+    """
     P, wp = model.people, model.scenario.wellbeing
     n = P.n
     noise = rng.normal(0.0, wp.engagement_noise, n)

@@ -28,7 +28,12 @@ CARE = WORK_CODE["care"]
 
 
 class WorkParams(Params):
-    """Behavioural constants of role taking, dropping and hours."""
+    """Behavioural constants of role taking, dropping and hours.
+
+    Example:
+        >>> WorkParams(look_probability=0.5).look_probability
+        0.5
+    """
 
     look_probability: float = Field(0.3, ge=0, le=1, description="weekly chance a vacant role is offered to someone")
     unwanted_appeal: float = Field(0.35, ge=0, le=1, description="roles below this appeal are those nobody wants")
@@ -56,7 +61,17 @@ class WorkParams(Params):
 
 
 def scale_of_roles(model: ModelState) -> np.ndarray:
-    """Weekly demand multiplier of each role: it grows with the group; coordination also with the backlog."""
+    """Weekly demand multiplier of each role: it grows with the group; coordination also with the backlog.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> scale = scale_of_roles(m)
+        >>> scale.shape == (m.roles.count,), bool((scale > 0).all())
+        (True, True)
+    """
     R = model.roles
     active = model.count(Status.ACTIVE)
     sp = model.scenario.structures
@@ -66,7 +81,18 @@ def scale_of_roles(model: ModelState) -> np.ndarray:
 
 
 def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
-    """Holders drop roles: more often when disengaged or exhausted, less when formalised or dutiful."""
+    """Holders drop roles: more often when disengaged or exhausted, less when formalised or dutiful.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> held = int((m.roles.holder >= 0).sum())
+        >>> drop_roles(m, np.random.default_rng(0))
+        >>> int((m.roles.holder >= 0).sum()) <= held
+        True
+    """
     R, P, wp = model.roles, model.people, model.scenario.work
     held = np.flatnonzero(R.holder >= 0)
     draws = rng.random(held.size)
@@ -81,7 +107,18 @@ def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
 
 
 def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
-    """Vacant roles are offered to members; the unwanted ones fall to the dutiful."""
+    """Vacant roles are offered to members; the unwanted ones fall to the dutiful.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> held = int((m.roles.holder >= 0).sum())
+        >>> fill_vacancies(m, np.random.default_rng(0))
+        >>> int((m.roles.holder >= 0).sum()) >= held
+        True
+    """
     R, P, wp, mods = model.roles, model.people, model.scenario.work, model.mods
     n = P.n
     able = np.flatnonzero((P.status[:n] == Status.ACTIVE) & ~P.burned_out[:n])
@@ -118,7 +155,17 @@ def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
 
 
 def compute_hours(model: ModelState) -> None:
-    """Hours asked and done this week, load, and unmet work."""
+    """Hours asked and done this week, load, and unmet work.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> compute_hours(m)
+        >>> 0 <= m.week_unmet <= m.week_demand
+        True
+    """
     R, P, mods = model.roles, model.people, model.mods
     n = P.n
     scale = scale_of_roles(model)
@@ -152,7 +199,19 @@ def compute_hours(model: ModelState) -> None:
 
 
 def allocate(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *work*: drop roles, fill vacancies, then compute hours and load."""
+    """Process *work*: drop roles, fill vacancies, then compute hours and load.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.step()                                  # one week, so every array is filled
+        >>> from coopsim.base import Status
+        >>> allocate(m, np.random.default_rng(0))
+        >>> holders = m.roles.holder[m.roles.holder >= 0]
+        >>> bool((m.people.status[holders] == Status.ACTIVE).all())     # only active members hold roles
+        True
+    """
     drop_roles(model, rng)
     fill_vacancies(model, rng)
     compute_hours(model)

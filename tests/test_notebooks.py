@@ -32,6 +32,7 @@ EXPECTED = [
     "03-rex-et-mediation.ipynb",
     "04-contractualiser-ou-pas.ipynb",
     "05-revenu-de-transition.ipynb",
+    "06-explorer-en-chercheur.ipynb",
 ]
 CELL_TIMEOUT = 120  # seconds per cell; a whole notebook takes well under a minute
 KERNEL = "python3"

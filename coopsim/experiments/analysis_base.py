@@ -27,7 +27,15 @@ SENSITIVITY_DESIGNS = ("morris", "sobol")
 
 
 class AnalysisError(ValueError):
-    """A request the experiment's data cannot answer, with a one-line message saying why."""
+    """A request the experiment's data cannot answer, with a one-line message saying why.
+
+    Example:
+        >>> try:
+        ...     load_results("no/such/folder")
+        ... except AnalysisError as exc:
+        ...     print(exc)
+        no/such/folder: no such folder (expected the --out folder of 'coopsim sweep')
+    """
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,11 @@ class OutcomeName:
         fr: French noun phrase with its article, e.g. ``"L'incidence du burnout"``.
         feminine: whether the French adjective agrees in the feminine (``plus basse``).
         unit: unit shown after absolute numbers (English; the French text reuses it).
+
+    Example:
+        >>> name = OUTCOMES["annual_turnover"]
+        >>> name.en, name.fr
+        ('Annual turnover', 'Le turnover annuel')
     """
 
     en: str
@@ -114,14 +127,26 @@ HEADLINE_OUTCOMES = (
 
 
 def outcome_name(key: str) -> OutcomeName:
-    """The sentence names of an outcome; an unknown key is named by itself."""
+    """The sentence names of an outcome; an unknown key is named by itself.
+
+    Example:
+        >>> outcome_name("burnout_incidence_per_100py").fr
+        "L'incidence du burnout"
+        >>> outcome_name("my_metric").en                         # unknown: named by itself
+        'my_metric'
+    """
     if key in OUTCOMES:
         return OUTCOMES[key]
     return OutcomeName(key, f"La valeur de {key}", True)
 
 
 def short_label(key: str) -> str:
-    """A short English label for axes: the sentence name without a leading article."""
+    """A short English label for axes: the sentence name without a leading article.
+
+    Example:
+        >>> short_label("annual_turnover"), short_label("my_metric")
+        ('Annual turnover', 'my_metric')
+    """
     if key not in OUTCOMES:
         return key
     text = re.sub(r"^The ", "", OUTCOMES[key].en)
@@ -132,7 +157,12 @@ def short_label(key: str) -> str:
 
 
 def finite(value: Any) -> bool:
-    """Whether ``value`` is a finite number."""
+    """Whether ``value`` is a finite number.
+
+    Example:
+        >>> finite(0.5), finite(float("nan")), finite("abc")
+        (True, False, False)
+    """
     try:
         return math.isfinite(float(value))
     except (TypeError, ValueError):
@@ -140,7 +170,12 @@ def finite(value: Any) -> bool:
 
 
 def fmt_value(value: Any) -> str:
-    """A factor value for tables: floats with at most 4 significant digits, others as they are."""
+    """A factor value for tables: floats with at most 4 significant digits, others as they are.
+
+    Example:
+        >>> fmt_value(0.123456), fmt_value(8), fmt_value(True)
+        ('0.1235', '8', 'True')
+    """
     if isinstance(value, float | np.floating) and not float(value).is_integer():
         return f"{float(value):.4g}"
     if isinstance(value, float | np.floating):
@@ -149,7 +184,12 @@ def fmt_value(value: Any) -> str:
 
 
 def fmt_number(value: Any, digits: int = 3) -> str:
-    """A number with ``digits`` significant digits ('n/a' when missing), for tables."""
+    """A number with ``digits`` significant digits ('n/a' when missing), for tables.
+
+    Example:
+        >>> fmt_number(0.123456), fmt_number(float("nan"))
+        ('0.123', 'n/a')
+    """
     if not finite(value):
         return "n/a"
     x = float(value)
@@ -165,13 +205,23 @@ def fmt_number(value: Any, digits: int = 3) -> str:
 
 
 def experiment_name(manifest: dict[str, Any]) -> str:
-    """The experiment's name (``name``, or ``experiment.name`` as ``coopsim sweep`` writes it)."""
+    """The experiment's name (``name``, or ``experiment.name`` as ``coopsim sweep`` writes it).
+
+    Example:
+        >>> experiment_name({"experiment": {"name": "smoke"}})
+        'smoke'
+    """
     name = manifest.get("name") or (manifest.get("experiment") or {}).get("name")
     return str(name) if name else "experiment"
 
 
 def experiment_data(manifest: dict[str, Any]) -> dict[str, Any]:
-    """The experiment file's content as the manifest keeps it (``experiment.data``), or {}."""
+    """The experiment file's content as the manifest keeps it (``experiment.data``), or {}.
+
+    Example:
+        >>> experiment_data({"experiment": {"data": {"design": "grid"}}}), experiment_data({})
+        ({'design': 'grid'}, {})
+    """
     data = (manifest.get("experiment") or {}).get("data")
     return data if isinstance(data, dict) else {}
 
@@ -180,6 +230,17 @@ def factor_names(manifest: dict[str, Any]) -> list[str]:
     """The dotted keys of the experiment's factors, in the manifest's order.
 
     ``factors`` may list the keys, or tables with a ``name`` (and ``levels`` or ``low``/``high``).
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> factor_names(read_manifest(folder))
+        ['rex.enabled']
     """
     names = []
     for f in manifest.get("factors") or []:
@@ -193,7 +254,19 @@ def factor_names(manifest: dict[str, Any]) -> list[str]:
 
 
 def factor_spec(manifest: dict[str, Any], name: str) -> dict[str, Any]:
-    """What the experiment says about a factor: ``{"levels": [...]}`` or ``{"low", "high", ...}``."""
+    """What the experiment says about a factor: ``{"levels": [...]}`` or ``{"low", "high", ...}``.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> factor_spec(read_manifest(folder), "rex.enabled")
+        {'levels': [True, False], 'integer': False}
+    """
     for f in manifest.get("factors") or []:
         if isinstance(f, dict) and f.get("name") == name:
             return f
@@ -204,7 +277,13 @@ def factor_spec(manifest: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def design_option(manifest: dict[str, Any], *keys: str, default: Any = None) -> Any:
-    """The first of ``keys`` found at the manifest's top level or in the experiment's data."""
+    """The first of ``keys`` found at the manifest's top level or in the experiment's data.
+
+    Example:
+        >>> manifest = {"design": "morris", "experiment": {"data": {"morris_levels": 4}}}
+        >>> design_option(manifest, "morris_levels"), design_option(manifest, "second_order", default=False)
+        (4, False)
+    """
     data = experiment_data(manifest)
     for key in keys:
         for table in (manifest, data):
@@ -214,7 +293,19 @@ def design_option(manifest: dict[str, Any], *keys: str, default: Any = None) -> 
 
 
 def describe_factor(manifest: dict[str, Any], name: str, column: pd.Series | None = None) -> str:
-    """``4 – 16 (whole numbers)``, ``true, false`` or the range of the values in the runs."""
+    """``4 – 16 (whole numbers)``, ``true, false`` or the range of the values in the runs.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> describe_factor(read_manifest(folder), "rex.enabled")
+        'true, false'
+    """
     spec = factor_spec(manifest, name)
     if spec.get("levels") is not None:
         return ", ".join(json.dumps(v) if isinstance(v, bool) else str(v) for v in spec["levels"])
@@ -229,12 +320,31 @@ def describe_factor(manifest: dict[str, Any], name: str, column: pd.Series | Non
 
 
 def is_categorical(series: pd.Series) -> bool:
-    """Whether a factor column holds categories (strings, booleans) rather than numbers."""
+    """Whether a factor column holds categories (strings, booleans) rather than numbers.
+
+    Example:
+        >>> import pandas as pd
+        >>> is_categorical(pd.Series([True, False])), is_categorical(pd.Series([4, 8, 16]))
+        (True, False)
+    """
     return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
 
 
 def outcome_names(manifest: dict[str, Any], frame: pd.DataFrame) -> list[str]:
-    """The experiment's outcomes: the manifest's list, else the numeric non-factor columns."""
+    """The experiment's outcomes: the manifest's list, else the numeric non-factor columns.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> frame, manifest = load_results(folder)
+        >>> outcome_names(manifest, frame)
+        ['annual_turnover']
+    """
     listed = [o for o in manifest.get("outcomes") or [] if o in frame.columns]
     if listed:
         return listed
@@ -243,21 +353,50 @@ def outcome_names(manifest: dict[str, Any], frame: pd.DataFrame) -> list[str]:
 
 
 def check_outcome(frame: pd.DataFrame, manifest: dict[str, Any], outcome: str) -> None:
-    """Raise :class:`AnalysisError` when ``outcome`` is not a column of the runs."""
+    """Raise :class:`AnalysisError` when ``outcome`` is not a column of the runs.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> frame, manifest = load_results(folder)
+        >>> check_outcome(frame, manifest, "annual_turnover")    # fine: nothing happens
+        >>> try:
+        ...     check_outcome(frame, manifest, "happiness")
+        ... except AnalysisError:
+        ...     print("no such outcome")
+        no such outcome
+    """
     if outcome not in frame.columns or outcome in factor_names(manifest):
         known = ", ".join(outcome_names(manifest, frame)) or "(none)"
         raise AnalysisError(f"no outcome {outcome!r} in this experiment (outcomes: {known})")
 
 
 def per_sample(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Mean of ``columns`` over the replicates of each sample, in sample_id order."""
+    """Mean of ``columns`` over the replicates of each sample, in sample_id order.
+
+    Example:
+        >>> import pandas as pd
+        >>> runs = pd.DataFrame({"sample_id": [0, 0, 1, 1], "replicate": [0, 1, 0, 1], "y": [1.0, 3.0, 5.0, 7.0]})
+        >>> per_sample(runs, ["y"])["y"].tolist()
+        [2.0, 6.0]
+    """
     if "sample_id" not in frame.columns:
         return frame[columns].astype(float)
     return frame.groupby("sample_id", sort=True)[columns].mean()
 
 
 def experiment_files(design: tuple[str, ...] = SENSITIVITY_DESIGNS) -> list[Path]:
-    """Shipped experiment files (``experiments/*.toml``) whose design is one of ``design``."""
+    """Shipped experiment files (``experiments/*.toml``) whose design is one of ``design``.
+
+    Example:
+        >>> sorted(p.name for p in experiment_files(("morris",)))
+        ['morris-levers.toml']
+    """
     folder = Path(__file__).resolve().parent.parent.parent / "experiments"
     found = []
     for path in sorted(folder.glob("*.toml")):
@@ -294,6 +433,18 @@ def load_results(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     Raises:
         AnalysisError: the folder is missing, is not an experiment folder, cannot be read,
             or holds no finished run yet.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> frame, manifest = load_results(folder)
+        >>> len(frame), manifest["design"]
+        (2, 'grid')
     """
     path = Path(folder)
     if not path.exists():

@@ -42,7 +42,7 @@ import multiprocessing
 import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,10 +119,21 @@ def _default_workers(n_runs: int) -> int:
 
 
 def _execute(
-    jobs: list[tuple[str, int, Scenario, int, float]], workers: int, progress: Callable[[int], Any] | None
+    jobs: list[tuple[str, int, Scenario, int, float]],
+    workers: int,
+    progress: Callable[[int], Any] | None,
+    executor: Executor | None = None,
 ) -> list[tuple[str, int, dict[str, Any], dict[str, np.ndarray]]]:
-    """Run the jobs, serially or in a spawn-context process pool; results in job order."""
+    """Run the jobs, serially, in a spawn-context process pool, or on ``executor`` (a pool
+    the caller keeps warm, e.g. the facilitator page's); results in job order."""
     results: list[Any] = [None] * len(jobs)
+    if executor is not None:
+        futures = {executor.submit(_run_job, job): k for k, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if progress is not None:
+                progress(1)
+        return results
     if workers <= 1:
         for k, job in enumerate(jobs):
             results[k] = _run_job(job)
@@ -170,6 +181,7 @@ def compare(
     label_b: str | None = None,
     conf_level: float = 0.95,
     n_boot: int = 2000,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Run A and B on the same ``replications`` seeds and compare them pairwise.
 
@@ -188,10 +200,17 @@ def compare(
         label_b: the same for B.
         conf_level: level of the bootstrap intervals.
         n_boot: bootstrap resamples.
+        executor: a :class:`concurrent.futures.Executor` to run on instead of ``workers``
+            (a caller that compares often keeps one pool of processes warm).
 
     Raises:
         ScenarioError: a scenario or an override is wrong.
         AnalysisError: fewer than 2 replications, an unknown outcome.
+
+    Example:
+        >>> c = compare("tera", "tera-without-rex", replications=2, years=0.2, outcomes=["annual_turnover"])
+        >>> len(c.summaries), c.seeds == paired_seeds(2, master_seed=0)    # 2 seeds x 2 scenarios
+        (4, True)
     """
     if replications < 2:
         raise AnalysisError(f"replications = {replications}: a paired comparison needs at least 2 seeds")
@@ -212,7 +231,7 @@ def compare(
         name_a, name_b = f"{name_a} (A)", f"{name_b} (B)"
     seeds = paired_seeds(replications, master_seed)
     jobs = [(v, r, s, seed, horizon) for r, seed in enumerate(seeds) for v, s in (("A", a), ("B", b))]
-    results = _execute(jobs, workers if workers is not None else _default_workers(len(jobs)), progress)
+    results = _execute(jobs, workers if workers is not None else _default_workers(len(jobs)), progress, executor)
 
     rows, weekly = [], []
     for variant, replicate, summary, series in results:
@@ -347,7 +366,14 @@ def _interval(low: float, high: float, lang: str, fmt: Callable[[float, str], st
 
 def sentence(row: Mapping[Any, Any], label_a: str, label_b: str, lang: str = "en") -> str | None:
     """One plain sentence for one outcome row of :attr:`Comparison.differences`, or None
-    when the outcome has no paired value (undefined in the runs)."""
+    when the outcome has no paired value (undefined in the runs).
+
+    Example:
+        >>> row = {"outcome": "annual_turnover", "n_pairs": 20, "mean_a": 0.20, "mean_b": 0.25, "diff_mean": 0.05,
+        ...        "diff_ci_low": 0.01, "diff_ci_high": 0.09, "rel_diff_pct": 25.0, "rel_ci_low": 5.0, "rel_ci_high": 45.0}
+        >>> sentence(row, "tera", "tera-without-rex")
+        'Annual turnover is 25 % higher with tera-without-rex than with tera [+5.0 %, +45 %] (20 paired seeds).'
+    """
     if lang not in ("en", "fr"):
         raise AnalysisError(f"lang = {lang!r}: expected 'en' or 'fr'")
     n = int(row["n_pairs"])
@@ -412,6 +438,11 @@ class Comparison:
         weekly: one row per run and week: variant, replicate, seed, week, year and the
             :data:`SERIES_COLUMNS`.
         scenario_a: the scenario run as A (after overrides); scenario_b: as B.
+
+    Example:
+        >>> c = compare("tera", "tera-without-mediation", replications=2, years=0.2, outcomes=["conflicts_opened"])
+        >>> c.replications, list(c.differences["outcome"])
+        (2, ['conflicts_opened'])
     """
 
     label_a: str

@@ -37,7 +37,15 @@ from .worker import ID_COLUMNS
 
 
 def problem(exp: Experiment) -> dict[str, Any]:
-    """The SALib problem of the experiment (names and bounds; for a grid, names and levels)."""
+    """The SALib problem of the experiment (names and bounds; for a grid, names and levels).
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> problem(exp)
+        {'num_vars': 1, 'names': ['rex.enabled'], ...}
+    """
     names = exp.factor_keys
     if exp.design == "grid":
         return {"num_vars": len(names), "names": names, "levels": [exp.factors[k].levels for k in names]}
@@ -52,7 +60,16 @@ def _bounds(factor: Factor) -> list[float]:
 
 
 def sample_matrix(exp: Experiment) -> np.ndarray:
-    """The design's points on the problem's bounds: one row per sample, one column per factor."""
+    """The design's points on the problem's bounds: one row per sample, one column per factor.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "latin", "samples": 5, "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.participation": {"low": 0.2, "high": 0.9}}})
+        >>> X = sample_matrix(exp)
+        >>> X.shape, bool(((X >= 0.2) & (X <= 0.9)).all())
+        ((5, 1), True)
+    """
     prob = problem(exp)
     seed = design_seed(exp.master_seed)
     n = exp.samples or 0
@@ -98,7 +115,15 @@ def _typed(values: list[Any]) -> np.ndarray:
 
 
 def samples(exp: Experiment) -> pd.DataFrame:
-    """One row per sample (factor setting): sample_id and one column per factor."""
+    """One row per sample (factor setting): sample_id and one column per factor.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> samples(exp).to_dict("records")
+        [{'sample_id': 0, 'rex.enabled': True}, {'sample_id': 1, 'rex.enabled': False}]
+    """
     keys = exp.factor_keys
     if exp.design == "grid":
         combos = list(itertools.product(*(exp.factors[k].levels or [] for k in keys)))
@@ -115,7 +140,18 @@ def samples(exp: Experiment) -> pd.DataFrame:
 
 
 def plan(exp: Experiment) -> pd.DataFrame:
-    """One row per run: run_id (0..N-1), sample_id, replicate, seed, one column per factor."""
+    """One row per run: run_id (0..N-1), sample_id, replicate, seed, one column per factor.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1, "replications": 2,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> p = plan(exp)
+        >>> p[["run_id", "sample_id", "replicate", "rex.enabled"]].values.tolist()
+        [[0, 0, 0, True], [1, 1, 0, False], [2, 0, 1, True], [3, 1, 1, False]]
+        >>> bool(p.seed[0] == p.seed[1])                         # replicate 0 of both samples: same seed
+        True
+    """
     table = samples(exp)
     count, reps = len(table), exp.replications
     replicate = np.repeat(np.arange(reps, dtype=np.int64), count)
@@ -135,7 +171,15 @@ def plan(exp: Experiment) -> pd.DataFrame:
 
 
 def run_count(exp: Experiment) -> int:
-    """How many runs the experiment makes (without drawing the design)."""
+    """How many runs the experiment makes (without drawing the design).
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1, "replications": 10,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> run_count(exp)
+        20
+    """
     k = len(exp.factors)
     n = exp.samples or 0
     per_rep = {

@@ -83,6 +83,18 @@ class Box:
             density, restricted (number of restricted factors), peeled (what the step
             removed), selected (the reported box).
         relax: for each restricted factor, (density, coverage) with that restriction lifted.
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(1)
+        >>> runs = pd.DataFrame({"a": rng.uniform(size=1000), "b": rng.uniform(size=1000)})
+        >>> runs["y"] = (runs.a < 0.3).astype(float)                  # good runs: a below 0.3, whatever b
+        >>> boxes = discover(runs, "y", above=0.5, factors=["a", "b"])
+        >>> box = boxes[0]
+        >>> box.restricted(), round(box.limits["a"][1], 1)
+        (['a'], 0.3)
+        >>> box.density > 0.9 and box.coverage > 0.5
+        True
     """
 
     number: int
@@ -258,7 +270,15 @@ def peel(
     n_total: int | None = None,
 ) -> list[_State]:
     """The PRIM peeling trajectory over the runs (all of ``good``'s entries), from the box
-    holding them all down to the smallest box holding ``min_support`` of ``n_total`` runs."""
+    holding them all down to the smallest box holding ``min_support`` of ``n_total`` runs.
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.random.default_rng(1).uniform(size=200)
+        >>> trajectory = peel({"x": x}, {}, good=x < 0.2)
+        >>> len(trajectory) > 1, trajectory[-1].limits["x"][1] < 0.5     # peeled down towards x < 0.2
+        (True, True)
+    """
     n = good.size
     n_total = n_total or n
     start = _State(
@@ -323,6 +343,15 @@ def discover(
 
     Raises:
         AnalysisError: no such outcome, both or neither of below/above, no good run, ...
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(1)
+        >>> runs = pd.DataFrame({"a": rng.uniform(size=1000), "b": rng.uniform(size=1000)})
+        >>> runs["y"] = (runs.a < 0.3).astype(float)                  # good runs: a below 0.3, whatever b
+        >>> boxes = discover(runs, "y", above=0.5, factors=["a", "b"])
+        >>> len(boxes), boxes[0].restricted()
+        (1, ['a'])
     """
     if (below is None) == (above is None):
         raise AnalysisError("give exactly one of --below and --above (the target the outcome should meet)")
@@ -467,14 +496,34 @@ def _relax(box: Box, runs: pd.DataFrame, good: np.ndarray, n_good: int) -> dict[
 
 
 def boxes_table(boxes: Sequence[Box]) -> pd.DataFrame:
-    """The limits of every box, one row per box and factor (see :meth:`Box.table`)."""
+    """The limits of every box, one row per box and factor (see :meth:`Box.table`).
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(1)
+        >>> runs = pd.DataFrame({"a": rng.uniform(size=1000), "b": rng.uniform(size=1000)})
+        >>> runs["y"] = (runs.a < 0.3).astype(float)                  # good runs: a below 0.3, whatever b
+        >>> boxes = discover(runs, "y", above=0.5, factors=["a", "b"])
+        >>> boxes_table(boxes)[["box", "factor", "restricted"]].values.tolist()
+        [[1, 'a', True], [1, 'b', False]]
+    """
     if not boxes:
         return pd.DataFrame()
     return pd.concat([b.table() for b in boxes], ignore_index=True)
 
 
 def markdown_table(box: Box) -> str:
-    """One box as a Markdown table of its restricted factors, then its three shares."""
+    """One box as a Markdown table of its restricted factors, then its three shares.
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(1)
+        >>> runs = pd.DataFrame({"a": rng.uniform(size=1000), "b": rng.uniform(size=1000)})
+        >>> runs["y"] = (runs.a < 0.3).astype(float)                  # good runs: a below 0.3, whatever b
+        >>> boxes = discover(runs, "y", above=0.5, factors=["a", "b"])
+        >>> markdown_table(boxes[0]).startswith("|")
+        True
+    """
     lines = [
         "| factor | in the box | explored | density if dropped | coverage if dropped |",
         "|---|---|---|---:|---:|",
@@ -504,7 +553,17 @@ def markdown_table(box: Box) -> str:
 def trajectory_figure(boxes: Sequence[Box], path: str | Path | None = None) -> Figure:
     """Left: the peeling trajectory (coverage against density, coloured by the number of
     restricted factors; the reported box marked). Right: the reported box's range of each
-    restricted factor within the range explored (0 = lowest value explored, 1 = highest)."""
+    restricted factor within the range explored (0 = lowest value explored, 1 = highest).
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(1)
+        >>> runs = pd.DataFrame({"a": rng.uniform(size=1000), "b": rng.uniform(size=1000)})
+        >>> runs["y"] = (runs.a < 0.3).astype(float)                  # good runs: a below 0.3, whatever b
+        >>> boxes = discover(runs, "y", above=0.5, factors=["a", "b"])
+        >>> len(trajectory_figure(boxes).axes) >= 2
+        True
+    """
     fig = Figure(figsize=(14, 5.5), layout="constrained")
     FigureCanvasAgg(fig)
     ax, bx = fig.subplots(1, 2, width_ratios=[1, 1.2])

@@ -55,22 +55,65 @@ DASK_RETRIES = 3  # times a run is resubmitted after Dask gave up on it (its wor
 
 
 class SweepError(Exception):
-    """A sweep that cannot start (e.g. an unreachable scheduler): one line saying why."""
+    """A sweep that cannot start (e.g. an unreachable scheduler): one line saying why.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> try:
+        ...     sweep(exp, "out/never-written", scheduler="tcp://10.0.0.5")   # no port
+        ... except SweepError as exc:
+        ...     print(str(exc).split(":")[0])
+        --scheduler tcp
+    """
 
 
 class SweepInterruptedError(Exception):
-    """The sweep was interrupted; the runs completed so far are saved (the message says how to resume)."""
+    """The sweep was interrupted; the runs completed so far are saved (the message says how to resume).
+
+    Example:
+        >>> def run_and_report(exp, folder):
+        ...     try:
+        ...         sweep(exp, folder)
+        ...     except SweepInterruptedError as exc:                 # after Ctrl-C or SIGTERM
+        ...         print(exc)                                       # says how many runs are saved and how to resume
+        >>> issubclass(SweepInterruptedError, Exception) and not issubclass(SweepInterruptedError, KeyboardInterrupt)
+        True
+    """
 
 
 class RunError(Exception):
-    """A run raised an exception (a bug or a scenario the model refuses); completed runs are saved."""
+    """A run raised an exception (a bug or a scenario the model refuses); completed runs are saved.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> bad = tasks(exp, make_plan(exp))[0]
+        >>> bad["factors"] = {"rex.every_weeks": 0}               # a value the scenario refuses
+        >>> try:
+        ...     list(InProcess().results([bad]))
+        ... except RunError as exc:
+        ...     print(str(exc)[:40])
+        run 0 (sample 0, replicate 0, seed ...
+    """
 
 
 # --- the tasks ---------------------------------------------------------------------------
 
 
 def tasks(exp: Experiment, plan: pd.DataFrame, skip: set[int] | None = None) -> list[dict[str, Any]]:
-    """The tasks of the plan's runs not in ``skip``, in run_id order (plain data, see worker.py)."""
+    """The tasks of the plan's runs not in ``skip``, in run_id order (plain data, see worker.py).
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> todo = tasks(exp, make_plan(exp), skip={0})           # run 0 is saved already
+        >>> [t["run_id"] for t in todo], todo[0]["factors"]
+        ([1], {'rex.enabled': False})
+    """
     base = exp.base_scenario
     columns = {c: plan[c].tolist() for c in plan.columns}  # Python scalars, not numpy ones
     out = []
@@ -103,7 +146,17 @@ def _describe_task(task: dict[str, Any]) -> str:
 
 
 class InProcess:
-    """Runs the tasks one after the other in this process."""
+    """Runs the tasks one after the other in this process.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> with InProcess() as executor:
+        ...     results = list(executor.results(tasks(exp, make_plan(exp))))
+        >>> [r["run_id"] for r in results], results[1]["row"]["rex.enabled"]
+        ([0, 1], False)
+    """
 
     kind = "in-process"
     startup_seconds = 0.0
@@ -132,7 +185,13 @@ def _ignore_sigint() -> None:
 
 
 class Pool:
-    """Runs the tasks on a pool of spawned processes, a few tasks queued per process."""
+    """Runs the tasks on a pool of spawned processes, a few tasks queued per process.
+
+    Example:
+        >>> with Pool(2) as pool:                                  # processes start with the first tasks
+        ...     pool.workers, pool.kind
+        (2, 'process pool')
+    """
 
     kind = "process pool"
     startup_seconds = 0.0  # processes start lazily, with the first tasks
@@ -193,7 +252,15 @@ def _check_address(address: str) -> None:
 
 
 class Dask:
-    """Runs the tasks on a Dask cluster: an existing one (``scheduler``) or a LocalCluster."""
+    """Runs the tasks on a Dask cluster: an existing one (``scheduler``) or a LocalCluster.
+
+    Example:
+        >>> try:
+        ...     Dask(workers=2, scheduler="tcp://10.0.0.5")         # an address without its port
+        ... except SweepError as exc:
+        ...     print(str(exc).split(":")[0])
+        --scheduler tcp
+    """
 
     kind = "dask"
 
@@ -285,7 +352,12 @@ class Dask:
 
 
 def make_executor(workers: int | None, scheduler: str | None, dask: bool) -> InProcess | Pool | Dask:
-    """The executor for the options: Dask if asked, else a pool, else (1 worker) in-process."""
+    """The executor for the options: Dask if asked, else a pool, else (1 worker) in-process.
+
+    Example:
+        >>> type(make_executor(1, None, False)).__name__, type(make_executor(2, None, False)).__name__
+        ('InProcess', 'Pool')
+    """
     if workers is not None and workers < 1:
         raise SweepError(f"--workers {workers}: must be 1 or more")
     if scheduler is not None:
@@ -397,6 +469,18 @@ def sweep(
         from coopsim.experiments import sweep, load
         sweep("experiments/smoke.toml", "out/smoke")
         load("out/smoke").groupby("rex.enabled").annual_turnover.mean()
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import load
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)
+        >>> load(folder)[["run_id", "rex.enabled"]].values.tolist()
+        [[0, True], [1, False]]
+        >>> sweep(exp, folder, workers=1, progress=False) == folder      # again: nothing left to run
+        True
     """
     exp = _as_experiment(experiment)
     plan = make_plan(exp)

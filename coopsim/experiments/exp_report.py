@@ -55,7 +55,18 @@ FEW_LEVELS = 8  # a factor with at most this many values is shown by level (box 
 
 @dataclass
 class Doc:
-    """A list of blocks: ("h1"|"h2"|"p", text), ("ul", items), ("table", header, rows), ("img", file, alt)."""
+    """A list of blocks: ("h1"|"h2"|"p", text), ("ul", items), ("table", header, rows), ("img", file, alt).
+
+    Example:
+        >>> doc = Doc()
+        >>> doc.h1("Smoke")
+        >>> doc.table(["factor", "range"], [["rex.enabled", "true, false"]])
+        >>> print(doc.markdown())
+        # Smoke
+        ...
+        | factor | range |
+        ...
+    """
 
     blocks: list[tuple[Any, ...]] = field(default_factory=list)
 
@@ -143,7 +154,15 @@ def _q(values: np.ndarray, q: float) -> float:
 
 
 def distribution_table(frame: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
-    """Per outcome: runs with a value, mean, median, 5 % and 95 % quantiles, min, max."""
+    """Per outcome: runs with a value, mean, median, 5 % and 95 % quantiles, min, max.
+
+    Example:
+        >>> import pandas as pd
+        >>> runs = pd.DataFrame({"annual_turnover": [0.1, 0.2, 0.3]})
+        >>> row = distribution_table(runs, ["annual_turnover"]).iloc[0]
+        >>> int(row["runs"]), round(float(row["mean"]), 3), round(float(row["median"]), 3)
+        (3, 0.2, 0.2)
+    """
     rows = []
     for o in outcomes:
         v = frame[o].to_numpy(dtype=float)
@@ -165,7 +184,14 @@ def distribution_table(frame: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataF
 
 def outcome_figure(frame: pd.DataFrame, outcome: str, factors: Sequence[str], path: Path | None = None) -> Figure:
     """One panel per factor: box plots by level (few values) or the runs as dots with the
-    mean of each sample (many values)."""
+    mean of each sample (many values).
+
+    Example:
+        >>> import pandas as pd
+        >>> runs = pd.DataFrame({"rex.enabled": [True, False] * 3, "annual_turnover": [0.1, 0.2, 0.12, 0.25, 0.11, 0.22]})
+        >>> len(outcome_figure(runs, "annual_turnover", ["rex.enabled"]).axes)
+        1
+    """
     n = max(1, len(factors))
     cols = min(4, n)
     rows = math.ceil(n / cols)
@@ -215,6 +241,16 @@ def report(
 
     Raises:
         AnalysisError: the folder cannot be read, an unknown outcome.
+
+    Example:
+        >>> import tempfile
+        >>> from coopsim.experiments import experiment_from_dict, sweep
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)
+        >>> path = report(folder)
+        >>> path.name, path.with_suffix(".html").is_file()
+        ('report.md', True)
     """
     folder = Path(folder)
     if frame is None or manifest is None:

@@ -39,12 +39,25 @@ def _draw(master_seed: int, spawn_key: tuple[int, ...]) -> int:
 
 
 def derive_seed(master_seed: int, replicate: int) -> int:
-    """The seed of replicate ``replicate`` (0, 1, ...) of every sample of an experiment."""
+    """The seed of replicate ``replicate`` (0, 1, ...) of every sample of an experiment.
+
+    Example:
+        >>> derive_seed(1, 0) == derive_seed(1, 0) != derive_seed(1, 1)
+        True
+        >>> 0 <= derive_seed(1, 0) < 2**63
+        True
+    """
     if replicate < 0:
         raise ValueError(f"replicate {replicate} is negative (expected 0 or more)")
     return _draw(master_seed, (RUN_STREAM, replicate))
 
 
 def design_seed(master_seed: int) -> int:
-    """The seed given to the sampler that draws the factor values (32 bits, as SALib wants)."""
+    """The seed given to the sampler that draws the factor values (32 bits, as SALib wants).
+
+    Example:
+        >>> seed = design_seed(1)
+        >>> seed == design_seed(1), 0 <= seed < 2**32
+        (True, True)
+    """
     return _draw(master_seed, (DESIGN_STREAM,)) >> (SEED_BITS - 32)

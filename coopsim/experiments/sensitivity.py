@@ -105,7 +105,19 @@ def sample_matrix(
     frame: pd.DataFrame, manifest: dict[str, Any], outcomes: Sequence[str]
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """X (one row per sample, the factors in the problem's order) and Y (mean of each
-    outcome over the sample's replicates), both in sample_id order."""
+    outcome over the sample's replicates), both in sample_id order.
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> from SALib.sample.morris import sample
+        >>> problem = {"num_vars": 2, "names": ["x0", "x1"], "bounds": [[0, 1], [0, 1]]}
+        >>> X = sample(problem, N=10, num_levels=4, seed=1)
+        >>> runs = pd.DataFrame({"sample_id": range(len(X)), "x0": X[:, 0], "x1": X[:, 1], "y": 10 * X[:, 0] + X[:, 1]})
+        >>> manifest = {"design": "morris", "problem": problem, "outcomes": ["y"]}
+        >>> X, Y = sample_matrix(runs, manifest, ["y"])
+        >>> X.shape, list(Y.columns)
+        ((30, 2), ['y'])
+    """
     problem = _problem(manifest)
     names = problem["names"]
     missing = [n for n in names if n not in frame.columns]
@@ -174,6 +186,17 @@ def sensitivity(
     Raises:
         AnalysisError: a design other than morris/sobol, an unknown outcome, an
             incomplete design, an outcome missing (NaN) in some sample.
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> from SALib.sample.morris import sample
+        >>> problem = {"num_vars": 2, "names": ["x0", "x1"], "bounds": [[0, 1], [0, 1]]}
+        >>> X = sample(problem, N=10, num_levels=4, seed=1)
+        >>> runs = pd.DataFrame({"sample_id": range(len(X)), "x0": X[:, 0], "x1": X[:, 1], "y": 10 * X[:, 0] + X[:, 1]})
+        >>> manifest = {"design": "morris", "problem": problem, "outcomes": ["y"]}
+        >>> table = sensitivity(runs, manifest, "y")
+        >>> table[["factor", "rank", "mu_star"]].round(3).values.tolist()
+        [['x0', 1, 10.0], ['x1', 2, 1.0]]
     """
     problem = _problem(manifest)
     design = str(manifest["design"])
@@ -300,6 +323,17 @@ def sensitivity_figure(table: pd.DataFrame, path: str | Path | None = None, titl
 
     Morris: μ* bars with the bootstrap interval, σ as a cross. Sobol: ST bars (light)
     and S1 bars (dark) with their intervals. Saved as PNG to ``path`` when given.
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> from SALib.sample.morris import sample
+        >>> problem = {"num_vars": 2, "names": ["x0", "x1"], "bounds": [[0, 1], [0, 1]]}
+        >>> X = sample(problem, N=10, num_levels=4, seed=1)
+        >>> runs = pd.DataFrame({"sample_id": range(len(X)), "x0": X[:, 0], "x1": X[:, 1], "y": 10 * X[:, 0] + X[:, 1]})
+        >>> manifest = {"design": "morris", "problem": problem, "outcomes": ["y"]}
+        >>> fig = sensitivity_figure(sensitivity(runs, manifest, "y"))
+        >>> fig.axes[0].get_title()
+        'y'
     """
     outcomes = list(dict.fromkeys(table["outcome"]))
     n = max(1, len(outcomes))
@@ -352,7 +386,21 @@ def _sobol_panel(ax: Axes, part: pd.DataFrame) -> None:
 
 
 def markdown_table(table: pd.DataFrame) -> str:
-    """The sensitivity table as Markdown, one block of rows per outcome."""
+    """The sensitivity table as Markdown, one block of rows per outcome.
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> from SALib.sample.morris import sample
+        >>> problem = {"num_vars": 2, "names": ["x0", "x1"], "bounds": [[0, 1], [0, 1]]}
+        >>> X = sample(problem, N=10, num_levels=4, seed=1)
+        >>> runs = pd.DataFrame({"sample_id": range(len(X)), "x0": X[:, 0], "x1": X[:, 1], "y": 10 * X[:, 0] + X[:, 1]})
+        >>> manifest = {"design": "morris", "problem": problem, "outcomes": ["y"]}
+        >>> print(markdown_table(sensitivity(runs, manifest, "y")))
+        | outcome | rank | factor | μ* | 95 % interval | μ | σ |
+        |---|---:|---|---:|---:|---:|---:|
+        | y | 1 | `x0` | 10.0 |...
+        | y | 2 | `x1` | 1.000 |...
+    """
     morris = str(table["method"].iloc[0]) == "morris" if len(table) else True
     if morris:
         head = "| outcome | rank | factor | μ* | 95 % interval | μ | σ |\n|---|---:|---|---:|---:|---:|---:|"

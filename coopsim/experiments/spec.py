@@ -56,11 +56,27 @@ Scalar = bool | int | float | str
 
 
 class ExperimentError(ValueError):
-    """An experiment that cannot be run, with a one-line message saying why."""
+    """An experiment that cannot be run, with a one-line message saying why.
+
+    Example:
+        >>> try:
+        ...     experiment_from_dict({"scenario": "tera", "design": "grid", "master_seed": 1,
+        ...                           "factors": {"rex.every_weks": [4, 8]}})              # a typo
+        ... except ExperimentError as exc:
+        ...     print("rex.every_weks" in str(exc))
+        True
+    """
 
 
 class Factor(BaseModel):
-    """One varying scenario value: a list of levels, or a numeric range."""
+    """One varying scenario value: a list of levels, or a numeric range.
+
+    Example:
+        >>> Factor(levels=[4, 8, 16]).levels
+        [4, 8, 16]
+        >>> Factor(low=0.2, high=0.9).high
+        0.9
+    """
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -125,6 +141,13 @@ class Experiment(BaseModel):
 
     Build one with :func:`load_experiment` (from a file) or :func:`experiment_from_dict`
     (from Python), which also check it against its scenario and resolve the defaults.
+
+    Example:
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 3, "design": "latin", "samples": 10,
+        ...                             "replications": 2, "master_seed": 7,
+        ...                             "factors": {"rex.every_weeks": {"low": 4, "high": 16, "integer": True}}})
+        >>> exp.factor_keys, exp.horizon, len(exp.fingerprint)
+        (['rex.every_weeks'], 3.0, 64)
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -304,7 +327,16 @@ def _allowed(loc: tuple[Any, ...]) -> list[str]:
 
 
 def describe_errors(source: str, exc: ValidationError) -> str:
-    """One line naming the file, each field, its value and what is allowed."""
+    """One line naming the file, each field, its value and what is allowed.
+
+    Example:
+        >>> from pydantic import ValidationError
+        >>> try:
+        ...     Experiment.model_validate({"scenario": "tera", "design": "grid", "master_seed": -1})
+        ... except ValidationError as exc:
+        ...     print(describe_errors("my.toml", exc))
+        my.toml: master_seed = -1: ...
+    """
     parts = []
     for err in exc.errors():
         loc = tuple(err["loc"])
@@ -344,6 +376,22 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read, validate and check an experiment file; raise :class:`ExperimentError` if wrong.
 
     The scenario is looked for next to the experiment file first, then in ``scenarios/``.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> path = Path(tempfile.mkdtemp()) / "rex.toml"
+        >>> _ = path.write_text('''
+        ... scenario = "tera"
+        ... years = 3
+        ... design = "grid"
+        ... master_seed = 1
+        ... [factors]
+        ... rex.enabled = [true, false]
+        ... ''')
+        >>> exp = load_experiment(path)
+        >>> exp.name, exp.design, exp.factors["rex.enabled"].levels
+        ('rex', 'grid', [True, False])
     """
     path = Path(path)
     data = _read_toml(path)
@@ -360,6 +408,12 @@ def experiment_from_dict(
 
     ``base_dir`` is where a relative scenario path is looked for first (default: the
     current folder, then ``scenarios/``).
+
+    Example:
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 1, "design": "grid", "master_seed": 1,
+        ...                             "factors": {"mediation.capacity_per_month": [0, 2, 4]}})
+        >>> exp.factor_keys, "annual_turnover" in exp.outcome_keys          # outcomes default to all
+        (['mediation.capacity_per_month'], True)
     """
     data = _normalise(data, source)
     try:
@@ -376,6 +430,12 @@ def check_experiment(exp: Experiment, source: str = "<experiment>", base_dir: Pa
     up for a week (so that a scenario the model refuses is reported now), checks every
     factor value against the scenario and the outcomes and weekly columns against what
     a run gives. Returns a copy with ``outcomes`` filled in.
+
+    Example:
+        >>> raw = Experiment.model_validate({"scenario": "tera", "design": "grid", "master_seed": 1,
+        ...                                   "factors": {"rex.enabled": {"levels": [True, False]}}})
+        >>> raw.outcomes is None, check_experiment(raw).scenario_file.name
+        (True, 'tera.toml')
     """
     from .worker import available_columns
 

@@ -61,16 +61,40 @@ OWN_NAMES = {MANIFEST, PLAN, RUNS, SERIES, LOCK}
 
 
 class StoreError(Exception):
-    """A results folder that cannot be used (one-line message saying why and what to do)."""
+    """A results folder that cannot be used (one-line message saying why and what to do).
+
+    Example:
+        >>> import tempfile
+        >>> try:
+        ...     read_manifest(tempfile.mkdtemp())
+        ... except StoreError as exc:
+        ...     print(str(exc).split(": ", 1)[1])
+        not a sweep results folder (no manifest.json)
+    """
 
 
 def now() -> str:
-    """The current time, ISO 8601 with the UTC offset, to the second."""
+    """The current time, ISO 8601 with the UTC offset, to the second.
+
+    Example:
+        >>> stamp = now()                                          # e.g. 2025-03-01T14:05:09+01:00
+        >>> stamp[4], stamp[10], len(stamp)
+        ('-', 'T', 25)
+    """
     return _dt.datetime.now(_dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
 def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes."""
+    """sha256 of a file's bytes.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> path = Path(tempfile.mkdtemp()) / "a.txt"
+        >>> _ = path.write_bytes(b"abc")
+        >>> file_sha256(path)[:16]
+        'ba7816bf8f01cfea'
+    """
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -89,7 +113,16 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_atomic(path: Path, write: Any) -> None:
-    """Write ``path`` through ``write(binary_file)`` under a temporary name, fsync, rename."""
+    """Write ``path`` through ``write(binary_file)`` under a temporary name, fsync, rename.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> path = Path(tempfile.mkdtemp()) / "notes.txt"
+        >>> write_atomic(path, lambda f: f.write(b"saved in one step"))
+        >>> path.read_text(), [p.name for p in path.parent.iterdir()]        # no temporary file left
+        ('saved in one step', ['notes.txt'])
+    """
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with tmp.open("wb") as f:
@@ -116,7 +149,20 @@ def _write_parquet(path: Path, frame: pd.DataFrame) -> None:
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any]:
-    """The manifest of a results folder, or :class:`StoreError` if there is none."""
+    """The manifest of a results folder, or :class:`StoreError` if there is none.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> manifest = read_manifest(folder)
+        >>> manifest["runs_done"], manifest["runs_total"], manifest["sessions"][0]["status"]
+        (2, 2, 'finished')
+    """
     path = Path(folder) / MANIFEST
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -145,7 +191,19 @@ def _committed_series(folder: Path) -> list[Path]:
 
 
 def completed_ids(folder: str | Path) -> set[int]:
-    """The run ids saved in a results folder."""
+    """The run ids saved in a results folder.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> completed_ids(folder)
+        {0, 1}
+    """
     ids: set[int] = set()
     for part in _parts(Path(folder), RUNS):
         ids.update(int(i) for i in pq.read_table(part, columns=["run_id"]).column("run_id").to_pylist())
@@ -168,6 +226,18 @@ def load(folder: str | Path) -> pd.DataFrame:
         from coopsim.experiments import load
         df = load("out/smoke")
         df.groupby("rex.enabled")["annual_turnover"].mean()
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> df = load(folder)
+        >>> list(df.columns)
+        ['run_id', 'sample_id', 'replicate', 'seed', 'rex.enabled', 'annual_turnover']
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -186,6 +256,17 @@ def load_series(folder: str | Path) -> pd.DataFrame:
     Columns: run_id, sample_id, replicate, seed, the factors, week, year, and the weekly
     columns the experiment asked for; sorted by run_id and week. Empty when the
     experiment asked for no weekly series.
+
+    Example:
+        >>> import tempfile
+        >>> from coopsim.experiments import experiment_from_dict, sweep
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "weekly": ["active"],
+        ...                             "factors": {"rex.enabled": [True, False]}})
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)
+        >>> series = load_series(folder)
+        >>> len(series), list(series.columns)[-3:]                 # 2 runs x 5 weeks
+        (10, ['week', 'year', 'active'])
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -201,7 +282,18 @@ def load_series(folder: str | Path) -> pd.DataFrame:
 
 
 def load_plan(folder: str | Path) -> pd.DataFrame:
-    """Every planned run of a sweep (done or not): run_id, sample_id, replicate, seed, factors."""
+    """Every planned run of a sweep (done or not): run_id, sample_id, replicate, seed, factors.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import plan, sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)
+        >>> load_plan(folder).equals(plan(exp))
+        True
+    """
     return pd.read_parquet(Path(folder) / PLAN)
 
 
@@ -220,6 +312,21 @@ class Store:
 
     Use :meth:`open` (create or resume), :meth:`save` for each batch of completed runs,
     and :meth:`close` (or ``with Store.open(...) as store:``).
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import plan
+        >>> from coopsim.experiments.execute import tasks
+        >>> from coopsim.experiments.worker import run_one
+        >>> the_plan = plan(exp)
+        >>> with Store.open(tempfile.mkdtemp(), exp, the_plan) as store:
+        ...     saved = store.save([run_one(t) for t in tasks(exp, the_plan)])
+        ...     again = store.save([run_one(tasks(exp, the_plan)[0])])          # a run is saved once
+        >>> saved, again, sorted(store.done)
+        (2, 0, [0, 1])
     """
 
     def __init__(self, folder: Path, lock: IO[bytes] | None) -> None:
@@ -335,7 +442,20 @@ class Store:
 
 def check_store(folder: str | Path, exp: Experiment, plan: pd.DataFrame) -> set[int]:
     """Without writing anything: refuse a folder :meth:`Store.open` would refuse; return
-    the run ids it already holds (none for a new folder)."""
+    the run ids it already holds (none for a new folder).
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> from coopsim.experiments import sweep
+        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
+        >>> from coopsim.experiments import read_manifest
+        >>> from coopsim.experiments import plan
+        >>> check_store(folder, exp, plan(exp))                   # the runs a resumed sweep would skip
+        {0, 1}
+    """
     folder = Path(folder)
     _check_folder(folder)
     if not (folder / MANIFEST).exists():
@@ -381,7 +501,17 @@ def _create(folder: Path, exp: Experiment, plan: pd.DataFrame) -> None:
 
 
 def new_manifest(exp: Experiment, plan: pd.DataFrame) -> dict[str, Any]:
-    """The manifest of a new results folder."""
+    """The manifest of a new results folder.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> from coopsim.experiments import plan
+        >>> manifest = new_manifest(exp, plan(exp))
+        >>> manifest["runs_total"], manifest["factors"], manifest["runs_done"]
+        (2, ['rex.enabled'], 0)
+    """
     from importlib.metadata import version
 
     return {

@@ -25,7 +25,12 @@ EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
 
 
 def epilog() -> str:
-    """Examples, the files written, resuming."""
+    """Examples, the files written, resuming.
+
+    Example:
+        >>> "Resuming: run the same command again." in epilog()
+        True
+    """
     shipped = sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml")) if EXPERIMENT_DIR.is_dir() else []
     names = textwrap.fill(
         f"shipped experiments (in {EXPERIMENT_DIR}): {', '.join(shipped) or '(none)'}",
@@ -64,7 +69,16 @@ Replicate r of every sample uses the same seed (paired comparisons across settin
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The arguments of ``coopsim sweep``."""
+    """The arguments of ``coopsim sweep``.
+
+    Example:
+        >>> import argparse
+        >>> parser = argparse.ArgumentParser()
+        >>> add_arguments(parser)
+        >>> args = parser.parse_args(["smoke", "--out", "out/smoke", "--workers", "2"])
+        >>> args.experiment, str(args.out), args.workers, args.dask
+        ('smoke', 'out/smoke', 2, False)
+    """
     p.add_argument(
         "experiment",
         metavar="EXPERIMENT",
@@ -102,7 +116,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def resolve_experiment(ref: str) -> Path:
-    """An experiment file: the path given, or a name shipped in ``experiments/``."""
+    """An experiment file: the path given, or a name shipped in ``experiments/``.
+
+    Example:
+        >>> resolve_experiment("smoke").name                        # shipped in experiments/
+        'smoke.toml'
+    """
     path = Path(ref)
     if path.is_file():
         return path
@@ -125,7 +144,26 @@ def _resume_command(args: argparse.Namespace) -> str:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """coopsim sweep: check the experiment and the folder, run what is left, summarise."""
+    """coopsim sweep: check the experiment and the folder, run what is left, summarise.
+
+    Example:
+        >>> import argparse, tempfile
+        >>> from pathlib import Path
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "tiny.toml").write_text('''
+        ... scenario = "tera"
+        ... years = 0.1
+        ... design = "grid"
+        ... master_seed = 1
+        ... outcomes = ["annual_turnover"]
+        ... [factors]
+        ... rex.enabled = [true, false]
+        ... ''')
+        >>> parser = argparse.ArgumentParser()
+        >>> add_arguments(parser)
+        >>> run_command(parser.parse_args([str(folder / "tiny.toml"), "--out", str(folder / "out"), "--workers", "1", "--quiet"]))
+        0
+    """
     path = resolve_experiment(args.experiment)
     if args.save_every < 1:
         raise UserError(f"--save-every {args.save_every}: must be 1 or more")

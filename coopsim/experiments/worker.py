@@ -31,7 +31,14 @@ ID_COLUMNS = ("run_id", "sample_id", "replicate", "seed")
 
 
 def simulate(scenario: Scenario, seed: int, years: float | None) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Run the scenario to its horizon; return its summary metrics and weekly frame."""
+    """Run the scenario to its horizon; return its summary metrics and weekly frame.
+
+    Example:
+        >>> from coopsim import load_scenario
+        >>> summary, weekly = simulate(load_scenario("tera"), seed=1, years=0.5)
+        >>> len(weekly), "annual_turnover" in summary            # 26 weeks
+        (26, True)
+    """
     model = CoopModel(scenario, seed=seed, years=years)
     while model.running:
         model.step()
@@ -40,14 +47,28 @@ def simulate(scenario: Scenario, seed: int, years: float | None) -> tuple[dict[s
 
 def available_columns(scenario: Scenario) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The summary metrics and the weekly columns a run of ``scenario`` gives (from a
-    one-week run, so that the lists follow ``coopsim.records`` without a copy)."""
+    one-week run, so that the lists follow ``coopsim.records`` without a copy).
+
+    Example:
+        >>> from coopsim import load_scenario
+        >>> outcomes, weekly = available_columns(load_scenario("tera"))
+        >>> "annual_turnover" in outcomes, "active" in weekly
+        (True, True)
+    """
     summ, frame = simulate(scenario, seed=0, years=1 / 52)
     weekly = tuple(c for c in frame.columns if c not in ("week", "year"))
     return tuple(summ), weekly
 
 
 def scenario_for(base: dict[str, Any], factors: dict[str, Any]) -> Scenario:
-    """The base scenario data with the sample's factor values set, validated."""
+    """The base scenario data with the sample's factor values set, validated.
+
+    Example:
+        >>> from coopsim import load_scenario
+        >>> base = load_scenario("tera").model_dump(mode="json")
+        >>> scenario_for(base, {"rex.every_weeks": 4}).rex.every_weeks
+        4
+    """
     data = apply_overrides(copy.deepcopy(base), dict(factors)) if factors else copy.deepcopy(base)
     return scenario_from_dict(data, source="<sweep run>")
 
@@ -58,6 +79,15 @@ def run_one(task: dict[str, Any]) -> dict[str, Any]:
     ``row`` is the run's row of the results table: run_id, sample_id, replicate, seed,
     one value per factor (named by its dotted key), one per outcome. ``series`` is
     ``None``, or a dict of arrays (run_id, week, year and the asked weekly columns).
+
+    Example:
+        >>> from coopsim import load_scenario
+        >>> task = {"run_id": 7, "sample_id": 3, "replicate": 0, "seed": 1, "years": 0.1,
+        ...         "scenario": load_scenario("tera").model_dump(mode="json"), "factors": {"rex.every_weeks": 4},
+        ...         "outcomes": ["annual_turnover"], "weekly": []}
+        >>> result = run_one(task)
+        >>> sorted(result["row"]), result["series"]
+        (['annual_turnover', 'replicate', 'rex.every_weeks', 'run_id', 'sample_id', 'seed'], None)
     """
     scenario = scenario_for(task["scenario"], task["factors"])
     summ, frame = simulate(scenario, seed=task["seed"], years=task["years"])

@@ -31,7 +31,17 @@ from ..base import Mechanism, Modifiers
 
 
 class Contractualisation(Mechanism):
-    """Share of roles formalised, caps and the recognition and cost of explicit agreements."""
+    """Share of roles formalised, caps and the recognition and cost of explicit agreements.
+
+    Example:
+        >>> from coopsim.base import Modifiers
+        >>> from coopsim import CoopModel
+        >>> lever = Contractualisation(enabled=True, max_roles_per_person=3)
+        >>> mods = Modifiers()
+        >>> lever.modify(mods, CoopModel("tera", seed=1))
+        >>> mods.role_cap
+        3
+    """
 
     phase: ClassVar[str] = "work"
 

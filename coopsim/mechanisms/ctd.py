@@ -22,7 +22,13 @@ from ..base import WEEKS_PER_YEAR, Mechanism, Modifiers
 
 
 class TerritorialDialogue(Mechanism):
-    """The CTD's effect on acceptance and its cost in time."""
+    """The CTD's effect on acceptance and its cost in time.
+
+    Example:
+        >>> ctd = TerritorialDialogue(enabled=True, acceptance_gain_per_year=0.1)
+        >>> ctd.active(0), ctd.acceptance_gain_per_year
+        (True, 0.1)
+    """
 
     phase: ClassVar[str] = "none"
 

@@ -24,7 +24,16 @@ from ..base import Mechanism, Modifiers
 
 
 class Delegation(Mechanism):
-    """Decisions delegated to the circles."""
+    """Decisions delegated to the circles.
+
+    Example:
+        >>> from coopsim.base import Modifiers
+        >>> from coopsim import CoopModel
+        >>> mods = Modifiers()
+        >>> Delegation(enabled=True).modify(mods, CoopModel("tera", seed=1))
+        >>> mods.delegation
+        True
+    """
 
     phase: ClassVar[str] = "none"
 

@@ -31,7 +31,18 @@ MEDIATION_CIRCLE = "Écoute & Médiation"
 
 
 class Mediation(Mechanism):
-    """The commission's capacity and its chance of success."""
+    """The commission's capacity and its chance of success.
+
+    Example:
+        >>> from pydantic import ValidationError
+        >>> Mediation(enabled=True, capacity_per_month=4).capacity_per_month
+        4
+        >>> try:
+        ...     Mediation(resolution_probability=1.5)            # a probability above 1 is refused
+        ... except ValidationError:
+        ...     print("refused")
+        refused
+    """
 
     phase: ClassVar[str] = "conflict"
 

@@ -22,7 +22,13 @@ from ..base import Mechanism, Modifiers
 
 
 class MeetingPractices(Mechanism):
-    """Which practices are used and how much each helps."""
+    """Which practices are used and how much each helps.
+
+    Example:
+        >>> practices = MeetingPractices(enabled=True, tour_meteo=False)
+        >>> practices.tour_meteo, practices.tour_cloture
+        (False, True)
+    """
 
     phase: ClassVar[str] = "none"
 

@@ -30,7 +30,13 @@ from ..base import Mechanism, Status, clip
 
 
 class Rex(Mechanism):
-    """REX sessions: frequency, trained facilitators, participation and what a session does."""
+    """REX sessions: frequency, trained facilitators, participation and what a session does.
+
+    Example:
+        >>> rex = Rex(enabled=True, every_weeks=4, start_week=104)
+        >>> rex.active(52), rex.active(104)                       # sessions from the third year on
+        (False, True)
+    """
 
     phase: ClassVar[str] = "interactions"
 

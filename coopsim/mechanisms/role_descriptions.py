@@ -22,7 +22,16 @@ from ..base import Mechanism, Modifiers
 
 
 class RoleDescriptions(Mechanism):
-    """How much written roles ease taking them and recognise their holders."""
+    """How much written roles ease taking them and recognise their holders.
+
+    Example:
+        >>> from coopsim.base import Modifiers
+        >>> from coopsim import CoopModel
+        >>> mods = Modifiers()
+        >>> RoleDescriptions(enabled=True, fill_boost=0.3).modify(mods, CoopModel("tera", seed=1))
+        >>> mods.fill_boost > 1                                   # vacant roles are taken more readily
+        True
+    """
 
     phase: ClassVar[str] = "none"
 

@@ -24,7 +24,16 @@ from ..base import Mechanism, Modifiers
 
 
 class SphereSeparation(Mechanism):
-    """How strongly the spheres are kept apart."""
+    """How strongly the spheres are kept apart.
+
+    Example:
+        >>> from coopsim.base import Modifiers
+        >>> from coopsim import CoopModel
+        >>> mods = Modifiers()
+        >>> SphereSeparation(enabled=True, strength=0.5).modify(mods, CoopModel("tera", seed=1))
+        >>> mods.sphere_mixing < 1                                # life spheres overlap less
+        True
+    """
 
     phase: ClassVar[str] = "none"
 

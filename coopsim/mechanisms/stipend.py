@@ -35,7 +35,13 @@ from ..money import ABEILLE, COOP, FUND, OUTSIDE
 
 
 class RevenuDeTransition(Mechanism):
-    """The stipend: amount, recipients, Abeille share, with or without agreed objectives."""
+    """The stipend: amount, recipients, Abeille share, with or without agreed objectives.
+
+    Example:
+        >>> stipend = RevenuDeTransition(enabled=True, recipients=5, amount_per_month=865, with_objectives=True)
+        >>> stipend.recipients * stipend.amount_per_month        # euros per month in all
+        4325.0
+    """
 
     phase: ClassVar[str] = "money"
 

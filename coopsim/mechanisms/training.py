@@ -26,7 +26,12 @@ from ..base import WEEKS_PER_YEAR, Mechanism, Modifiers, Status
 
 
 class InternalTraining(Mechanism):
-    """Facilitators and first aiders trained per year, and how often a first aider notices."""
+    """Facilitators and first aiders trained per year, and how often a first aider notices.
+
+    Example:
+        >>> InternalTraining(enabled=True, first_aiders=6).first_aiders
+        6
+    """
 
     phase: ClassVar[str] = "engagement"
 

@@ -22,7 +22,16 @@ from ..base import Mechanism, Modifiers
 
 
 class WelcomeCircle(Mechanism):
-    """The circle's capacity and the integration time it gives."""
+    """The circle's capacity and the integration time it gives.
+
+    Example:
+        >>> from coopsim.base import Modifiers
+        >>> from coopsim import CoopModel
+        >>> mods = Modifiers()
+        >>> WelcomeCircle(enabled=True, capacity=8).modify(mods, CoopModel("tera", seed=1))
+        >>> mods.welcome_capacity
+        8
+    """
 
     phase: ClassVar[str] = "none"
 
