@@ -305,6 +305,26 @@ def test_a_failing_run_stops_the_sweep_and_keeps_what_completed(
     assert read_manifest(tmp_path / "failed")["sessions"][-1]["status"] == "failed"
 
 
+def test_the_command_reports_a_failing_run_in_one_line(
+    exp_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = worker.simulate
+    bad_seed = derive_seed(99, 3)
+
+    def fail(scenario: Any, seed: int, years: float | None) -> Any:
+        if seed == bad_seed:
+            raise ValueError("the model refused")
+        return real(scenario, seed, years)
+
+    monkeypatch.setattr(worker, "simulate", fail)
+    out = tmp_path / "failed"
+    assert main(["sweep", str(exp_file), "--out", str(out), "--workers", "1", "--quiet", "--save-every", "100"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err
+    assert err.startswith("coopsim: error: run 12 (sample 0, replicate 3") and "are saved" in err
+    assert completed_ids(out) == set(range(12))
+
+
 # --- refusals -----------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from ..cli import EXIT_INTERRUPTED, HELP_WIDTH, PROG, UserError
-from .execute import DEFAULT_BATCH, SweepError, SweepInterruptedError, sweep
+from .execute import DEFAULT_BATCH, RunError, SweepError, SweepInterruptedError, sweep
 from .spec import ExperimentError, load_experiment
 from .store import MANIFEST, StoreError, completed_ids, read_manifest
 
@@ -183,6 +183,11 @@ def run_command(args: argparse.Namespace) -> int:
         )
     except (ExperimentError, StoreError, SweepError) as exc:
         raise UserError(str(exc)) from None
+    except RunError as exc:
+        raise UserError(
+            f"{exc}. The runs completed before it are saved; rerun that one alone with 'coopsim run' and "
+            f"its seed to see the full error, then run the same command again to go on"
+        ) from None
     except SweepInterruptedError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_INTERRUPTED
