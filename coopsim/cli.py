@@ -68,7 +68,16 @@ RUN_FILES = {
 
 
 class UserError(Exception):
-    """A mistake of the user: reported as one ``coopsim: error:`` line, exit code 2."""
+    """A mistake of the user: reported as one ``coopsim: error:`` line, exit code 2.
+
+    Example:
+        >>> from coopsim.experiments.sweep_cli import resolve_experiment
+        >>> try:
+        ...     resolve_experiment("no-such-experiment")
+        ... except UserError as exc:
+        ...     print(str(exc).split(":")[0])
+        no-such-experiment
+    """
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,7 +89,14 @@ class _Parser(argparse.ArgumentParser):
 
 @dataclass(frozen=True)
 class Command:
-    """A sub-command: its name, one-line help, long description, arguments and handler."""
+    """A sub-command: its name, one-line help, long description, arguments and handler.
+
+    Example:
+        >>> "run" in [command.name for command in COMMANDS]
+        True
+        >>> build_parser().parse_args(["run", "tera"]).handler is not None
+        True
+    """
 
     name: str
     help: str
@@ -94,7 +110,12 @@ class Command:
 
 
 def shipped_scenarios() -> list[Path]:
-    """The scenario files shipped in ``scenarios/``, sorted by name."""
+    """The scenario files shipped in ``scenarios/``, sorted by name.
+
+    Example:
+        >>> "tera" in [path.stem for path in shipped_scenarios()]
+        True
+    """
     return sorted(SCENARIO_DIR.glob("*.toml"), key=lambda p: p.stem)
 
 
@@ -111,7 +132,12 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def fresh_seed() -> int:
-    """A new seed from the system's entropy, for a run without --seed (it is recorded)."""
+    """A new seed from the system's entropy, for a run without --seed (it is recorded).
+
+    Example:
+        >>> 0 <= fresh_seed() < 2**32
+        True
+    """
     return random.SystemRandom().randrange(2**32)
 
 
@@ -151,7 +177,13 @@ def _one_line(message: str) -> str:
 
 
 def json_safe(value: Any) -> Any:
-    """Plain JSON data: NaN and infinities become ``None`` (null), numpy scalars Python numbers."""
+    """Plain JSON data: NaN and infinities become ``None`` (null), numpy scalars Python numbers.
+
+    Example:
+        >>> import numpy as np
+        >>> json_safe({"turnover": np.float64(0.2), "burnouts": np.int64(3), "pressure": float("nan")})
+        {'turnover': 0.2, 'burnouts': 3, 'pressure': None}
+    """
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -164,7 +196,16 @@ def json_safe(value: Any) -> Any:
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write data as indented, strictly valid JSON (no NaN)."""
+    """Write data as indented, strictly valid JSON (no NaN).
+
+    Example:
+        >>> import json, tempfile
+        >>> from pathlib import Path
+        >>> path = Path(tempfile.mkdtemp()) / "summary.json"
+        >>> write_json(path, {"seed": 1, "stipend_pressure_mean": float("nan")})
+        >>> json.loads(path.read_text())
+        {'seed': 1, 'stipend_pressure_mean': None}
+    """
     text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
 
@@ -313,6 +354,16 @@ def write_folder(out: Path, write: Callable[[Path], list[str]], owned: Collectio
     that this call did not write (e.g. report.png after --no-report) is removed, so the
     folder describes one run; other files there are left alone. A failure to write is a
     :class:`UserError` naming ``--out``.
+
+    Example:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> out = Path(tempfile.mkdtemp()) / "run"
+        >>> def write(tmp):
+        ...     (tmp / "a.txt").write_text("hello")
+        ...     return ["a.txt"]
+        >>> write_folder(out, write), (out / "a.txt").read_text()
+        (['a.txt'], 'hello')
     """
     _check_out(out)
     out.absolute().parent.mkdir(parents=True, exist_ok=True)
@@ -429,6 +480,66 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return sweep_cli.run_command(args)
 
 
+# --- ui -------------------------------------------------------------------------------
+
+
+def _port(text: str) -> int:
+    """``--port``: a TCP port number."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
+
+
+def _add_ui_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=_port, default=8765, metavar="N", help="port of the page (default 8765)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="address to listen on (default 127.0.0.1: this computer only). 0.0.0.0 lets other computers of "
+        "the network open the page: there is no login, so only do it on a network you trust",
+    )
+
+
+def _ui_epilog() -> str:
+    return """The page (French by default, English by a switch) lets you:
+  - pick a scenario, switch each lever (REX, médiation, contractualisation, revenu de
+    transition, ...) on or off with its explanation and the source text's words, set the
+    main values (group size, stipend, REX frequency, mediation capacity, ...) and the seed;
+  - step, play, pause, jump to the end, and watch the network of people (colour:
+    exhaustion or engagement, size: workload), the curves, who carries the work, the
+    structures' money, a feed of events in sentences and one person's story;
+  - compare "what if" (A: your settings, B: a copy you change) over paired seeds, with
+    median lines, 50 %/90 % bands and the differences with their intervals;
+  - download the run (CSV/Parquet), each figure (PNG) and your settings as a scenario
+    TOML that 'coopsim run FILE' accepts.
+Each browser tab has its own simulation. Everything works offline.
+
+examples:
+  coopsim ui                      then open http://127.0.0.1:8765
+  coopsim ui --port 9000
+  make ui                         the same as coopsim ui (PORT=9000 make ui for another port)
+"""
+
+
+def _cmd_ui(args: argparse.Namespace) -> int:
+    from .ui.server import is_loopback, serve
+
+    if not is_loopback(args.host):
+        print(
+            f"{PROG}: warning: listening on {args.host}: anyone who can reach this computer on port "
+            f"{args.port} can open the page (there is no login)",
+            file=sys.stderr,
+        )
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"coopsim ui: open http://{shown}:{args.port} in a browser (Ctrl-C to stop)", file=sys.stderr)
+    return serve(args.host, args.port)
+
+
 # --- the table of sub-commands --------------------------------------------------------
 
 COMMANDS: tuple[Command, ...] = (
@@ -463,6 +574,17 @@ COMMANDS: tuple[Command, ...] = (
         handler=_cmd_sweep,
         epilog=_sweep_epilog,
     ),
+    Command(
+        name="ui",
+        help="serve the facilitator page (French/English) on http://127.0.0.1:8765",
+        description="Serve the facilitator page: a web page, in French by default, to explore 'what if' "
+        "with a collective: set up a scenario and its levers, run it week by week, watch people engage, tire "
+        "and leave, read one person's story, compare two variants over paired seeds, export the results. "
+        "Open the address it prints in a browser; it works offline.",
+        add_arguments=_add_ui_arguments,
+        handler=_cmd_ui,
+        epilog=_ui_epilog,
+    ),
 )
 
 DESCRIPTION = """\
@@ -494,7 +616,13 @@ exit code 2; nothing is written then."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``coopsim`` parser, with one sub-parser per entry of :data:`COMMANDS`."""
+    """The ``coopsim`` parser, with one sub-parser per entry of :data:`COMMANDS`.
+
+    Example:
+        >>> args = build_parser().parse_args(["run", "tera", "--seed", "3", "--set", "rex.every_weeks=4"])
+        >>> args.seed, args.overrides
+        (3, ['rex.every_weeks=4'])
+    """
     parser = _Parser(
         prog=PROG,
         description=DESCRIPTION,
@@ -529,6 +657,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     0: done; 2: a mistake in the scenario or the options (one line on stderr, nothing
     written); 130: interrupted. ``--help`` and ``--version`` return 0.
+
+    Example:
+        >>> main(["run", "no-such-scenario"])      # one "coopsim: error:" line on stderr, nothing written
+        2
     """
     parser = build_parser()
     try:

@@ -1,0 +1,549 @@
+"""Every word the facilitator page shows, in French (the default) and English, and how
+numbers are written in each.
+
+One place for all strings, so that a translation is checked in one file and the language
+switch changes every label, tooltip, legend, event sentence and number at once:
+
+- :data:`TEXT`: labels, tooltips and legends, ``key -> (français, English)``;
+- :data:`MECHANISMS`: each lever's name and one-sentence explanation; the words of the
+  source text behind it are read from the mechanism's own docstring (:func:`seed_words`),
+  so they never drift from the model's documentation;
+- :data:`EVENTS`: the sentences of the event feed;
+- :func:`number`, :func:`percent`, :func:`signed_percent`, :func:`interval`: numbers with
+  the decimal comma, the thin space before ``%`` and the true minus sign in French.
+
+Example:
+    >>> t("step", "fr"), t("step", "en")
+    ('Pas', 'Step')
+    >>> number(1234.5, "fr", 1), number(1234.5, "en", 1)
+    ('1\\u202f234,5', '1,234.5')
+    >>> signed_percent(-35.2, "fr")
+    '−35\\u202f%'
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+LANGS = ("fr", "en")
+DEFAULT_LANG = "fr"
+MINUS = "\u2212"
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator and space before %
+
+#: labels, tooltips and legends: key -> (French, English)
+TEXT: dict[str, tuple[str, str]] = {
+    # page and language
+    "title": ("coopsim — explorer un écosystème coopératif", "coopsim — explore a cooperative ecosystem"),
+    "subtitle": (
+        "Une semaine par pas. Les personnes s'engagent, se fatiguent, partent ; changez les dispositifs et comparez.",
+        "One week per step. People engage, tire and leave; change the levers and compare.",
+    ),
+    "language": ("English", "Français"),  # the switch shows the other language
+    "language_tip": ("Passer la page en anglais", "Switch the page to French"),
+    # set-up panel
+    "setup": ("Réglages", "Set-up"),
+    "scenario": ("Scénario", "Scenario"),
+    "scenario_tip": (
+        "Un fichier du dossier scenarios/ : TERA tel que le texte le décrit, ou une variante",
+        "A file of scenarios/: TERA as the text describes it, or a variant",
+    ),
+    "mechanisms": ("Dispositifs", "Levers"),
+    "mechanisms_tip": (
+        "Chaque dispositif agit seulement par les processus de la semaine ; survolez ou dépliez pour lire le texte source",
+        "Each lever acts only through the weekly processes; hover or expand to read the source text",
+    ),
+    "seed_words": ("Les mots du texte", "The source text's words"),
+    "sliders": ("Paramètres principaux", "Main settings"),
+    "seed": ("Graine", "Seed"),
+    "seed_tip": (
+        "Le même nombre redonne exactement la même décennie ; un autre nombre, une autre décennie possible",
+        "The same number gives exactly the same decade again; another number, another possible decade",
+    ),
+    "years": ("Durée (années)", "Duration (years)"),
+    "reset": ("Réinitialiser", "Reset"),
+    "reset_tip": (
+        "Reconstruit le groupe de départ avec ces réglages, semaine 0",
+        "Rebuilds the founding group with these settings, week 0",
+    ),
+    "pending": (
+        "Réglages modifiés : cliquez sur « Réinitialiser » pour les appliquer.",
+        "Settings changed: click “Reset” to apply them.",
+    ),
+    "bad_settings": ("Réglages refusés", "Settings refused"),
+    # run controls
+    "run": ("Simulation", "Run"),
+    "step": ("Pas", "Step"),
+    "step_tip": ("Avancer d'une semaine", "Advance one week"),
+    "play": ("Lecture", "Play"),
+    "play_tip": ("Avancer sans s'arrêter", "Advance continuously"),
+    "pause": ("Pause", "Pause"),
+    "to_end": ("Aller à la fin", "Jump to the end"),
+    "to_end_tip": ("Calculer toutes les semaines restantes d'un coup", "Compute all remaining weeks at once"),
+    "speed": ("Semaines par image", "Weeks per frame"),
+    "speed_tip": (
+        "En lecture, la page redessine toutes les k semaines : plus k est grand, plus la décennie passe vite",
+        "While playing, the page redraws every k weeks: the larger k, the faster the decade goes",
+    ),
+    "week_of": ("Semaine {week} sur {horizon} (année {year})", "Week {week} of {horizon} (year {year})"),
+    "finished": ("Fin de la simulation.", "End of the run."),
+    "active_now": (
+        "{active} membres actifs, {newcomers} en intégration, {withdrawn} retirés, {departed} partis",
+        "{active} active members, {newcomers} in integration, {withdrawn} withdrawn, {departed} departed",
+    ),
+    # views
+    "tab_network": ("Réseau", "Network"),
+    "tab_series": ("Au fil du temps", "Over time"),
+    "tab_work": ("Travail", "Work"),
+    "tab_structures": ("Structures", "Structures"),
+    "tab_person": ("Une personne", "A person"),
+    "tab_compare": ("Et si… ? (comparer)", "What if…? (compare)"),
+    "tab_export": ("Exporter", "Export"),
+    "color_by": ("Couleur des personnes", "Colour of people"),
+    "exhaustion": ("épuisement", "exhaustion"),
+    "engagement": ("engagement", "engagement"),
+    "trust": ("confiance", "trust"),
+    "network_title": ("Qui connaît qui, semaine {week}", "Who knows whom, week {week}"),
+    "network_help": (
+        "Chaque point est une personne, placée près du lieu où elle porte le plus de rôles (structure ou cercle). "
+        "Couleur : {color} (clair = faible, foncé = fort). Taille : charge de travail (heures / heures disponibles). "
+        "Contour : statut. Liens : interconnaissance, plus foncés quand la confiance est forte. "
+        "Au centre : sans rôle ; à l'extérieur : retirés. Les personnes parties disparaissent.",
+        "Each dot is a person, placed near where they hold most roles (a structure or a circle). "
+        "Colour: {color} (light = low, dark = high). Size: workload (hours / hours available). "
+        "Outline: status. Lines: acquaintance, darker where trust is high. "
+        "In the middle: no role; outside: withdrawn. People who left disappear.",
+    ),
+    "no_role": ("sans rôle", "no role"),
+    "withdrawn_zone": ("retirés", "withdrawn"),
+    "legend_status": ("Contour : statut", "Outline: status"),
+    "burned_out": ("épuisé(e) (burnout)", "burned out"),
+    "series_title": ("Le collectif au fil des années", "The collective over the years"),
+    "years_axis": ("années", "years"),
+    "s_members": ("Membres", "Members"),
+    "s_active": ("actifs", "active"),
+    "s_newcomers": ("en intégration", "in integration"),
+    "s_withdrawn": ("retirés", "withdrawn"),
+    "s_flows": ("Arrivées et départs (cumulés)", "Arrivals and departures (cumulated)"),
+    "s_arrivals": ("arrivées", "arrivals"),
+    "s_departures": ("départs", "departures"),
+    "s_burnouts": ("Burnouts (cumulés)", "Burnouts (cumulated)"),
+    "s_means": ("Moyennes des membres actifs", "Means among active members"),
+    "s_unmet": ("Travail non fait (part des heures demandées)", "Unmet work (share of hours asked)"),
+    "s_backlog": ("Décisions en attente", "Decisions waiting"),
+    "work_title": ("Qui porte le travail ?", "Who carries the work?"),
+    "lorenz": ("Concentration des heures (52 dernières semaines)", "Concentration of hours (last 52 weeks)"),
+    "lorenz_x": ("part des personnes (des moins aux plus investies)", "share of people (least to most involved)"),
+    "lorenz_y": ("part des heures", "share of hours"),
+    "equality": ("égalité parfaite", "perfect equality"),
+    "top20": ("les 20 % les plus investis portent {share} des heures", "the top 20 % carry {share} of the hours"),
+    "roles_hist": ("Rôles par membre actif (maintenant)", "Roles per active member (now)"),
+    "roles_x": ("rôles tenus", "roles held"),
+    "people_count": ("personnes", "people"),
+    "no_work_yet": ("Pas encore d'heures enregistrées", "No hours recorded yet"),
+    "structures_title": ("Les six structures", "The six structures"),
+    "treasury": ("Trésorerie (euros)", "Treasury (euros)"),
+    "flows_year": ("Flux des 52 dernières semaines (euros)", "Flows of the last 52 weeks (euros)"),
+    "no_flows": ("Pas encore de flux", "No flows yet"),
+    "events": ("Ce qui s'est passé", "What happened"),
+    "events_tip": (
+        "Les faits marquants, du plus récent au plus ancien ; cliquez un prénom pour voir l'histoire de la personne",
+        "Notable events, newest first; click a name to see that person's story",
+    ),
+    "no_events": ("Rien de marquant pour l'instant.", "Nothing notable yet."),
+    "week_short": ("sem. {week}", "wk {week}"),
+    # inspector
+    "person": ("Personne", "Person"),
+    "person_tip": (
+        "Triées : d'abord celles qui ont cumulé le plus de rôles le plus longtemps (les « Simon »)",
+        "Sorted: first those who held most roles for longest (the “Simons”)",
+    ),
+    "person_story": ("L'histoire de {name}", "{name}'s story"),
+    "person_facts": (
+        "{status}, {paid}, arrivé(e) semaine {arrival} ; {roles} rôle(s) maintenant, jusqu'à {max_roles} ; "
+        "{burnouts} burnout(s)",
+        "{status}, {paid}, arrived week {arrival}; {roles} role(s) now, up to {max_roles}; {burnouts} burnout(s)",
+    ),
+    "roles_now": ("Rôles tenus : {roles}", "Roles held: {roles}"),
+    "roles_none": ("Aucun rôle en ce moment.", "No role at the moment."),
+    "key_events": ("Moments clés", "Key moments"),
+    "roles_over_time": ("Rôles tenus", "Roles held"),
+    "state_over_time": ("Épuisement, engagement, confiance", "Exhaustion, engagement, trust"),
+    "weeks_axis": ("semaines", "weeks"),
+    "pick_person": ("Choisissez une personne.", "Pick a person."),
+    # comparison
+    "compare_help": (
+        "A = les réglages actuels (à gauche). B = une copie que vous modifiez ici. Les deux tournent sur les mêmes "
+        "graines (mêmes hasards), {r} fois chacun ; les courbes montrent la médiane, et les bandes où tombent "
+        "50 % et 90 % des décennies simulées.",
+        "A = the current settings (left). B = a copy you edit here. Both run on the same seeds (same luck), "
+        "{r} times each; the lines show the median, the bands where 50 % and 90 % of the simulated decades fall.",
+    ),
+    "variant_b": ("Variante B", "Variant B"),
+    "copy_a": ("Copier A dans B", "Copy A into B"),
+    "replications": ("Répétitions (graines appariées)", "Replications (paired seeds)"),
+    "compare": ("Comparer A et B", "Compare A and B"),
+    "comparing": ("Calcul en cours : {done} / {total} simulations", "Computing: {done} / {total} runs"),
+    "compare_done": (
+        "{r} graines appariées, {years} ans, calculées en {seconds} s",
+        "{r} paired seeds, {years} years, computed in {seconds} s",
+    ),
+    "label_a": ("A (actuel)", "A (current)"),
+    "label_b": ("B (variante)", "B (variant)"),
+    "differences": ("Différences B − A", "Differences B − A"),
+    "col_outcome": ("Indicateur", "Outcome"),
+    "col_a": ("A (moyenne)", "A (mean)"),
+    "col_b": ("B (moyenne)", "B (mean)"),
+    "col_diff": ("B − A [intervalle à 95 %]", "B − A [95 % interval]"),
+    "bands_legend": ("médiane, bandes 50 % et 90 %", "median, 50 % and 90 % bands"),
+    "same_settings": (
+        "B est identique à A : changez au moins un réglage de B.",
+        "B is the same as A: change at least one setting of B.",
+    ),
+    "compare_note": (
+        "Un intervalle qui contient 0 veut dire : pas de différence claire avec ce nombre de répétitions. "
+        "Les valeurs « supposées » du scénario restent à calibrer (docs/LIMITES.md).",
+        "An interval that contains 0 means: no clear difference with this many replications. "
+        "The scenario's “assumed” values are still to be calibrated (docs/LIMITES.md).",
+    ),
+    # export
+    "export_help": (
+        "Téléchargez la simulation en cours (tableaux), chaque figure, et les réglages en scénario TOML "
+        "qu'un chercheur relance avec « coopsim run FICHIER ».",
+        "Download the current run (tables), each figure, and the settings as a TOML scenario a researcher "
+        "runs again with “coopsim run FILE”.",
+    ),
+    "dl_weekly_csv": ("Semaines (CSV)", "Weeks (CSV)"),
+    "dl_weekly_parquet": ("Semaines (Parquet)", "Weeks (Parquet)"),
+    "dl_people_parquet": ("Personnes (Parquet)", "People (Parquet)"),
+    "dl_events_csv": ("Événements (CSV)", "Events (CSV)"),
+    "dl_toml": ("Réglages (scénario TOML)", "Settings (TOML scenario)"),
+    "dl_png": ("Figure (PNG)", "Figure (PNG)"),
+    "figures": ("Figures", "Figures"),
+    "tables": ("Tableaux", "Tables"),
+}
+
+#: the status and paid-status words (indexed like ``coopsim.base.Status`` / ``Paid``)
+STATUS = {
+    "fr": ("en intégration", "actif·ve", "retiré·e", "parti·e"),
+    "en": ("in integration", "active", "withdrawn", "departed"),
+}
+PAID = {"fr": ("bénévole", "au revenu de transition", "salarié·e"), "en": ("volunteer", "on the stipend", "salaried")}
+
+#: mechanism name -> (French name, English name, French sentence, English sentence)
+MECHANISMS: dict[str, tuple[str, str, str, str]] = {
+    "rex": (
+        "REX (retours d'expérience)",
+        "REX (structured debriefs)",
+        "Des séances régulières où chacun raconte son travail : le travail invisible devient visible "
+        "(reconnaissance, confiance, rôles passés plus tôt).",
+        "Regular sessions where people tell what their work takes: invisible work becomes visible "
+        "(recognition, trust, roles handed over sooner).",
+    ),
+    "mediation": (
+        "Médiation",
+        "Mediation",
+        "La commission écoute-médiation reprend chaque mois quelques conflits ouverts ; une médiation réussie les clôt.",
+        "The listening and mediation commission takes up a few open conflicts each month; a successful mediation "
+        "closes them.",
+    ),
+    "contractualisation": (
+        "Contractualisation",
+        "Contractualisation",
+        "Des accords de coopération fixent rôles, attentes et plafonds d'heures : plus de reconnaissance, "
+        "des départs moins silencieux, un peu moins de souplesse.",
+        "Cooperation agreements set roles, expectations and hour limits: more recognition, fewer silent "
+        "departures, a little less flexibility.",
+    ),
+    "stipend": (
+        "Revenu de transition écologique",
+        "Ecological transition income",
+        "Un revenu mensuel pour quelques membres : plus de sécurité, mais sans objectifs convenus, une pression "
+        "sociale et des rancœurs.",
+        "A monthly income for a few members: more security, but without agreed objectives, social pressure and "
+        "resentment.",
+    ),
+    "meetings": (
+        "Pratiques de réunion",
+        "Meeting practices",
+        "Tour météo, tour de clôture et guetteur d'ambiance désamorcent les désaccords et repèrent l'épuisement.",
+        "Weather round, closing round and mood watcher defuse disagreements and notice exhaustion.",
+    ),
+    "welcome": (
+        "Cercle Accueil-Intégration",
+        "Welcome circle",
+        "Les nouveaux venus sont accueillis et intégrés plus vite, et repartent moins.",
+        "Newcomers are welcomed and integrated sooner, and fewer of them leave.",
+    ),
+    "spheres": (
+        "Séparer les sphères de vie",
+        "Separate life spheres",
+        "Travail, vie et politique moins mêlés : moins de conflits qui débordent et de saturation, une confiance "
+        "plus lente.",
+        "Work, home and politics kept apart: less conflict spill-over and saturation, slower trust.",
+    ),
+    "role_descriptions": (
+        "Fiches de rôle",
+        "Role descriptions",
+        "Écrire ce que chaque rôle demande le rend plus facile à prendre et reconnaît qui le porte.",
+        "Writing down what each role involves makes it easier to take and recognises its holder.",
+    ),
+    "ctd": (
+        "Comité territorial de dialogue (CTD)",
+        "Territorial dialogue committee (CTD)",
+        "Le dialogue avec les acteurs du territoire augmente peu à peu son acceptation, au prix d'heures de travail.",
+        "Dialogue with the territory's actors slowly raises its acceptance, at a cost in hours of work.",
+    ),
+    "delegation": (
+        "Délégation aux cercles",
+        "Delegation to circles",
+        "Les décisions ne demandent plus le consentement de tous : elles ne ralentissent plus quand le groupe grandit.",
+        "Decisions no longer wait for everyone's consent: they stop slowing down as the group grows.",
+    ),
+    "training": (
+        "Formations internes",
+        "Internal training",
+        "Forme des animateurs REX et des secouristes en santé mentale, qui repèrent l'épuisement avant le burnout.",
+        "Trains REX facilitators and mental-health first aiders, who notice exhaustion before burnout.",
+    ),
+}
+
+#: main sliders: dotted key -> (French label, English label)
+CONTROL_LABELS: dict[str, tuple[str, str]] = {
+    "population.founders": ("Taille du groupe au départ", "Founding group size"),
+    "territory.arrivals_per_week": ("Arrivées par semaine", "Arrivals per week"),
+    "stipend.recipients": ("Revenu : nombre de bénéficiaires", "Income: recipients"),
+    "stipend.amount_per_month": ("Revenu : euros par mois", "Income: euros per month"),
+    "stipend.with_objectives": ("Revenu avec objectifs convenus", "Income with agreed objectives"),
+    "rex.every_weeks": ("REX : semaines entre deux séances", "REX: weeks between sessions"),
+    "mediation.capacity_per_month": ("Médiation : médiations par mois", "Mediation: mediations per month"),
+    "contractualisation.share_formalised": (
+        "Contractualisation : part des rôles formalisés",
+        "Contractualisation: share of roles formalised",
+    ),
+}
+
+#: event kind -> (French, English); {name}, {other}, {roles}, {years} are filled in
+EVENTS: dict[str, tuple[str, str]] = {
+    "arrival": ("{name} arrive sur le territoire.", "{name} arrives in the territory."),
+    "integration": (
+        "{name} devient membre actif·ve, par consentement.",
+        "{name} becomes an active member, by consent.",
+    ),
+    "integration_refused": (
+        "L'intégration de {name} attend encore : pas de consentement cette fois.",
+        "{name}'s integration waits: no consent this time.",
+    ),
+    "burnout": (
+        "{name}, {roles} rôle(s) depuis {years}, s'est retiré·e épuisé·e.",
+        "{name}, {roles} role(s) for {years}, stopped everything, burned out.",
+    ),
+    "recovery": ("{name} se remet de son épuisement.", "{name} recovers from exhaustion."),
+    "withdrawal": ("{name} se retire : plus aucun rôle.", "{name} withdraws: no role any more."),
+    "reengagement": ("{name} se réengage.", "{name} engages again."),
+    "departure": ("{name} quitte le territoire.", "{name} leaves the territory."),
+    "conflict_opened": (
+        "Un désaccord entre {name} et {other} n'a pas été désamorcé : un conflit s'ouvre.",
+        "A disagreement between {name} and {other} was not defused: a conflict opens.",
+    ),
+    "conflict_resolved": (
+        "Le conflit entre {name} et {other} se règle.",
+        "The conflict between {name} and {other} is settled.",
+    ),
+    "mediation_ok": ("Médiation réussie entre {name} et {other}.", "Successful mediation between {name} and {other}."),
+    "mediation_failed": (
+        "Médiation sans accord entre {name} et {other} : le conflit reste ouvert.",
+        "Mediation without agreement between {name} and {other}: the conflict stays open.",
+    ),
+    "conflict_festering": (
+        "Le conflit entre {name} et {other} s'enkyste.",
+        "The conflict between {name} and {other} festers.",
+    ),
+    "rex_session": (
+        "Séance de REX : le travail de chacun devient visible.",
+        "REX session: everyone's work becomes visible.",
+    ),
+    "exhaustion_noticed": (
+        "L'épuisement de {name} est remarqué : un rôle est passé à quelqu'un d'autre.",
+        "{name}'s exhaustion is noticed: a role is handed over.",
+    ),
+    "stipend_started": ("{name} reçoit le revenu de transition.", "{name} receives the transition income."),
+    "stipend_unpaid": (
+        "Le fonds ne peut pas verser le revenu de {name} ce mois-ci.",
+        "The fund cannot pay {name}'s income this month.",
+    ),
+    "salary_unpaid": ("Le salaire de {name} n'a pas pu être versé.", "{name}'s salary could not be paid."),
+}
+
+#: headline outcomes of the comparison: summary key -> (French, English)
+OUTCOME_LABELS: dict[str, tuple[str, str]] = {
+    "burnout_incidence_per_100py": ("burnouts (pour 100 années-membre)", "burnout (per 100 member-years)"),
+    "annual_turnover": ("rotation annuelle", "annual turnover"),
+    "annual_turnover_core": ("rotation du noyau", "turnover of the core"),
+    "share_high_exhaustion": ("part des très épuisés", "share highly exhausted"),
+    "top10_hours_share": ("heures portées par les 10 % premiers", "hours carried by the top 10 %"),
+    "mean_engagement": ("engagement moyen", "mean engagement"),
+    "mean_trust": ("confiance moyenne", "mean trust"),
+    "conflicts_opened": ("conflits ouverts", "conflicts opened"),
+    "unmet_work_share": ("travail non fait", "unmet work"),
+    "decision_backlog_mean": ("décisions en attente", "decisions waiting"),
+    "active_final": ("membres actifs à la fin", "active members at the end"),
+}
+
+#: weekly series of the comparison figure: column -> (French, English)
+SERIES_LABELS: dict[str, tuple[str, str]] = {
+    "active": ("membres actifs", "active members"),
+    "burned_out": ("personnes en burnout", "people burned out"),
+    "exhaustion_mean": ("épuisement moyen", "mean exhaustion"),
+    "engagement_mean": ("engagement moyen", "mean engagement"),
+    "trust_mean": ("confiance moyenne", "mean trust"),
+    "conflicts_open": ("conflits ouverts", "open conflicts"),
+    "unmet_share": ("travail non fait", "unmet work"),
+    "backlog": ("décisions en attente", "decisions waiting"),
+}
+
+#: short names of the six structures (keys of ``coopsim.structures.STRUCTURE_KEYS``)
+STRUCTURE_SHORT = {
+    "sci": "SCI Le Tilleul",
+    "coop": "Coop du Tilleul",
+    "qrt": "SCIC QRT",
+    "abeille": "Abeille",
+    "fund": "Fonds de dotation",
+    "association": "Association TERA",
+}
+
+#: money flow kinds (``Ledger.week_flows``): kind -> (French, English)
+FLOW_LABELS: dict[str, tuple[str, str]] = {
+    "coop_sales": ("ventes de la Coop", "Coop sales"),
+    "coop_supplies": ("achats de la Coop", "Coop supplies"),
+    "commercial_rent": ("loyer commercial (Coop → SCI)", "commercial rent (Coop → SCI)"),
+    "sci_loan": ("emprunt de la SCI", "SCI loan"),
+    "housing_rent": ("loyers d'habitation (QRT)", "housing rents (QRT)"),
+    "qrt_loan": ("emprunts de QRT", "QRT loans"),
+    "gifts": ("dons au fonds", "gifts to the fund"),
+    "subsidies_and_fees": ("subventions et cotisations", "subsidies and fees"),
+    "circle_budgets": ("budgets des cercles", "circle budgets"),
+    "fund_grants": ("subventions du fonds", "fund grants"),
+    "abeille_investment": ("investissements de l'Abeille", "Abeille investments"),
+    "salaries": ("salaires", "salaries"),
+    "stipend_euros": ("revenu de transition (euros)", "transition income (euros)"),
+    "stipend_abeille_reserve": ("revenu de transition (Abeilles)", "transition income (Abeilles)"),
+    "abeille_spent_at_coop": ("Abeilles dépensées à la Coop", "Abeilles spent at the Coop"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "fr" else pair[1]
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    """The text ``key`` in ``lang`` ('fr' or 'en'), with ``{placeholders}`` filled in."""
+    text = _pick(TEXT[key], lang)
+    return text.format(**values) if values else text
+
+
+def pick(table: Mapping[str, tuple[str, ...]], key: str, lang: str) -> str:
+    """The French or English entry of a two-language table (fall back to the key)."""
+    pair = table.get(key)
+    return key if pair is None else _pick((pair[0], pair[1]), lang)
+
+
+def mechanism_name(name: str, lang: str) -> str:
+    """The lever's name in ``lang``."""
+    entry = MECHANISMS[name]
+    return entry[0] if lang == "fr" else entry[1]
+
+
+def mechanism_sentence(name: str, lang: str) -> str:
+    """The lever's one-sentence explanation in ``lang``."""
+    entry = MECHANISMS[name]
+    return entry[2] if lang == "fr" else entry[3]
+
+
+def seed_words(name: str) -> str:
+    """The source text's words behind a lever, read from its module's docstring.
+
+    The "Seed passage(s):" paragraph of ``coopsim/mechanisms/<name>.py`` (in French, as
+    the source text is), without the studies and figures that follow it.
+
+    >>> "REX" in seed_words("rex")
+    True
+    """
+    module_name = {"stipend": "stipend"}.get(name, name)
+    doc = importlib.import_module(f"coopsim.mechanisms.{module_name}").__doc__ or ""
+    found = re.search(r"Seed passages?:\s*(.*?)(?:\n\s*\n|$)", doc, flags=re.DOTALL)
+    if not found:
+        return ""
+    text = " ".join(found.group(1).split())
+    text = re.split(r"\s(?:Studies|Study|Amount, cohort)\b", text)[0]
+    return text.strip()
+
+
+def status_name(code: int, lang: str) -> str:
+    """The word for a status code (``coopsim.base.Status``)."""
+    return STATUS[lang][int(code)]
+
+
+def paid_name(code: int, lang: str) -> str:
+    """The word for a paid-status code (``coopsim.base.Paid``)."""
+    return PAID[lang][int(code)]
+
+
+def number(value: float, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
+    """``value`` with ``digits`` decimals: ``1 234,5`` in French, ``1,234.5`` in English.
+
+    >>> number(-0.25, "fr", 2)
+    '−0,25'
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{abs(value):,.{digits}f}"
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    return (MINUS if value < 0 and float(f"{abs(value):.{digits}f}") != 0 else "") + text
+
+
+def percent(share: float, lang: str = DEFAULT_LANG, digits: int = 0) -> str:
+    """A share (0.35) as a percentage: ``35 %`` (French, with a narrow space) or ``35%``."""
+    if share is None or not math.isfinite(share):
+        return "–"
+    text = number(100 * share, lang, digits)
+    return f"{text}{NNBSP}%" if lang == "fr" else f"{text}%"
+
+
+def signed_percent(value: float, lang: str = DEFAULT_LANG) -> str:
+    """A relative difference already in % (−35.2) with its sign: ``−35 %`` / ``+3,5 %``."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    digits = 0 if abs(value) >= 9.95 else 1
+    text = number(abs(value), lang, digits)
+    sign = "" if float(f"{abs(value):.{digits}f}") == 0 else ("+" if value > 0 else MINUS)
+    return f"{sign}{text}{NNBSP}%" if lang == "fr" else f"{sign}{text}%"
+
+
+def signed_number(value: float, lang: str = DEFAULT_LANG, digits: int = 2) -> str:
+    """A difference with its sign: ``+1,2`` / ``−0.40``."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    text = number(value, lang, digits)
+    return text if text.startswith(MINUS) or float(f"{value:.{digits}f}") == 0 else f"+{text}"
+
+
+def interval(low: float, high: float, lang: str, fmt: Any) -> str:
+    """``[−48 ; −20]`` in French, ``[−48, −20]`` in English, each bound written by ``fmt``."""
+    sep = " ; " if lang == "fr" else ", "
+    return f"[{fmt(low, lang)}{sep}{fmt(high, lang)}]"
+
+
+def duration(weeks: int, lang: str) -> str:
+    """A duration in plain words: ``5 ans``, ``8 mois``, ``3 weeks``."""
+    if weeks >= 52:
+        years = round(weeks / 52)
+        return f"{years} an{'s' if years > 1 else ''}" if lang == "fr" else f"{years} year{'s' if years > 1 else ''}"
+    if weeks >= 8:
+        months = round(weeks / 4.33)
+        return f"{months} mois" if lang == "fr" else f"{months} months"
+    return f"{weeks} semaine{'s' if weeks > 1 else ''}" if lang == "fr" else f"{weeks} week{'s' if weeks != 1 else ''}"
