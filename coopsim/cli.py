@@ -540,6 +540,45 @@ def _cmd_ui(args: argparse.Namespace) -> int:
     return serve(args.host, args.port)
 
 
+# --- validate, calibrate ---------------------------------------------------------------
+
+
+def _add_validate_arguments(p: argparse.ArgumentParser) -> None:
+    from .validation import commands
+
+    commands.add_validate_arguments(p)
+
+
+def _validate_epilog() -> str:
+    from .validation import commands
+
+    return commands.validate_epilog()
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import commands
+
+    return commands.run_validate(args)
+
+
+def _add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
+    from .validation import commands
+
+    commands.add_calibrate_arguments(p)
+
+
+def _calibrate_epilog() -> str:
+    from .validation import commands
+
+    return commands.calibrate_epilog()
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from .validation import commands
+
+    return commands.run_calibrate(args)
+
+
 # --- the table of sub-commands --------------------------------------------------------
 
 COMMANDS: tuple[Command, ...] = (
@@ -584,6 +623,25 @@ COMMANDS: tuple[Command, ...] = (
         add_arguments=_add_ui_arguments,
         handler=_cmd_ui,
         epilog=_ui_epilog,
+    ),
+    Command(
+        name="validate",
+        help="check the TERA baseline against 16 patterns of the seed text and published studies",
+        description="Run the TERA baseline and the variants the patterns need over many paired seeds, "
+        "and print, for each pattern, its target range and source, the simulated median (or share of "
+        "seeds) with its 90 % interval, and whether it passes; update docs/VALIDATION.md and its figure.",
+        add_arguments=_add_validate_arguments,
+        handler=_cmd_validate,
+        epilog=_validate_epilog,
+    ),
+    Command(
+        name="calibrate",
+        help="search behavioural constants against the validation patterns (Latin hypercube)",
+        description="Score points of a Latin hypercube over the behavioural constants by the distance of "
+        "the validation patterns to their target ranges, on a few paired seeds each, and print the best.",
+        add_arguments=_add_calibrate_arguments,
+        handler=_cmd_calibrate,
+        epilog=_calibrate_epilog,
     ),
 )
 
