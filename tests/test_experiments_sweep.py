@@ -287,9 +287,9 @@ def test_a_full_disk_stops_the_sweep_and_the_store_resumes(
     assert_same_store(reference, out)
 
 
-def test_a_failing_run_stops_the_sweep_and_keeps_what_completed(
-    exp_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def run_12_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make run 12 of the experiment (replicate 3 of sample 0, seed derive_seed(99, 3)) raise."""
     real = worker.simulate
     bad_seed = derive_seed(99, 3)
 
@@ -299,24 +299,20 @@ def test_a_failing_run_stops_the_sweep_and_keeps_what_completed(
         return real(scenario, seed, years)
 
     monkeypatch.setattr(worker, "simulate", fail)
+
+
+@pytest.mark.usefixtures("run_12_fails")
+def test_a_failing_run_stops_the_sweep_and_keeps_what_completed(exp_file: Path, tmp_path: Path) -> None:
     with pytest.raises(RunError, match=r"run 12 \(sample 0, replicate 3.*ValueError: the model refused"):
         sweep(exp_file, tmp_path / "failed", workers=1, progress=False, batch_size=100)
     assert completed_ids(tmp_path / "failed") == set(range(12))
     assert read_manifest(tmp_path / "failed")["sessions"][-1]["status"] == "failed"
 
 
+@pytest.mark.usefixtures("run_12_fails")
 def test_the_command_reports_a_failing_run_in_one_line(
-    exp_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    exp_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = worker.simulate
-    bad_seed = derive_seed(99, 3)
-
-    def fail(scenario: Any, seed: int, years: float | None) -> Any:
-        if seed == bad_seed:
-            raise ValueError("the model refused")
-        return real(scenario, seed, years)
-
-    monkeypatch.setattr(worker, "simulate", fail)
     out = tmp_path / "failed"
     assert main(["sweep", str(exp_file), "--out", str(out), "--workers", "1", "--quiet", "--save-every", "100"]) == 2
     err = capsys.readouterr().err.strip()
