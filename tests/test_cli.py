@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 import coopsim
-from coopsim.cli import RUN_FILES, json_safe, main, shipped_scenarios
+from coopsim.cli import RUN_FILES, main
+from coopsim.cli_support import json_safe, shipped_scenarios
 
 SUMMARY_KEYS = {
     "active_final",

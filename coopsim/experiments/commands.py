@@ -6,7 +6,7 @@ table. The analysis itself lives in :mod:`~coopsim.experiments.compare`,
 :mod:`~coopsim.experiments.sensitivity`, :mod:`~coopsim.experiments.discover` and
 :mod:`~coopsim.experiments.exp_report` (imported when a command runs, so that
 ``coopsim --help`` stays fast). An :class:`AnalysisError` (a question the data cannot
-answer) becomes a :class:`~coopsim.cli.UserError`: one line, exit code 2.
+answer) becomes a :class:`~coopsim.cli_support.UserError`: one line, exit code 2.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..cli import Command, UserError, _check_out, _scenario_names_text, _seed, _years, write_folder
+from ..cli_support import Command, UserError, _check_out, _scenario_names_text, _seed, _years, write_folder
 from .analysis_base import AnalysisError
 
 
@@ -187,7 +187,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from ..base import WEEKS_PER_YEAR
-    from ..cli import _check_model
+    from ..cli_support import _check_model
     from ..scenario import load_scenario
     from .compare import compare
 

@@ -137,7 +137,7 @@ def write_atomic(path: Path, write: Any) -> None:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    from ..cli import json_safe
+    from ..cli_support import json_safe
 
     text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     write_atomic(path, lambda f: f.write(text.encode("utf-8")))

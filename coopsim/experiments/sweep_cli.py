@@ -4,7 +4,7 @@
 :func:`epilog` and :func:`run_command` from here (imported when used, so that this module
 may import ``coopsim.cli`` without an import circle). Every mistake of the user (a bad
 experiment file, an unusable ``--out``, an unreachable scheduler) becomes a
-:class:`coopsim.cli.UserError`: one ``coopsim: error:`` line, exit code 2.
+:class:`coopsim.cli_support.UserError`: one ``coopsim: error:`` line, exit code 2.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from ..cli import EXIT_INTERRUPTED, HELP_WIDTH, PROG, UserError
+from ..cli_support import EXIT_INTERRUPTED, HELP_WIDTH, PROG, UserError
 from .execute import DEFAULT_BATCH, RunError, SweepError, SweepInterruptedError, sweep
 from .spec import ExperimentError, load_experiment
 from .store import MANIFEST, StoreError, completed_ids, read_manifest
