@@ -6,13 +6,17 @@ may leave for reasons outside the model (a small life-event hazard). Newcomers a
 from the territory (see :mod:`coopsim.territory`), are welcomed by the
 Accueil-Intégration circle when it has room, and become active members once every active
 member (or, under delegation, the welcome circle) consents. Newcomers not welcomed are
-more likely to leave.
+more likely to leave. A role held is also a reason to stay (role identity): people who hold
+no role withdraw at a higher engagement than those who carry some (``identity_shift``).
 
 Seed passages: "seule une minorité de personnes s'investit du début à la fin"; "les
 équipes se sont beaucoup renouvelées" (ATEMIS); "lorsqu'un nouveau membre souhaite
 intégrer le collectif, il est nécessaire que chaque membre actif donne son approbation";
 "Commission Accueil-Intégration : redéfinir un processus d'intégration"; "environ 100
-personnes se sont installées [...] même si certaines ne sont plus actives".
+personnes se sont installées [...] même si certaines ne sont plus actives". Study: a
+volunteer's role identity predicts the intention to remain (Grube & Piliavin 2000,
+Personality and Social Psychology Bulletin 26(9):1108-1119; Penner 2002, Journal of Social
+Issues 58(3):447-467).
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ class MembershipParams(Params):
     )
     withdraw_spread: float = Field(
         0.05, gt=0, le=1, description="width of the engagement band over which that chance rises"
+    )
+    identity_shift: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="how much higher the engagement at which people holding no role withdraw (role identity; "
+        "the shift shrinks to 0 at two roles held)",
     )
     reengage_above: float = Field(0.45, ge=0, le=1, description="engagement over which withdrawn people may come back")
     reengage_probability: float = Field(0.02, ge=0, le=1)
@@ -104,7 +115,11 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
     eng = P.engagement[:n]
     quit_factor = np.where(P.contract[:n], 1.0 - model.mods.quit_cost, 1.0)
     quit_factor = quit_factor * (1.0 - model.scenario.population.duty_hold * P.duty[:n])
-    p_withdraw = mp.withdraw_probability / (1.0 + np.exp((eng - mp.withdraw_below) / mp.withdraw_spread))
+    # role identity (Grube & Piliavin 2000): a role held is a reason to stay, so those with
+    # none drift away at a higher engagement; the shift vanishes at two roles held
+    involvement = np.minimum(P.roles[:n], 2) / 2.0
+    midpoint = mp.withdraw_below + mp.identity_shift * (1.0 - involvement)
+    p_withdraw = mp.withdraw_probability / (1.0 + np.exp((eng - midpoint) / mp.withdraw_spread))
     withdraw = (status == Status.ACTIVE) & (u_withdraw < p_withdraw * quit_factor)
     for i in np.flatnonzero(withdraw):
         model.set_status(int(i), Status.WITHDRAWN)

@@ -7,6 +7,10 @@ pattern values fall outside their target ranges (0 when all are inside; each pat
 distance is measured in widths of its range), and keep the best points. The search is
 seeded, so the same call gives the same ranking.
 
+A second step (:func:`refine`) scores a small grid over two constants with the same
+distance: after role identity was added to withdrawal (``membership.identity_shift``),
+it refitted ``membership.withdraw_below`` together with the new constant.
+
 The fitted values are then written by hand into ``scenarios/tera.toml``, marked
 ``[fitted]``; ``docs/VALIDATION.md`` says which constants were fitted, to what and how.
 
@@ -36,6 +40,12 @@ CONSTANTS: dict[str, tuple[float, float]] = {
     "membership.life_departure": (0.001, 0.004),
     "work.drop_base": (0.001, 0.004),
 }
+
+# The second step: withdrawal's midpoint refitted with role identity (the other five stay).
+REFINE_GRID: tuple[dict[str, float], ...] = tuple(
+    {"membership.withdraw_below": below, "membership.identity_shift": shift}
+    for below, shift in [(0.34, 0.0), (0.34, 0.08), (0.31, 0.1), (0.28, 0.12), (0.31, 0.14), (0.28, 0.16)]
+)
 
 
 def distance(values: Mapping[str, float]) -> float:
@@ -81,9 +91,36 @@ def calibrate(
     Each row has the constants' values, every pattern's value (median over the seeds, or
     share of seeds), the number of patterns in range and the distance.
     """
-    rows = []
     candidates: list[tuple[str, dict[str, Any]]] = [("current", {})]
     candidates += [(f"sample {k}", dict(row)) for k, row in points(samples, seed).iterrows()]
+    return score(candidates, seeds, workers, progress)
+
+
+def refine(
+    seeds: int = 6,
+    workers: int = 2,
+    grid: tuple[dict[str, float], ...] = REFINE_GRID,
+    progress: Callable[[int], Any] | None = None,
+) -> pd.DataFrame:
+    """The second step: score the points of ``grid`` (and the current values), best first.
+
+    Example:
+        >>> sorted(REFINE_GRID[0])
+        ['membership.identity_shift', 'membership.withdraw_below']
+    """
+    candidates: list[tuple[str, dict[str, Any]]] = [("current", {})]
+    candidates += [(f"grid {k}", dict(point)) for k, point in enumerate(grid)]
+    return score(candidates, seeds, workers, progress)
+
+
+def score(
+    candidates: list[tuple[str, dict[str, Any]]],
+    seeds: int,
+    workers: int,
+    progress: Callable[[int], Any] | None = None,
+) -> pd.DataFrame:
+    """Simulate every candidate (a name and its overrides) and rank them by distance."""
+    rows = []
     for name, overrides in candidates:
         per_seed = simulate(seeds, workers=workers, overrides=overrides or None)
         values = {}
@@ -97,4 +134,4 @@ def calibrate(
     return pd.DataFrame(rows).sort_values(["distance", "in_range"], ascending=[True, False]).reset_index(drop=True)
 
 
-__all__ = ["CONSTANTS", "calibrate", "distance", "points"]
+__all__ = ["CONSTANTS", "REFINE_GRID", "calibrate", "distance", "points", "refine", "score"]

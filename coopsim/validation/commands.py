@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..scenario import SCENARIO_DIR
-from .calibrate import CONSTANTS, calibrate
+from .calibrate import CONSTANTS, REFINE_GRID, calibrate, refine
 from .patterns import PATTERNS
 from .validate import MASTER_SEED, simulate, summarise, text_table, write_docs
 
@@ -94,6 +94,11 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seeds", type=_positive, default=3, metavar="N", help="paired seeds per point (default 3)")
     p.add_argument("--workers", type=_positive, default=2, metavar="N", help="processes (default 2)")
     p.add_argument("--search-seed", type=int, default=1, metavar="S", help="seed of the hypercube (default 1)")
+    p.add_argument(
+        "--refine",
+        action="store_true",
+        help="the second step instead: score the grid over withdraw_below x identity_shift (documented with --seeds 6)",
+    )
     p.add_argument("--csv", type=Path, metavar="FILE", help="save every point's scores as CSV")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -105,7 +110,8 @@ def calibrate_epilog() -> str:
     lines += [
         "",
         "Prints the best points; copy the chosen values into scenarios/tera.toml, marked [fitted].",
-        "The defaults reproduce the search documented in docs/VALIDATION.md (about 2 minutes on 2 cores).",
+        "The defaults reproduce the search documented in docs/VALIDATION.md (about 2 minutes on 2 cores);",
+        f"--refine --seeds 6 its second step ({len(REFINE_GRID)} points, about 1.5 minutes).",
     ]
     return "\n".join(lines)
 
@@ -114,11 +120,17 @@ def run_calibrate(args: argparse.Namespace) -> int:
     """Score the hypercube's points and print the best five."""
     import pandas as pd
 
-    with _bar(args.samples + 1, args.quiet, "point") as bar:
-        ranked = calibrate(args.samples, args.seeds, args.workers, args.search_seed, progress=bar.update)
+    if args.refine:
+        with _bar(len(REFINE_GRID) + 1, args.quiet, "point") as bar:
+            ranked = refine(args.seeds, args.workers, progress=bar.update)
+        constants = list(REFINE_GRID[0])
+    else:
+        with _bar(args.samples + 1, args.quiet, "point") as bar:
+            ranked = calibrate(args.samples, args.seeds, args.workers, args.search_seed, progress=bar.update)
+        constants = list(CONSTANTS)
     if args.csv:
         ranked.to_csv(args.csv, index=False)
-    shown = ranked.head(5).set_index("point")[[*CONSTANTS, "in_range", "distance"]]
+    shown = ranked.head(5).set_index("point")[[*constants, "in_range", "distance"]]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(shown.round(5).T.to_string())
     return 0
