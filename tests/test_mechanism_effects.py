@@ -73,11 +73,14 @@ def test_mediation_lowers_burnout_and_turnover():
 def test_mediation_resolves_conflicts_at_about_its_success_rate():
     rates = summaries("tera")["mediation_success_rate"].dropna()
     assert len(rates) == len(SEEDS)
-    # every mediation is a Bernoulli draw with p = 0.65 (tera.toml); pooled, the rate is close
+    # a mediation succeeds with 0.65 x (0.5 + the parties' mutual trust), halved once the
+    # conflict festers (mechanisms/mediation.py); the conflicts that reach the commission have
+    # eroded trust and some fester, so the pooled rate lies below 0.65, and inside the 55-80 %
+    # range of the mediation studies the base rate comes from (docs/VALIDATION.md)
     pooled = (summaries("tera")["mediation_success_rate"] * summaries("tera")["conflicts_mediated"]).sum() / summaries(
         "tera"
     )["conflicts_mediated"].sum()
-    assert 0.58 < pooled < 0.72, pooled
+    assert 0.55 < pooled < 0.65, pooled
 
 
 def test_contractualisation_lowers_unpaid_turnover():

@@ -93,7 +93,7 @@ def calibrate(
     """
     candidates: list[tuple[str, dict[str, Any]]] = [("current", {})]
     candidates += [(f"sample {k}", dict(row)) for k, row in points(samples, seed).iterrows()]
-    return score(candidates, seeds, workers, progress)
+    return _score(candidates, seeds, workers, progress)
 
 
 def refine(
@@ -110,10 +110,10 @@ def refine(
     """
     candidates: list[tuple[str, dict[str, Any]]] = [("current", {})]
     candidates += [(f"grid {k}", dict(point)) for k, point in enumerate(grid)]
-    return score(candidates, seeds, workers, progress)
+    return _score(candidates, seeds, workers, progress)
 
 
-def score(
+def _score(
     candidates: list[tuple[str, dict[str, Any]]],
     seeds: int,
     workers: int,
@@ -134,4 +134,4 @@ def score(
     return pd.DataFrame(rows).sort_values(["distance", "in_range"], ascending=[True, False]).reset_index(drop=True)
 
 
-__all__ = ["CONSTANTS", "REFINE_GRID", "calibrate", "distance", "points", "refine", "score"]
+__all__ = ["CONSTANTS", "REFINE_GRID", "calibrate", "distance", "points", "refine"]
