@@ -114,6 +114,32 @@ def _seed(text: str) -> int:
     return value
 
 
+def int_at_least(low: int, what: str) -> Callable[[str], int]:
+    """An argument type: a whole number of at least ``low``, ``what`` naming the option.
+
+    Example:
+        >>> workers = int_at_least(1, "--workers")
+        >>> workers("2")
+        2
+        >>> try:
+        ...     workers("0")
+        ... except argparse.ArgumentTypeError as exc:
+        ...     print(exc)
+        0: --workers must be at least 1
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value}: {what} must be at least {low}")
+        return value
+
+    return parse
+
+
 def _years(text: str) -> float:
     """``--years``: a positive number of years, at least one week and at most 200 years."""
     try:

@@ -20,7 +20,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..cli_support import Command, UserError, _check_out, _scenario_names_text, _seed, _years, write_folder
+from ..cli_support import (
+    Command,
+    UserError,
+    _check_out,
+    _scenario_names_text,
+    _seed,
+    _years,
+    int_at_least,
+    write_folder,
+)
 from .analysis_base import AnalysisError
 
 
@@ -35,19 +44,6 @@ def _user_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[[argp
             raise UserError(str(exc)) from None
 
     return wrapped
-
-
-def _int_at_least(low: int, what: str) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{value}: {what} must be at least {low}")
-        return value
-
-    return parse
 
 
 def _share(text: str) -> float:
@@ -90,7 +86,7 @@ def _add_compare_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--replications",
         "-r",
-        type=_int_at_least(2, "--replications"),
+        type=int_at_least(2, "--replications"),
         default=20,
         metavar="R",
         help="paired seeds: A and B each run once per seed (default 20; 2 at least)",
@@ -129,7 +125,7 @@ def _add_compare_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--workers",
-        type=_int_at_least(1, "--workers"),
+        type=int_at_least(1, "--workers"),
         default=None,
         metavar="N",
         help="processes (default: one per core from 40 runs on, i.e. 20 replications, else 1)",
@@ -247,7 +243,7 @@ def _add_sensitivity_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--resamples",
-        type=_int_at_least(10, "--resamples"),
+        type=int_at_least(10, "--resamples"),
         default=1000,
         metavar="N",
         help="bootstrap resamples of the 95 %% intervals (default 1000)",
@@ -410,14 +406,14 @@ def _add_discover_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--boxes",
-        type=_int_at_least(1, "--boxes"),
+        type=int_at_least(1, "--boxes"),
         default=1,
         metavar="N",
         help="look for up to N boxes, each among the runs outside the previous ones (default 1)",
     )
     p.add_argument(
         "--step",
-        type=_int_at_least(0, "--step"),
+        type=int_at_least(0, "--step"),
         default=None,
         metavar="K",
         help="report step K of the peeling trajectory instead (see trajectory.csv; 0 = all runs)",

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..cli_support import int_at_least
 from ..scenario import SCENARIO_DIR
 from .calibrate import CONSTANTS, REFINE_GRID, calibrate, refine
 from .patterns import PATTERNS
@@ -23,20 +24,12 @@ from .validate import MASTER_SEED, simulate, summarise, text_table, write_docs
 DOCS_DIR = SCENARIO_DIR.parent / "docs"
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
-    return value
-
-
 def add_validate_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``coopsim validate``."""
-    p.add_argument("--seeds", type=_positive, default=30, metavar="N", help="paired seeds (default 30)")
-    p.add_argument("--workers", type=_positive, default=2, metavar="N", help="processes (default 2)")
+    p.add_argument(
+        "--seeds", type=int_at_least(1, "--seeds"), default=30, metavar="N", help="paired seeds (default 30)"
+    )
+    p.add_argument("--workers", type=int_at_least(1, "--workers"), default=2, metavar="N", help="processes (default 2)")
     p.add_argument(
         "--docs",
         type=Path,
@@ -90,9 +83,17 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``coopsim calibrate``."""
-    p.add_argument("--samples", type=_positive, default=24, metavar="N", help="Latin-hypercube points (default 24)")
-    p.add_argument("--seeds", type=_positive, default=3, metavar="N", help="paired seeds per point (default 3)")
-    p.add_argument("--workers", type=_positive, default=2, metavar="N", help="processes (default 2)")
+    p.add_argument(
+        "--samples",
+        type=int_at_least(1, "--samples"),
+        default=24,
+        metavar="N",
+        help="Latin-hypercube points (default 24)",
+    )
+    p.add_argument(
+        "--seeds", type=int_at_least(1, "--seeds"), default=3, metavar="N", help="paired seeds per point (default 3)"
+    )
+    p.add_argument("--workers", type=int_at_least(1, "--workers"), default=2, metavar="N", help="processes (default 2)")
     p.add_argument("--search-seed", type=int, default=1, metavar="S", help="seed of the hypercube (default 1)")
     p.add_argument(
         "--refine",
