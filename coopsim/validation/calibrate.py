@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -29,7 +30,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from .patterns import PATTERNS_BY_KEY
-from .validate import simulate
+from .validate import process_pool, simulate, summarise
 
 # The behavioural constants searched, with their ranges (all [assumed] before calibration).
 CONSTANTS: dict[str, tuple[float, float]] = {
@@ -119,18 +120,18 @@ def _score(
     workers: int,
     progress: Callable[[int], Any] | None = None,
 ) -> pd.DataFrame:
-    """Simulate every candidate (a name and its overrides) and rank them by distance."""
+    """Simulate every candidate (a name and its overrides) and rank them by distance; one
+    pool of processes serves all candidates."""
     rows = []
-    for name, overrides in candidates:
-        per_seed = simulate(seeds, workers=workers, overrides=overrides or None)
-        values = {}
-        for key in per_seed.columns.drop("seed"):
-            x = per_seed[key].to_numpy(dtype=float)
-            values[key] = float(np.nanmean(x) if PATTERNS_BY_KEY[key].share_of_seeds else np.nanmedian(x))
-        in_range = sum(PATTERNS_BY_KEY[k].passes(v) for k, v in values.items())
-        rows.append({"point": name, **overrides, **values, "in_range": in_range, "distance": distance(values)})
-        if progress is not None:
-            progress(1)
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
+        for name, overrides in candidates:
+            table = summarise(simulate(seeds, workers=workers, overrides=overrides or None, pool=pool))
+            values = dict(zip(table["pattern"], table["value"], strict=True))
+            in_range = int(table["passed"].sum())
+            rows.append({"point": name, **overrides, **values, "in_range": in_range, "distance": distance(values)})
+            if progress is not None:
+                progress(1)
     return pd.DataFrame(rows).sort_values(["distance", "in_range"], ascending=[True, False]).reset_index(drop=True)
 
 

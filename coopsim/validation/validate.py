@@ -14,8 +14,8 @@ Example:
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,20 @@ def seed_statistics(job: tuple[int, float | None, tuple[str, ...], dict[str, Any
     return {p.key: float(p.statistic(runs)) for p in patterns}
 
 
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes (what mesa sets anyway), for :func:`simulate`."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _collect(results: Iterable[dict[str, float]], progress: Callable[[int], Any] | None) -> list[dict[str, float]]:
+    rows = []
+    for stats in results:
+        rows.append(stats)
+        if progress is not None:
+            progress(1)
+    return rows
+
+
 def simulate(
     seeds: int,
     years: float | None = None,
@@ -52,8 +66,12 @@ def simulate(
     overrides: dict[str, Any] | None = None,
     master_seed: int = MASTER_SEED,
     progress: Callable[[int], Any] | None = None,
+    pool: Executor | None = None,
 ) -> pd.DataFrame:
     """One row per seed, one column per pattern's statistic (plus ``seed``), in seed order.
+
+    The seeds run in ``pool`` when one is given (a caller simulating many points keeps one
+    pool for all), else in a pool of ``workers`` processes started here, else in-process.
 
     Example:
         >>> simulate(2, years=0.5, workers=1, patterns=["settled_people"]).shape
@@ -63,18 +81,14 @@ def simulate(
     seed_list = paired_seeds(seeds, master_seed)
     jobs = [(s, years, keys, overrides) for s in seed_list]
     rows: list[dict[str, float]] = []
-    if workers <= 1 or len(jobs) == 1:
-        for job in jobs:
-            rows.append(seed_statistics(job))
-            if progress is not None:
-                progress(1)
+    if pool is None and (workers <= 1 or len(jobs) == 1):
+        results: Iterable[dict[str, float]] = map(seed_statistics, jobs)
+        rows = _collect(results, progress)
+    elif pool is not None:
+        rows = _collect(pool.map(seed_statistics, jobs), progress)  # map keeps the seeds' order
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for stats in pool.map(seed_statistics, jobs):  # map keeps the seeds' order
-                rows.append(stats)
-                if progress is not None:
-                    progress(1)
+        with process_pool(workers) as own:
+            rows = _collect(own.map(seed_statistics, jobs), progress)
     frame = pd.DataFrame(rows, columns=list(keys))
     frame.insert(0, "seed", seed_list)
     return frame
@@ -124,9 +138,9 @@ def summarise(per_seed: pd.DataFrame) -> pd.DataFrame:
                 "unit": p.unit,
                 "source": p.source,
                 "statistic": "share of seeds" if p.share_of_seeds else "median",
-                "value": round(value, 4),
-                "p5": round(float(low), 4),
-                "p95": round(float(high), 4),
+                "value": value,
+                "p5": float(low),
+                "p95": float(high),
                 "seeds": int(x.size),
                 "passed": p.passes(value),
             }
