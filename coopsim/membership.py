@@ -6,17 +6,24 @@ may leave for reasons outside the model (a small life-event hazard). Newcomers a
 from the territory (see :mod:`coopsim.territory`), are welcomed by the
 Accueil-Intégration circle when it has room, and become active members once every active
 member (or, under delegation, the welcome circle) consents. Newcomers not welcomed are
-more likely to leave. A role held is also a reason to stay (role identity): people who hold
-no role withdraw at a higher engagement than those who carry some (``identity_shift``).
+more likely to leave. A role held is also a reason to stay: carrying roles over time builds a
+role identity (it follows the roles held at a slow pace, ``identity_rate``), and people with a
+strong one withdraw only at a lower engagement than those with none (``identity_shift``).
+Leaving the territory for reasons outside the model grows rarer the longer one has lived
+there (cumulative inertia, ``inertia_years``).
 
 Seed passages: "seule une minorité de personnes s'investit du début à la fin"; "les
 équipes se sont beaucoup renouvelées" (ATEMIS); "lorsqu'un nouveau membre souhaite
 intégrer le collectif, il est nécessaire que chaque membre actif donne son approbation";
 "Commission Accueil-Intégration : redéfinir un processus d'intégration"; "environ 100
 personnes se sont installées [...] même si certaines ne sont plus actives". Study: a
-volunteer's role identity predicts the intention to remain (Grube & Piliavin 2000,
-Personality and Social Psychology Bulletin 26(9):1108-1119; Penner 2002, Journal of Social
-Issues 58(3):447-467).
+volunteer's role identity grows with the time spent volunteering and predicts the intention
+to remain (Grube & Piliavin 2000, Personality and Social Psychology Bulletin
+26(9):1108-1119; Penner 2002, Journal of Social Issues 58(3):447-467) and the actual length
+of service (Chacón, Vecina & Dávila 2007, Social Behavior and Personality 35(5):627-642); the
+chance of moving falls with the time lived in a place (cumulative inertia: McGinnis 1968,
+Behavioral Science 13(5):401-415; local ties grow with it: Kasarda & Janowitz 1974, American
+Sociological Review 39(3):328-339).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status
+from .base import WEEKS_PER_YEAR, Params, Status
 from .governance import consent_probability
 from .state import ModelState
 from .territory import arrivals_this_week, update_acceptance
@@ -53,13 +60,26 @@ class MembershipParams(Params):
         0.0,
         ge=0,
         le=1,
-        description="how much higher the engagement at which people holding no role withdraw (role identity; "
-        "the shift shrinks to 0 at two roles held)",
+        description="how much higher the engagement at which people with no role identity withdraw than those with "
+        "a full one (the midpoint is withdraw_below at half)",
+    )
+    identity_rate: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="weekly pace at which role identity follows the roles held (full at two roles; fades with none)",
+    )
+    inertia_years: float = Field(
+        0.0,
+        ge=0,
+        le=100,
+        description="years lived in the territory after which the chance of leaving for outside reasons has halved "
+        "(cumulative inertia; 0: none)",
     )
     reengage_above: float = Field(0.45, ge=0, le=1, description="engagement over which withdrawn people may come back")
     reengage_probability: float = Field(0.02, ge=0, le=1)
     life_departure: float = Field(
-        0.0015, ge=0, le=1, description="weekly chance of leaving for reasons outside the model"
+        0.0015, ge=0, le=1, description="weekly chance of leaving for reasons outside the model, on arrival"
     )
     withdrawn_departure: float = Field(
         0.008, ge=0, le=1, description="weekly chance a withdrawn person with no attachment leaves the territory"
@@ -93,6 +113,58 @@ def attachment(model: ModelState, idx: np.ndarray) -> np.ndarray:
     return (P.trust[idx] + P.security_fin[idx] + P.overlap[idx]) / 3.0
 
 
+def update_role_identity(model: ModelState) -> None:
+    """Role identity follows the roles held, slowly: it builds up over the years one carries
+    roles (full at two) and fades once one carries none.
+
+    Example:
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> P = m.people
+        >>> P.roles[:2], P.identity[:2] = [2, 0], 0.5
+        >>> update_role_identity(m)
+        >>> bool(P.identity[0] > 0.5 > P.identity[1])
+        True
+    """
+    P, mp = model.people, model.scenario.membership
+    n = P.n
+    P.identity[:n] += mp.identity_rate * (np.minimum(P.roles[:n], 2) / 2.0 - P.identity[:n])
+
+
+def withdrawal_midpoint(model: ModelState) -> np.ndarray:
+    """The engagement at which each person's weekly chance of withdrawing is half its
+    maximum: ``withdraw_below`` at half a role identity, lower with a stronger one.
+
+    Example:
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1, overrides=["membership.identity_shift=0.2"])
+        >>> m.people.identity[:2] = [1.0, 0.0]
+        >>> [round(float(x), 2) for x in withdrawal_midpoint(m)[:2] - m.scenario.membership.withdraw_below]
+        [-0.1, 0.1]
+    """
+    mp = model.scenario.membership
+    return mp.withdraw_below + mp.identity_shift * (0.5 - model.people.identity[: model.people.n])
+
+
+def life_event_chance(model: ModelState) -> np.ndarray:
+    """Each person's weekly chance of leaving for reasons outside the model: ``life_departure``
+    on arrival, halved after ``inertia_years`` in the territory (cumulative inertia).
+
+    Example:
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1, overrides=["membership.inertia_years=2", "membership.life_departure=0.004"])
+        >>> m.week = 4 * 52                            # the founders arrived at week 0
+        >>> float(life_event_chance(m)[0])             # 0.004 · 2 / (2 + 4)
+        0.0013333333333333333
+    """
+    P, mp = model.people, model.scenario.membership
+    n = P.n
+    if mp.inertia_years <= 0:
+        return np.full(n, mp.life_departure)
+    years_here = (model.week - P.arrival_week[:n]) / WEEKS_PER_YEAR
+    return mp.life_departure * mp.inertia_years / (mp.inertia_years + years_here)
+
+
 def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
     """Process *membership*: withdrawal, re-engagement and departures.
 
@@ -115,10 +187,10 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
     eng = P.engagement[:n]
     quit_factor = np.where(P.contract[:n], 1.0 - model.mods.quit_cost, 1.0)
     quit_factor = quit_factor * (1.0 - model.scenario.population.duty_hold * P.duty[:n])
-    # role identity (Grube & Piliavin 2000): a role held is a reason to stay, so those with
-    # none drift away at a higher engagement; the shift vanishes at two roles held
-    involvement = np.minimum(P.roles[:n], 2) / 2.0
-    midpoint = mp.withdraw_below + mp.identity_shift * (1.0 - involvement)
+    # role identity (Grube & Piliavin 2000): those with a strong one stay at an engagement
+    # at which those with none drift away
+    update_role_identity(model)
+    midpoint = withdrawal_midpoint(model)
     p_withdraw = mp.withdraw_probability / (1.0 + np.exp((eng - midpoint) / mp.withdraw_spread))
     withdraw = (status == Status.ACTIVE) & (u_withdraw < p_withdraw * quit_factor)
     for i in np.flatnonzero(withdraw):
@@ -135,7 +207,7 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
         model.emit("reengagement", np.array([i]))
 
     idx = np.arange(n)
-    p_leave = np.full(n, mp.life_departure)
+    p_leave = life_event_chance(model)
     p_leave += np.where(status == Status.WITHDRAWN, mp.withdrawn_departure * (1.0 - attachment(model, idx)), 0.0)
     newcomer = status == Status.NEWCOMER
     p_leave += np.where(newcomer & P.welcomed[:n], mp.newcomer_departure, 0.0)

@@ -84,6 +84,8 @@ class People:
         "coord_total",  # cumulated coordination hours
         "income_base",  # financial security from one's own income, outside the ecosystem's pay
         "expectation_gap",  # how far a stipend recipient's visible work falls short of what others expect
+        "identity",  # role identity: how much being a member who carries roles is part of who one is
+        "restraint",  # share of one's hours beyond capacity one has agreed in a REX to stop imposing on oneself
     )
     INT_FIELDS = ("status", "paid", "roles", "conflicts", "arrival_week", "status_week", "burnout_count")
     BOOL_FIELDS = ("prefers_alone", "burned_out", "rex_trained", "first_aider", "stipend", "contract", "welcomed")
@@ -107,6 +109,8 @@ class People:
     coord_total: np.ndarray
     income_base: np.ndarray
     expectation_gap: np.ndarray
+    identity: np.ndarray
+    restraint: np.ndarray
     status: np.ndarray
     paid: np.ndarray
     roles: np.ndarray

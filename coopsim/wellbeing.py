@@ -3,9 +3,13 @@
 Processes 2 (*strain*: strain, recovery, burnout) and 5 (*engagement* and its companions) of the week.
 
 Exhaustion accumulates with overload, role accumulation, open conflicts, social pressure
-and relational saturation, and recovers when the load is light and one feels safe;
-crossing the burnout threshold makes a person stop everything (Simon's story: "Au fil du
-temps, j'ai pris de plus en plus de responsabilités [...] Tout cela a duré environ 5 à 6
+and relational saturation, and recovers in proportion to how exhausted one is, faster when
+the load is light and one feels safe (fatigue fades as an exponential decay: the
+effort-recovery model, Meijman & Mulder 1998, in P.J.D. Drenth et al. (eds.), *Handbook of
+Work and Organizational Psychology* vol. 2, 5-33; the fatigue term of fitness-fatigue
+models, Banister et al. 1975). Each person's exhaustion thus settles where strain and
+recovery balance, and everyone carries some; crossing the burnout threshold makes a person
+stop everything (Simon's story: "Au fil du temps, j'ai pris de plus en plus de responsabilités [...] Tout cela a duré environ 5 à 6
 ans, mais depuis l'année dernière, j'ai pratiquement tout arrêté. Tout est entremêlé, et
 je n'ai pas réussi à gérer mes conflits.").
 
@@ -43,9 +47,14 @@ class WellbeingParams(Params):
         0.003, ge=0, le=1, description="exhaustion per week at full life-sphere overlap (relational saturation)"
     )
     recovery: float = Field(
-        0.008, ge=0, le=1, description="recovery per week when the load is light and one feels safe"
+        0.03,
+        ge=0,
+        le=1,
+        description="share of one's exhaustion recovered per week with no load and full emotional security",
     )
-    recovery_floor: float = Field(0.001, ge=0, le=1, description="recovery per week in any case")
+    recovery_floor: float = Field(
+        0.005, ge=0, le=1, description="share of one's exhaustion recovered per week in any case"
+    )
     burnout_threshold: float = Field(0.85, gt=0, le=1)
     notice_level: float = Field(
         0.6, ge=0, le=1, description="exhaustion at which others can notice it (tour météo, first aid)"
@@ -53,7 +62,9 @@ class WellbeingParams(Params):
     recovered_below: float = Field(
         0.3, ge=0, lt=1, description="exhaustion under which a burned-out person has recovered"
     )
-    rest_recovery: float = Field(0.012, ge=0, le=1, description="extra recovery per week while burned out (no roles)")
+    rest_recovery: float = Field(
+        0.005, ge=0, le=1, description="extra share of one's exhaustion recovered per week while burned out (no roles)"
+    )
     recognition_decay: float = Field(0.02, ge=0, le=1, description="weekly fading of recognition towards visibility")
     visibility: float = Field(0.15, ge=0, le=1, description="recognition that invisible work gets by itself")
     engagement_rate: float = Field(0.04, ge=0, le=1)
@@ -74,7 +85,7 @@ class WellbeingParams(Params):
 
 
 def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *strain*: exhaustion rises with strain, falls with recovery; burnout.
+    """Process *strain*: exhaustion rises with strain and recovers in proportion to itself; burnout.
 
     Example:
         >>> import numpy as np
@@ -100,10 +111,10 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
         + wp.pressure_strain * P.pressure[:n]
         + wp.saturation_strain * P.overlap[:n] * model.mods.sphere_mixing
     )
-    recovery = wp.recovery_floor + wp.recovery * clip(1.0 - load, 0.0, 1.0) * (0.5 + 0.5 * P.security_emo[:n])
-    recovery = recovery + wp.rest_recovery * P.burned_out[:n]
+    rate = wp.recovery_floor + wp.recovery * clip(1.0 - load, 0.0, 1.0) * (0.5 + 0.5 * P.security_emo[:n])
+    rate = rate + wp.rest_recovery * P.burned_out[:n]
     exh = P.exhaustion[:n]
-    exh += np.where(present, strain - recovery, 0.0)
+    exh += np.where(present, strain - rate * exh, 0.0)
     clip01(exh)
 
     # Noticed by others (tour météo, first aiders): supported, and asked to hand over a role,

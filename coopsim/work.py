@@ -3,8 +3,10 @@
 Process 1 of the week (*work*: demand, then allocation). Roles are taken by volunteering,
 weighted by engagement and free time; roles nobody wants stay vacant until someone with
 a strong sense of duty takes them; roles are dropped more often by the disengaged and
-the exhausted. Hours come from roles plus a share of the common operational pool
-(chantiers, markets, events). Engaged people stretch beyond their capacity.
+the exhausted, less often by those whose roles have become part of who they are (role
+identity, see :mod:`coopsim.membership`). Hours come from roles plus a share of the common
+operational pool (chantiers, markets, events). Engaged people stretch beyond their
+capacity, less after agreeing limits in a REX (:mod:`coopsim.mechanisms.rex`).
 
 Seed passages: "il reste néanmoins des tâches qui ne sont pas volontairement prises en
 charge et qui doivent néanmoins être accomplies" and "Je prends les tâches que personne
@@ -55,6 +57,12 @@ class WorkParams(Params):
     drop_base: float = Field(0.002, ge=0, le=1, description="weekly chance an engaged, rested holder drops a role")
     drop_disengaged: float = Field(0.015, ge=0, le=1, description="added weekly chance at zero engagement")
     drop_exhausted: float = Field(0.03, ge=0, le=1, description="added weekly chance at full exhaustion")
+    identity_hold: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="how much less often a person with a full role identity drops a role (share of the chance)",
+    )
     newcomer_pool_weight: float = Field(
         0.5, ge=0, le=1, description="newcomers' share of common work relative to members"
     )
@@ -81,7 +89,8 @@ def scale_of_roles(model: ModelState) -> np.ndarray:
 
 
 def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
-    """Holders drop roles: more often when disengaged or exhausted, less when formalised or dutiful.
+    """Holders drop roles: more often when disengaged or exhausted, less when formalised, dutiful
+    or carried long enough to be part of who one is (role identity).
 
     Example:
         >>> import numpy as np
@@ -102,6 +111,7 @@ def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
     p = wp.drop_base + wp.drop_disengaged * (1.0 - P.engagement[h]) + wp.drop_exhausted * P.exhaustion[h] ** 2
     p = p * np.where(R.formal[held], 1.0 - model.mods.quit_cost, 1.0)
     p = p * (1.0 - model.scenario.population.duty_hold * P.duty[h])  # "Je prends les tâches que personne ne prend"
+    p = p * (1.0 - wp.identity_hold * P.identity[h])  # role identity: a role long carried is part of oneself
     p[R.salaried[held]] *= 0.3  # a job is not dropped as lightly as a volunteer role
     model.release_roles(held[draws < p])
 
@@ -180,7 +190,8 @@ def compute_hours(model: ModelState) -> None:
     w = P.engagement[:n] * spare * (active + model.scenario.work.newcomer_pool_weight * newcomer)
     pool = pool_total * w / w.sum() if w.sum() > 0 else np.zeros(n)
     required = role_hours + pool
-    stretch = cap * (1.0 + model.scenario.work.overwork * P.engagement[:n])
+    # limits agreed in a REX ("s'imposer des tâches [...] au risque de les épuiser") hold back the stretch
+    stretch = cap * (1.0 + model.scenario.work.overwork * P.engagement[:n] * (1.0 - P.restraint[:n]))
     if mods.hours_cap > 0:
         stretch = np.where(P.contract[:n], np.minimum(stretch, mods.hours_cap + salaried_hours), stretch)
     done = np.minimum(required, stretch)

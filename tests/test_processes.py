@@ -21,7 +21,7 @@ from coopsim.conflict import disagree, open_counts
 from coopsim.governance import decide, decision_capacity
 from coopsim.interactions import interact
 from coopsim.mechanisms.mediation import MEDIATION_CIRCLE
-from coopsim.membership import WELCOME_CIRCLE, arrive_and_integrate, leave_or_withdraw
+from coopsim.membership import WELCOME_CIRCLE, arrive_and_integrate, leave_or_withdraw, life_event_chance
 from coopsim.money import ABEILLE, COOP, FUND, OUTSIDE, Ledger, pay_salaries
 from coopsim.population import Network
 from coopsim.territory import update_acceptance
@@ -218,12 +218,12 @@ def test_exhaustion_arithmetic(small_model) -> None:
         + wp.pressure_strain * P.pressure[:5]
         + wp.saturation_strain * P.overlap[:5]
     )
-    recovery = (
+    recovery_rate = (
         wp.recovery_floor
         + wp.recovery * np.clip(1.0 - load, 0.0, 1.0) * (0.5 + 0.5 * P.security_emo[:5])
         + wp.rest_recovery * P.burned_out[:5]
     )
-    expected = np.clip(P.exhaustion[:5] + strain - recovery, 0.0, 1.0)
+    expected = np.clip(P.exhaustion[:5] + strain - recovery_rate * P.exhaustion[:5], 0.0, 1.0)
     expected[4] = 0.7  # the departed are left alone
     assert np.all(expected < wp.burnout_threshold)
     assert expected[3] < wp.recovered_below
@@ -247,9 +247,11 @@ def test_burnout_at_threshold_releases_every_role(small_model) -> None:
     P.conflicts[:4] = 0
     P.pressure[:4] = 0.0
     P.overlap[:4] = 0.0
-    drift = wp.role_strain * max(2 - wp.role_comfort, 0) - wp.recovery_floor  # this week's change
-    P.exhaustion[0] = wp.burnout_threshold - drift + 1e-9
-    P.exhaustion[1] = wp.burnout_threshold - drift - 1e-6
+    strain = wp.role_strain * max(2 - wp.role_comfort, 0)
+    # next week's exhaustion is e·(1 − recovery_floor) + strain: the level that reaches the threshold
+    crossing = (wp.burnout_threshold - strain) / (1.0 - wp.recovery_floor)
+    P.exhaustion[0] = crossing + 1e-9
+    P.exhaustion[1] = crossing - 1e-6
     m.week = 7
 
     strain_and_recovery(m, m.streams["strain"])
@@ -498,10 +500,44 @@ def test_welcome_circle_capacity_and_integration_time(small_model) -> None:
     np.testing.assert_array_equal(P.status[4:7], [Status.ACTIVE, Status.ACTIVE, Status.NEWCOMER])
 
 
+def test_role_identity_builds_with_roles_and_keeps_people_in(small_model) -> None:
+    m = small_model(
+        "membership.withdraw_probability=1",
+        "membership.withdraw_below=0.25",
+        "membership.withdraw_spread=0.001",
+        "membership.identity_shift=0.2",
+        "membership.identity_rate=0.1",
+        "membership.reengage_probability=0",
+        "membership.life_departure=0",
+        "population.duty_share=0",
+    )
+    P = m.people
+    vacate_all(m)
+    give(m, 0, *volunteer_roles(m)[:2].tolist())
+    P.identity[:4] = [0.9, 0.9, 0.1, 0.1]
+    P.engagement[:4] = 0.25  # at withdraw_below: a strong identity stays, a weak one leaves
+    leave_or_withdraw(m, m.streams["membership"])
+    # identity moved 10 % of the way to its target (1 with two roles, 0 with none)
+    np.testing.assert_allclose(P.identity[:4], [0.91, 0.81, 0.09, 0.09])
+    assert events(m, "withdrawal") == [2, 3]
+    np.testing.assert_array_equal(P.status[:2], Status.ACTIVE)
+
+
+def test_life_departure_grows_rarer_with_years_lived_there(small_model) -> None:
+    m = small_model("membership.life_departure=0.01", "membership.inertia_years=2")
+    m.week = 6 * WEEKS_PER_YEAR
+    m.add_newcomers(1)  # row 4 arrives now; the founders arrived six years ago
+    chance = life_event_chance(m)
+    np.testing.assert_allclose(chance[:5], [0.0025] * 4 + [0.01])
+    m.scenario.membership.inertia_years = 0.0
+    np.testing.assert_allclose(life_event_chance(m)[:5], 0.01)
+
+
 def test_member_who_withdraws_does_not_reengage_the_same_week(small_model) -> None:
     m = small_model(
         "membership.withdraw_probability=1",
         "membership.withdraw_below=1",
+        "membership.identity_shift=0",
         "membership.withdraw_spread=0.001",
         "membership.reengage_probability=1",
         "membership.life_departure=0",
@@ -619,6 +655,61 @@ def test_rex_session_recognises_who_carries_most(small_model) -> None:
     np.testing.assert_allclose(N.view("trust_ba"), ba + rex.trust_gain * (1.0 - ba))
     # the overloaded participant hands over the heaviest role, openly
     assert R.holder[ops[0]] == -1 and R.announced[ops[0]] and R.holder[ops[-1]] == 0
+
+
+def test_rex_limits_the_hours_participants_impose_on_themselves(small_model) -> None:
+    m = small_model(
+        "rex.start_week=1",
+        "rex.every_weeks=2",
+        "rex.participation=1",
+        "rex.facilitators=4",
+        "rex.handover=0",
+        "rex.limits=0.8",
+        "rex.limits_fade=0.1",
+        "work.overwork=0.5",
+    )
+    P, rex = m.people, m.scenario.rex
+    vacate_all(m)
+    give(m, 0, *volunteer_roles(m)[:6].tolist())  # far more than anyone's capacity
+    P.engagement[:4] = 1.0
+    compute_hours(m)
+    cap = P.capacity[0]
+    assert P.load[0] > 1.0 and P.hours[0] == pytest.approx(cap * 1.5)  # stretched by overwork
+    assert (P.load[1:4] <= 1.0).all()
+
+    m.week = 3
+    rex.act(m, m.streams["rex"])
+    np.testing.assert_allclose(P.restraint[:4], [0.8, 0.0, 0.0, 0.0])  # only who works beyond capacity
+    compute_hours(m)
+    assert P.hours[0] == pytest.approx(cap * (1.0 + 0.5 * (1.0 - 0.8)))
+
+    m.week = 4  # no session: the agreement fades
+    rex.act(m, m.streams["rex"])
+    assert P.restraint[0] == pytest.approx(0.8 * 0.9)
+
+
+def test_rex_resolves_conflicts_between_participants_who_trust_each_other(small_model) -> None:
+    m = small_model(
+        "rex.start_week=0",
+        "rex.participation=1",
+        "rex.facilitators=4",
+        "rex.handover=0",
+        "rex.trust_gain=0",
+        "rex.conflict_resolution=1",
+    )
+    P, C = m.people, m.conflicts
+    N = fresh_network(m, [(0, 1), (2, 3)])
+    N.trust_ab[:2] = N.trust_ba[:2] = [1.0, 0.0]  # full trust on the first tie, none on the second
+    for tie in (0, 1):
+        N.conflict[tie] = C.open(np.array([tie]), 0)[0]
+    open_counts(m)
+    np.testing.assert_array_equal(P.conflicts[:4], [1, 1, 1, 1])
+
+    m.scenario.rex.act(m, m.streams["rex"])
+
+    assert N.conflict[0] == -1 and N.conflict[1] >= 0  # only where the two still trust each other
+    np.testing.assert_array_equal(P.conflicts[:4], [0, 0, 1, 1])
+    assert events(m, "conflict_resolved") == [0]
 
 
 def test_rex_needs_a_facilitator(small_model) -> None:

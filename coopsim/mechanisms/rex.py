@@ -2,19 +2,26 @@
 
 Hypothesis: in a REX session a person tells why they do their work and what it takes;
 invisible work becomes visible. Those who carry the most gain the most recognition,
-participants' trust in each other grows, shared meaning is renewed, and overloaded
-participants hand over a role openly, so that someone else takes it sooner. Sessions need
+participants' trust in each other grows, shared meaning is renewed, and the difficulties
+found get answers: overloaded participants hand over a role openly, so that someone else
+takes it sooner, those who work beyond their capacity agree to stop imposing the extra
+hours on themselves (an agreement that fades over the following months), and open
+conflicts between participants may be resolved, the more easily the more the two still
+trust each other (the seed lists the REX among the tools to prevent and handle conflicts). Sessions need
 at least one trained facilitator among the active members; facilitators who leave are
 not replaced unless the internal-training mechanism trains new ones.
 
-Seed passage: "Lorsqu'une personne explique pourquoi elle fait ce travail et partage les
-aspects concrets de son quotidien, cela touche les autres. [...] La montée en compétences
-et les multiples responsabilités de cette personne deviennent visibles pour le groupe.
-Cela crée une confiance [...] 12 personnes se sont formées aux REX" and "Les REX
-permettent de revenir sur des situations de travail, d'identifier les difficultés
-rencontrées et de trouver des réponses". Study: reflective small-group sessions reduced
-depersonalisation among physicians (West et al. 2014, JAMA Intern Med 174:527,
-doi:10.1001/jamainternmed.2013.14387).
+Seed passages: "Je n'ai plus envie de m'imposer des tâches de manière autonome, ni de voir
+les autres s'imposer des tâches sans que cela soit reconnu, au risque de les épuiser [...]
+Dans ce contexte, l'importance des REX (retours d'expérience) se fait ressentir. Lorsqu'une
+personne explique pourquoi elle fait ce travail et partage les aspects concrets de son
+quotidien, cela touche les autres. [...] La montée en compétences et les multiples
+responsabilités de cette personne deviennent visibles pour le groupe. Cela crée une
+confiance [...] 12 personnes se sont formées aux REX" and "Les REX permettent de revenir
+sur des situations de travail, d'identifier les difficultés rencontrées et de trouver des
+réponses", in the passage that begins "Différents outils sont utilisés pour la prévention
+et la gestion des conflits lors des moments de désaccords". Study: reflective small-group sessions reduced depersonalisation among
+physicians (West et al. 2014, JAMA Intern Med 174:527, doi:10.1001/jamainternmed.2013.14387).
 
 Acts after the *interactions* process.
 """
@@ -27,6 +34,7 @@ import numpy as np
 from pydantic import Field
 
 from ..base import Mechanism, Status, clip
+from ..conflict import close, open_counts
 
 
 class Rex(Mechanism):
@@ -52,12 +60,27 @@ class Rex(Mechanism):
     )
     meaning_gain: float = Field(0.02, ge=0, le=1)
     handover: float = Field(0.5, ge=0, le=1, description="chance an overloaded participant hands over a role")
+    limits: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="share of the hours beyond capacity a participant working beyond it agrees to stop imposing on "
+        "themselves",
+    )
+    limits_fade: float = Field(0.02, ge=0, le=1, description="weekly fading of such an agreement")
+    conflict_resolution: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="chance an open conflict between two participants is resolved in the session, at full trust",
+    )
 
     def act(self, model: Any, rng: np.random.Generator) -> None:
-        if (model.week - self.start_week) % self.every_weeks:
-            return
         P, N = model.people, model.network
         n = P.n
+        P.restraint[:n] *= 1.0 - self.limits_fade
+        if (model.week - self.start_week) % self.every_weeks:
+            return
         state = model.mechanism_state.setdefault("rex", {})
         active = (P.status[:n] == Status.ACTIVE) & ~P.burned_out[:n]
         if not state.get("trained"):
@@ -83,6 +106,26 @@ class Rex(Mechanism):
         both = inside[N.view("a")] & inside[N.view("b")]
         for t in (N.view("trust_ab"), N.view("trust_ba")):
             t[both] += self.trust_gain * (1.0 - t[both])
+        self._revisit_conflicts(model, inside, rng)
+        beyond = attend[P.load[attend] > 1.0]  # working beyond capacity: "s'imposer des tâches"
+        P.restraint[beyond] = np.maximum(P.restraint[beyond], self.limits)
         overloaded = attend[((P.load[attend] > 1.0) | (P.exhaustion[attend] > 0.5)) & (P.roles[attend] > 1)]
         for i in overloaded[u_hand[overloaded] < self.handover].tolist():
             model.hand_over_one_role(i, announced=True)
+
+    def _revisit_conflicts(self, model: Any, inside: np.ndarray, rng: np.random.Generator) -> None:
+        """Open conflicts between two participants may be resolved: the session revisits the
+        work situations and the difficulties met ("identifier les difficultés rencontrées et
+        trouver des réponses"), the more easily the more the two still trust each other."""
+        N, C = model.network, model.conflicts
+        open_ids = C.open_ids
+        u_resolve = rng.random(open_ids.size)
+        if open_ids.size == 0 or self.conflict_resolution == 0:
+            return
+        ties = np.array([C.tie[c] for c in open_ids.tolist()], dtype=np.int64)
+        trust = 0.5 * (N.trust_ab[ties] + N.trust_ba[ties])
+        both = inside[N.a[ties]] & inside[N.b[ties]]
+        resolved = both & (u_resolve < self.conflict_resolution * trust)
+        if resolved.any():
+            close(model, open_ids[resolved], "conflict_resolved")
+            open_counts(model)
