@@ -15,8 +15,9 @@ import pytest
 
 from coopsim import CoopModel
 from coopsim.cli import main
+from coopsim.experiments.compare import paired_seeds
 from coopsim.mechanisms.mediation import Mediation
-from coopsim.validation.calibrate import distance
+from coopsim.validation.calibrate import CALIBRATION_SEED, CONSTANTS, distance, narrowed, rank
 from coopsim.validation.patterns import (
     PATTERNS,
     PATTERNS_BY_KEY,
@@ -24,7 +25,7 @@ from coopsim.validation.patterns import (
     next_year_status,
     peripheral_dropout,
 )
-from coopsim.validation.validate import simulate, summarise, write_docs
+from coopsim.validation.validate import MASTER_SEED, simulate, summarise, write_docs
 
 # The patterns that pass over 30 seeds (docs/VALIDATION.md); the two others
 # (officer_turnover, rex_exhaustion_smd) are documented failures.
@@ -115,6 +116,26 @@ def test_distance_is_zero_inside_the_ranges_and_grows_outside() -> None:
     assert distance(inside) == 0.0
     p = PATTERNS_BY_KEY["settled_people"]
     assert distance({"settled_people": p.high + (p.high - p.low)}) == pytest.approx(1.0)
+
+
+def test_calibration_searches_in_rounds_on_seeds_held_out_from_the_validation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert not set(paired_seeds(30, CALIBRATION_SEED)) & set(paired_seeds(30, MASTER_SEED))
+    csv = tmp_path / "ranked.csv"
+    args = ["calibrate", "--samples", "3", "--seeds", "1", "--rounds", "2", "--keep", "2", "--confirm-seeds", "1"]
+    assert main([*args, "--workers", "1", "--csv", str(csv), "--quiet"]) == 0
+    assert "in_range" in capsys.readouterr().out
+    screened = pd.read_csv(tmp_path / "ranked-screening.csv")
+    second = screened["point"].str.startswith("round 2")
+    first = screened[~second]  # the three points of round 1 and the current values
+    assert len(first) == 4 and second.sum() == 3
+    box = narrowed(rank(first), keep=2)  # round 2 searches the box of the best two points
+    for key, (low, high) in CONSTANTS.items():
+        assert first[key].dropna().between(low, high).all()
+        assert screened.loc[second, key].between(*box[key]).all()
+    confirmed = pd.read_csv(csv)
+    assert len(confirmed) == 2 and list(confirmed["point"]) == list(rank(confirmed)["point"])
 
 
 def test_summarise_reports_a_share_of_seeds_for_yes_no_patterns() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..cli_support import int_at_least
 from ..scenario import SCENARIO_DIR
-from .calibrate import CONSTANTS, REFINE_GRID, calibrate, refine
+from .calibrate import CONSTANTS, calibrate, confirm, narrowed, rank
 from .patterns import PATTERNS
 from .validate import MASTER_SEED, simulate, summarise, text_table, write_docs
 
@@ -96,9 +96,26 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int_at_least(1, "--workers"), default=2, metavar="N", help="processes (default 2)")
     p.add_argument("--search-seed", type=int, default=1, metavar="S", help="seed of the hypercube (default 1)")
     p.add_argument(
-        "--refine",
-        action="store_true",
-        help="the second step instead: score the grid over withdraw_below x identity_shift (documented with --seeds 6)",
+        "--rounds",
+        type=int_at_least(1, "--rounds"),
+        default=1,
+        metavar="R",
+        help="rounds of the search; each further round searches the box of the best K points so far (default 1)",
+    )
+    p.add_argument(
+        "--keep",
+        type=int_at_least(0, "--keep"),
+        default=5,
+        metavar="K",
+        help="the best K points: they bound the next round and are scored again on more seeds at the end "
+        "(default 5; 0: no rescoring)",
+    )
+    p.add_argument(
+        "--confirm-seeds",
+        type=int_at_least(1, "--confirm-seeds"),
+        default=10,
+        metavar="N",
+        help="paired seeds per point in that second step (default 10)",
     )
     p.add_argument("--csv", type=Path, metavar="FILE", help="save every point's scores as CSV")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -110,28 +127,36 @@ def calibrate_epilog() -> str:
     lines += [f"  {k:<28} [{lo:g}, {hi:g}]" for k, (lo, hi) in CONSTANTS.items()]
     lines += [
         "",
-        "Prints the best points; copy the chosen values into scenarios/tera.toml, marked [fitted].",
-        "The defaults reproduce the search documented in docs/VALIDATION.md (about 2 minutes on 2 cores);",
-        f"--refine --seeds 6 its second step ({len(REFINE_GRID)} points, about 1.5 minutes).",
+        "Prints the best points (after the second step when --keep is over 0); copy the chosen values",
+        "into scenarios/tera.toml, marked [fitted]. The search documented in docs/VALIDATION.md is",
+        "--samples 100 --seeds 4 --rounds 3 --keep 8 --confirm-seeds 30 (about 25 minutes on 2 cores).",
     ]
     return "\n".join(lines)
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
-    """Score the hypercube's points and print the best five."""
+    """Score the hypercube's points, score the best again on more seeds, print the best five."""
     import pandas as pd
 
-    if args.refine:
-        with _bar(len(REFINE_GRID) + 1, args.quiet, "point") as bar:
-            ranked = refine(args.seeds, args.workers, progress=bar.update)
-        constants = list(REFINE_GRID[0])
-    else:
-        with _bar(args.samples + 1, args.quiet, "point") as bar:
-            ranked = calibrate(args.samples, args.seeds, args.workers, args.search_seed, progress=bar.update)
-        constants = list(CONSTANTS)
+    rounds: list[pd.DataFrame] = []
+    box = dict(CONSTANTS)
+    for r in range(args.rounds):
+        label = "sample" if r == 0 else f"round {r + 1} sample"
+        with _bar(args.samples + 1, args.quiet, "point" if r == 0 else f"point, round {r + 1}") as bar:
+            found = calibrate(
+                args.samples, args.seeds, args.workers, args.search_seed + r, bar.update, constants=box, label=label
+            )
+        rounds.append(found if r == 0 else found[found["point"] != "current"])
+        ranked = rank(pd.concat(rounds))
+        box = narrowed(ranked, max(args.keep, 2))
+    if args.keep:
+        if args.csv:
+            ranked.to_csv(args.csv.with_name(args.csv.stem + "-screening.csv"), index=False)
+        with _bar(min(args.keep, len(ranked)), args.quiet, "point, more seeds") as bar:
+            ranked = confirm(ranked, args.keep, args.confirm_seeds, args.workers, progress=bar.update)
     if args.csv:
         ranked.to_csv(args.csv, index=False)
-    shown = ranked.head(5).set_index("point")[[*constants, "in_range", "distance"]]
+    shown = ranked.head(5).set_index("point")[[*CONSTANTS, "in_range", "distance"]]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(shown.round(5).T.to_string())
     return 0
