@@ -67,7 +67,7 @@ def open_counts(model: ModelState) -> None:
     """
     N, P, C = model.network, model.people, model.conflicts
     n = P.n
-    ties = np.array([C.tie[c] for c in C.open_ids.tolist()], dtype=np.int64)
+    ties = C.ties_of(C.open_ids)
     if ties.size == 0:
         P.conflicts[:n] = 0
         return
@@ -93,7 +93,7 @@ def close(model: ModelState, conflict_ids: np.ndarray, kind: str | None) -> None
     N, C = model.network, model.conflicts
     if conflict_ids.size == 0:
         return
-    ties = np.array([C.tie[c] for c in conflict_ids.tolist()], dtype=np.int64)
+    ties = C.ties_of(conflict_ids)
     N.conflict[ties] = -1
     C.open_ids = np.setdiff1d(C.open_ids, conflict_ids, assume_unique=True)
     for c in conflict_ids.tolist():
@@ -133,7 +133,7 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
     )
     new = np.flatnonzero(contact & (u_new < p) & (N.view("conflict") < 0))
     if new.size:
-        trust = 0.5 * (N.trust_ab[new] + N.trust_ba[new])
+        trust = N.mutual_trust(new)
         bonus = np.where(u_meeting[new] < cp.in_meeting_share, model.mods.defuse_bonus, 0.0)
         defused = u_defuse[new] < clip((cp.defuse_base + bonus) * trust, 0.0, 1.0)
         fertile = new[defused]
@@ -148,11 +148,11 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
     open_ids = C.open_ids
     u_resolve = rng.random(open_ids.size)
     if open_ids.size:
-        ties = np.array([C.tie[c] for c in open_ids.tolist()], dtype=np.int64)
+        ties = C.ties_of(open_ids)
         present = P.present()
         gone = ~(present[N.a[ties]] & present[N.b[ties]])
         close(model, open_ids[gone], None)
-        trust = 0.5 * (N.trust_ab[ties] + N.trust_ba[ties])
+        trust = N.mutual_trust(ties)
         resolved = ~gone & (u_resolve < cp.resolve_base * trust)
         close(model, open_ids[resolved], "conflict_resolved")
         age = model.week - np.array([C.opened[c] for c in open_ids.tolist()])

@@ -267,6 +267,19 @@ class Network:
         deg = self.degree(n, live)
         return np.divide(total, deg, out=np.zeros(n), where=deg > 0)
 
+    def mutual_trust(self, ties: np.ndarray) -> np.ndarray:
+        """The mean of the two directions' trust on each of these ties.
+
+        Example:
+            >>> net = Network()
+            >>> net.add_ties(np.array([0]), np.array([1]), trust=0.4)
+            1
+            >>> net.trust_ba[0] = 0.8
+            >>> net.mutual_trust(np.array([0])).round(2).tolist()
+            [0.6]
+        """
+        return 0.5 * (self.trust_ab[ties] + self.trust_ba[ties])
+
 
 def founding_network(n: int, ties: int, rewire: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Small-world acquaintance network of the founding group, seeded from ``rng``.
@@ -304,6 +317,18 @@ class Conflicts:
         self.open_ids: np.ndarray = np.zeros(0, dtype=np.int64)  # rows still open
         self.festering: set[int] = set()
         self.total = 0
+
+    def ties_of(self, ids: np.ndarray) -> np.ndarray:
+        """The tie each of these conflicts is on.
+
+        Example:
+            >>> conflicts = Conflicts()
+            >>> conflicts.open(np.array([4, 7]), week=3).tolist()
+            [0, 1]
+            >>> conflicts.ties_of(np.array([1, 0])).tolist()
+            [7, 4]
+        """
+        return np.array([self.tie[c] for c in ids.tolist()], dtype=np.int64)
 
     def open(self, ties: np.ndarray, week: int) -> np.ndarray:
         ids = np.arange(self.total, self.total + ties.size, dtype=np.int64)

@@ -78,7 +78,7 @@ class Mediation(Mechanism):
         taken = eligible[np.argsort(opened[eligible], kind="stable")][: self.capacity_per_month]
         if taken.size == 0:
             return
-        ties = np.array([C.tie[c] for c in open_ids[taken].tolist()], dtype=np.int64)
+        ties = C.ties_of(open_ids[taken])
         model.emit("conflict_mediated", model.network.a[ties])
         success = u[taken] < self.success_probability(model, open_ids[taken], ties)
         model.week_mediated += int(taken.size)
@@ -99,7 +99,7 @@ class Mediation(Mechanism):
             [0.6]
         """
         N, C = model.network, model.conflicts
-        trust = 0.5 * (N.trust_ab[ties] + N.trust_ba[ties])
+        trust = N.mutual_trust(ties)
         festering = np.array([c in C.festering for c in conflict_ids.tolist()], dtype=bool)
         p = self.resolution_probability * (0.5 + trust) * np.where(festering, self.festering_factor, 1.0)
         return np.minimum(p, 1.0)

@@ -122,8 +122,8 @@ class Rex(Mechanism):
         u_resolve = rng.random(open_ids.size)
         if open_ids.size == 0 or self.conflict_resolution == 0:
             return
-        ties = np.array([C.tie[c] for c in open_ids.tolist()], dtype=np.int64)
-        trust = 0.5 * (N.trust_ab[ties] + N.trust_ba[ties])
+        ties = C.ties_of(open_ids)
+        trust = N.mutual_trust(ties)
         both = inside[N.a[ties]] & inside[N.b[ties]]
         resolved = both & (u_resolve < self.conflict_resolution * trust)
         if resolved.any():
