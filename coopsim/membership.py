@@ -10,7 +10,8 @@ more likely to leave. A role held is also a reason to stay: carrying roles over 
 role identity (it follows the roles held at a slow pace, ``identity_rate``), and people with a
 strong one withdraw only at a lower engagement than those with none (``identity_shift``).
 Leaving the territory for reasons outside the model grows rarer the longer one has lived
-there (cumulative inertia, ``inertia_years``).
+there (cumulative inertia, ``inertia_years``) and the more attached one is to the place
+(embeddedness, ``embeddedness_hold``).
 
 Seed passages: "seule une minorité de personnes s'investit du début à la fin"; "les
 équipes se sont beaucoup renouvelées" (ATEMIS); "lorsqu'un nouveau membre souhaite
@@ -23,7 +24,9 @@ to remain (Grube & Piliavin 2000, Personality and Social Psychology Bulletin
 of service (Chacón, Vecina & Dávila 2007, Social Behavior and Personality 35(5):627-642); the
 chance of moving falls with the time lived in a place (cumulative inertia: McGinnis 1968,
 Behavioral Science 13(5):401-415; local ties grow with it: Kasarda & Janowitz 1974, American
-Sociological Review 39(3):328-339).
+Sociological Review 39(3):328-339); embeddedness (links, fit, what one would give up)
+predicts staying (Mitchell, Holtom, Lee, Sablynski & Erez 2001, Academy of Management
+Journal 44(6):1102-1121).
 """
 
 from __future__ import annotations
@@ -75,6 +78,13 @@ class MembershipParams(Params):
         le=100,
         description="years lived in the territory after which the chance of leaving for outside reasons has halved "
         "(cumulative inertia; 0: none)",
+    )
+    embeddedness_hold: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="share of the chance of leaving for outside reasons that full attachment (ties, security, "
+        "life spheres there) removes (embeddedness; 0: none)",
     )
     reengage_above: float = Field(0.45, ge=0, le=1, description="engagement over which withdrawn people may come back")
     reengage_probability: float = Field(0.02, ge=0, le=1)
@@ -148,21 +158,27 @@ def withdrawal_midpoint(model: ModelState) -> np.ndarray:
 
 def life_event_chance(model: ModelState) -> np.ndarray:
     """Each person's weekly chance of leaving for reasons outside the model: ``life_departure``
-    on arrival, halved after ``inertia_years`` in the territory (cumulative inertia).
+    on arrival, halved after ``inertia_years`` in the territory (cumulative inertia), and
+    lowered by ``embeddedness_hold`` times one's :func:`attachment` (embeddedness).
 
     Example:
         >>> from coopsim import CoopModel
-        >>> m = CoopModel("tera", seed=1, overrides=["membership.inertia_years=2", "membership.life_departure=0.004"])
+        >>> m = CoopModel("tera", seed=1, overrides=["membership.inertia_years=2", "membership.life_departure=0.004",
+        ...                                          "membership.embeddedness_hold=0"])
         >>> m.week = 4 * 52                            # the founders arrived at week 0
         >>> float(life_event_chance(m)[0])             # 0.004 · 2 / (2 + 4)
         0.0013333333333333333
+        >>> m.scenario.membership.embeddedness_hold = 0.5
+        >>> bool(life_event_chance(m)[0] < 0.0013333333333333333)   # the attached leave less often
+        True
     """
     P, mp = model.people, model.scenario.membership
     n = P.n
+    held = 1.0 - mp.embeddedness_hold * attachment(model, np.arange(n))
     if mp.inertia_years <= 0:
-        return np.full(n, mp.life_departure)
+        return mp.life_departure * held
     years_here = (model.week - P.arrival_week[:n]) / WEEKS_PER_YEAR
-    return mp.life_departure * mp.inertia_years / (mp.inertia_years + years_here)
+    return mp.life_departure * mp.inertia_years / (mp.inertia_years + years_here) * held
 
 
 def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:

@@ -140,6 +140,7 @@ class Roles:
         self.vacant_since = np.zeros(len(units), dtype=np.int64)
         self.formal = np.zeros(len(units), dtype=bool)  # formalised by a cooperation agreement
         self.announced = np.zeros(len(units), dtype=bool)  # handed over openly (REX): easier to fill
+        self.effort = np.ones(len(units))  # share of its hours the role takes as now organised (REX)
         self.unit_names = [u.name for u in spec.units]
         self.unit_is_circle = np.array([u.circle for u in spec.units], dtype=bool)
         self.count = len(units)

@@ -6,7 +6,8 @@ a strong sense of duty takes them; roles are dropped more often by the disengage
 the exhausted, less often by those whose roles have become part of who they are (role
 identity, see :mod:`coopsim.membership`). Hours come from roles plus a share of the common
 operational pool (chantiers, markets, events). Engaged people stretch beyond their
-capacity, less after agreeing limits in a REX (:mod:`coopsim.mechanisms.rex`).
+capacity, less after agreeing limits in a REX; a role whose work REX sessions have
+revisited takes fewer hours (:mod:`coopsim.mechanisms.rex`).
 
 Seed passages: "il reste néanmoins des tâches qui ne sont pas volontairement prises en
 charge et qui doivent néanmoins être accomplies" and "Je prends les tâches que personne
@@ -69,7 +70,8 @@ class WorkParams(Params):
 
 
 def scale_of_roles(model: ModelState) -> np.ndarray:
-    """Weekly demand multiplier of each role: it grows with the group; coordination also with the backlog.
+    """Weekly demand multiplier of each role: it grows with the group, coordination also with
+    the backlog; and it is the share of its hours the role takes as REX sessions organised it.
 
     Example:
         >>> import numpy as np
@@ -85,7 +87,7 @@ def scale_of_roles(model: ModelState) -> np.ndarray:
     sp = model.scenario.structures
     scale = np.full(R.count, 1.0 + sp.demand_growth * active / 50.0)
     scale[R.kind == COORD] += sp.coordination_growth * active / 50.0 + 0.02 * min(model.backlog, 50.0)
-    return scale
+    return scale * R.effort
 
 
 def drop_roles(model: ModelState, rng: np.random.Generator) -> None:

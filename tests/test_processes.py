@@ -72,12 +72,13 @@ def fresh_network(model: CoopModel, pairs: list[tuple[int, int]], trust: float =
 
 
 def role_scale(model: CoopModel) -> np.ndarray:
-    """The documented demand multiplier of each role (see ``work.scale_of_roles``)."""
+    """The documented demand multiplier of each role (see ``work.scale_of_roles``), times the
+    share of its hours the role takes as REX sessions have organised it (``roles.effort``)."""
     R, sp = model.roles, model.scenario.structures
     active = model.count(Status.ACTIVE)
     scale = np.full(R.count, 1.0 + sp.demand_growth * active / 50.0)
     scale[R.kind == COORD] += sp.coordination_growth * active / 50.0 + 0.02 * min(model.backlog, 50.0)
-    return scale
+    return scale * R.effort
 
 
 # --- work ----------------------------------------------------------------------------------
@@ -524,13 +525,24 @@ def test_role_identity_builds_with_roles_and_keeps_people_in(small_model) -> Non
 
 
 def test_life_departure_grows_rarer_with_years_lived_there(small_model) -> None:
-    m = small_model("membership.life_departure=0.01", "membership.inertia_years=2")
+    m = small_model("membership.life_departure=0.01", "membership.inertia_years=2", "membership.embeddedness_hold=0")
     m.week = 6 * WEEKS_PER_YEAR
     m.add_newcomers(1)  # row 4 arrives now; the founders arrived six years ago
     chance = life_event_chance(m)
     np.testing.assert_allclose(chance[:5], [0.0025] * 4 + [0.01])
     m.scenario.membership.inertia_years = 0.0
     np.testing.assert_allclose(life_event_chance(m)[:5], 0.01)
+
+
+def test_attachment_keeps_people_from_leaving_for_outside_reasons(small_model) -> None:
+    m = small_model("membership.life_departure=0.01", "membership.embeddedness_hold=0.5")
+    P = m.people
+    for field in (P.trust, P.security_fin, P.overlap):  # attachment: their mean
+        field[:4] = [1.0, 0.0, 0.5, 0.0]
+    np.testing.assert_allclose(life_event_chance(m)[:4], 0.01 * (1.0 - 0.5 * np.array([1.0, 0.0, 0.5, 0.0])))
+    m.scenario.membership.inertia_years = 2.0
+    m.week = 2 * WEEKS_PER_YEAR  # inertia halves it again for the founders
+    np.testing.assert_allclose(life_event_chance(m)[:4], 0.005 * np.array([0.5, 1.0, 0.75, 1.0]))
 
 
 def test_member_who_withdraws_does_not_reengage_the_same_week(small_model) -> None:
@@ -686,6 +698,39 @@ def test_rex_limits_the_hours_participants_impose_on_themselves(small_model) -> 
     m.week = 4  # no session: the agreement fades
     rex.act(m, m.streams["rex"])
     assert P.restraint[0] == pytest.approx(0.8 * 0.9)
+
+
+def test_rex_streamlines_the_roles_its_participants_hold(small_model) -> None:
+    m = small_model(
+        "rex.start_week=1",
+        "rex.every_weeks=2",
+        "rex.participation=1",
+        "rex.facilitators=4",
+        "rex.handover=0",
+        "rex.limits=0",
+        "rex.streamlining=0.5",
+        "rex.effort_floor=0.8",
+        "rex.forgetting=0.1",
+        "structures.pool_hours_per_member=0",
+    )
+    P, R, rex = m.people, m.roles, m.scenario.rex
+    vacate_all(m)
+    held, vacant = volunteer_roles(m)[:2]
+    give(m, 0, held)
+    P.capacity[:4] = 100.0  # nobody works beyond capacity: the hours done are the hours required
+    compute_hours(m)
+    before = P.required[0]
+
+    m.week = 3
+    rex.act(m, m.streams["rex"])
+    assert R.effort[held] == pytest.approx(1.0 - 0.5 * (1.0 - 0.8))  # half the avoidable fifth removed
+    assert (R.effort[R.holder < 0] == 1.0).all() and R.effort[vacant] == 1.0  # nobody debriefed those
+    compute_hours(m)
+    assert P.required[0] == pytest.approx(0.9 * before) and P.hours[0] == pytest.approx(0.9 * before)
+
+    m.week = 4  # no session: the organisation drifts back
+    rex.act(m, m.streams["rex"])
+    assert R.effort[held] == pytest.approx(0.9 + 0.1 * (1.0 - 0.9))
 
 
 def test_rex_resolves_conflicts_between_participants_who_trust_each_other(small_model) -> None:

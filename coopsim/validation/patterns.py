@@ -346,7 +346,7 @@ PATTERNS: tuple[Pattern, ...] = (
             "renouvellement annuel des personnes à 2 rôles ou plus",
             0.05, 0.2, "per year", "cofac", officer_turnover,
             note="role dropping follows engagement, exhaustion and role identity; leaving follows withdrawal, "
-                 "burnout and life events; no renewal rate is set"),
+                 "burnout and life events (rarer for those attached to the place); no renewal rate is set"),
     Pattern("high_exhaustion", f"share of active members in high exhaustion (≥ {HIGH_EE:g})",
             f"part des membres actifs très épuisés (≥ {HIGH_EE:g})",
             0.02, 0.15, "share", "chirico", high_exhaustion,
@@ -358,8 +358,9 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("rex_exhaustion_smd", "REX's effect on exhaustion (SMD, with − without)",
             "effet du REX sur l'épuisement (DMS, avec − sans)",
             -0.9, -0.1, "SMD", "panagioti", rex_exhaustion_smd, needs=(BASELINE, "tera-without-rex"),
-            note="REX acts on the hours people impose on themselves, roles handed over, conflicts and "
-                 "recognition; exhaustion follows from the strain that remains"),
+            note="REX acts on the hours people impose on themselves, the hours a role takes once its work is "
+                 "debriefed, roles handed over, conflicts and recognition; exhaustion follows from the strain "
+                 "that remains"),
     Pattern("rex_engagement_gain", "REX's effect on mean engagement (with − without)",
             "effet du REX sur l'engagement moyen (avec − sans)",
             0.005, 0.2, "engagement", "west", rex_engagement_gain, needs=(BASELINE, "tera-without-rex"),
