@@ -5,8 +5,10 @@ Method (a rejection step of approximate Bayesian computation, kept simple): draw
 patterns on ``seeds`` paired seeds at each point, and rank the points by the number of
 patterns they put in range, then by how far their pattern values fall outside their target
 ranges (0 when all are inside; each pattern's distance is measured in widths of its
-range); keep the best points. The search is
-seeded, so the same call gives the same ranking.
+range), and among points with every pattern in range by their margin (how far the pattern
+nearest a bound of its range is from it, in widths of that range: a point that passes with
+room is likelier to pass on other seeds); keep the best points. The search is seeded, so
+the same call gives the same ranking.
 
 The search may go on in rounds: each further round draws a new hypercube inside the box
 spanned by the best ``keep`` points so far (:func:`narrowed`). A few seeds per point make
@@ -19,7 +21,7 @@ The fitted values are then written by hand into ``scenarios/tera.toml``, marked
 
 Example:
     >>> sorted(CONSTANTS)[:2]
-    ['membership.identity_shift', 'membership.inertia_years']
+    ['membership.embeddedness_hold', 'membership.identity_shift']
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ CONSTANTS: dict[str, tuple[float, float]] = {
     "wellbeing.role_strain": (0.0005, 0.006),
     "wellbeing.saturation_strain": (0.0005, 0.003),
     "wellbeing.recovery": (0.015, 0.06),
-    "wellbeing.recovery_floor": (0.002, 0.01),
+    "wellbeing.recovery_floor": (0.002, 0.015),
+    "wellbeing.w_exhaustion": (0.1, 0.6),
     "membership.withdraw_below": (0.2, 0.36),
     "membership.identity_shift": (0.0, 0.3),
     "membership.life_departure": (0.001, 0.005),
@@ -50,6 +53,8 @@ CONSTANTS: dict[str, tuple[float, float]] = {
     "work.drop_exhausted": (0.005, 0.03),
     "work.identity_hold": (0.0, 0.9),
     "rex.limits": (0.3, 1.0),
+    "rex.streamlining": (0.0, 0.8),
+    "membership.embeddedness_hold": (0.0, 1.0),
 }
 
 # The search simulates seeds of its own master seed: the validation's seeds (MASTER_SEED)
@@ -74,13 +79,28 @@ def distance(values: Mapping[str, float]) -> float:
     return float(total)
 
 
+def margin(values: Mapping[str, float]) -> float:
+    """The smallest room any pattern value has inside its range, in range widths (negative
+    when a value lies outside; -1 for a value that could not be computed).
+
+    Example:
+        >>> round(margin({"mediation_success": 0.7, "high_exhaustion": 0.03}), 3)   # 0.01 over 0.02 in 0.13
+        0.077
+    """
+    room = []
+    for key, v in values.items():
+        p = PATTERNS_BY_KEY[key]
+        room.append(min(v - p.low, p.high - v) / (p.high - p.low) if np.isfinite(v) else -1.0)
+    return float(min(room))
+
+
 def points(samples: int, seed: int = 0, constants: Mapping[str, tuple[float, float]] = CONSTANTS) -> pd.DataFrame:
     """``samples`` Latin-hypercube points over the constants' ranges.
 
     Example:
         >>> pts = points(4, seed=1)
         >>> pts.shape, bool(pts["work.drop_base"].between(0.001, 0.005).all())
-        ((4, 13), True)
+        ((4, 16), True)
     """
     unit = qmc.LatinHypercube(d=len(constants), seed=np.random.default_rng(seed)).random(samples)
     lows = np.array([lo for lo, _ in constants.values()])
@@ -166,7 +186,16 @@ def _score(
             table = summarise(per_seed)
             values = dict(zip(table["pattern"], table["value"], strict=True))
             in_range = int(table["passed"].sum())
-            rows.append({"point": name, **overrides, **values, "in_range": in_range, "distance": distance(values)})
+            rows.append(
+                {
+                    "point": name,
+                    **overrides,
+                    **values,
+                    "in_range": in_range,
+                    "distance": distance(values),
+                    "margin": margin(values),
+                }
+            )
             if progress is not None:
                 progress(1)
     return rank(pd.DataFrame(rows))
@@ -174,13 +203,15 @@ def _score(
 
 def rank(scored: pd.DataFrame) -> pd.DataFrame:
     """Best first: the most patterns in range, then the smallest distance (pattern-oriented
-    modelling filters parameter sets by the patterns they reproduce; the distance breaks ties).
+    modelling filters parameter sets by the patterns they reproduce; the distance breaks ties),
+    then the largest margin (it breaks the ties of the points with every pattern in range).
 
     Example:
-        >>> rank(pd.DataFrame({"point": ["a", "b", "c"], "in_range": [14, 15, 15], "distance": [0.1, 0.4, 0.2]}))["point"].tolist()
-        ['c', 'b', 'a']
+        >>> rank(pd.DataFrame({"point": ["a", "b", "c", "d"], "in_range": [14, 15, 15, 15],
+        ...                    "distance": [0.1, 0.4, 0.0, 0.0], "margin": [-0.1, -0.4, 0.02, 0.05]}))["point"].tolist()
+        ['d', 'c', 'b', 'a']
     """
-    return scored.sort_values(["in_range", "distance"], ascending=[False, True]).reset_index(drop=True)
+    return scored.sort_values(["in_range", "distance", "margin"], ascending=[False, True, False]).reset_index(drop=True)
 
 
-__all__ = ["CALIBRATION_SEED", "CONSTANTS", "calibrate", "confirm", "distance", "narrowed", "points", "rank"]
+__all__ = ["CALIBRATION_SEED", "CONSTANTS", "calibrate", "confirm", "distance", "margin", "narrowed", "points", "rank"]
