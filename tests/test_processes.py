@@ -669,13 +669,19 @@ def test_rex_session_recognises_who_carries_most(small_model) -> None:
     assert R.holder[ops[0]] == -1 and R.announced[ops[0]] and R.holder[ops[-1]] == 0
 
 
+# REX sessions in weeks 1, 3, 5, … that every active member attends, nobody handing over a role
+REX_EVERY_ODD_WEEK_FOR_ALL = (
+    "rex.start_week=1",
+    "rex.every_weeks=2",
+    "rex.participation=1",
+    "rex.facilitators=4",
+    "rex.handover=0",
+)
+
+
 def test_rex_limits_the_hours_participants_impose_on_themselves(small_model) -> None:
     m = small_model(
-        "rex.start_week=1",
-        "rex.every_weeks=2",
-        "rex.participation=1",
-        "rex.facilitators=4",
-        "rex.handover=0",
+        *REX_EVERY_ODD_WEEK_FOR_ALL,
         "rex.limits=0.8",
         "rex.limits_fade=0.1",
         "work.overwork=0.5",
@@ -702,11 +708,7 @@ def test_rex_limits_the_hours_participants_impose_on_themselves(small_model) -> 
 
 def test_rex_streamlines_the_roles_its_participants_hold(small_model) -> None:
     m = small_model(
-        "rex.start_week=1",
-        "rex.every_weeks=2",
-        "rex.participation=1",
-        "rex.facilitators=4",
-        "rex.handover=0",
+        *REX_EVERY_ODD_WEEK_FOR_ALL,
         "rex.limits=0",
         "rex.streamlining=0.5",
         "rex.effort_floor=0.8",
