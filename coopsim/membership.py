@@ -123,6 +123,16 @@ def attachment(model: ModelState, idx: np.ndarray) -> np.ndarray:
     return (P.trust[idx] + P.security_fin[idx] + P.overlap[idx]) / 3.0
 
 
+def role_identity_target(roles: np.ndarray) -> np.ndarray:
+    """The role identity the roles held lead to: full at two roles, none without any.
+
+    Example:
+        >>> role_identity_target(np.array([0, 1, 2, 5])).tolist()
+        [0.0, 0.5, 1.0, 1.0]
+    """
+    return np.minimum(roles, 2) / 2.0
+
+
 def update_role_identity(model: ModelState) -> None:
     """Role identity follows the roles held, slowly: it builds up over the years one carries
     roles (full at two) and fades once one carries none.
@@ -138,7 +148,7 @@ def update_role_identity(model: ModelState) -> None:
     """
     P, mp = model.people, model.scenario.membership
     n = P.n
-    P.identity[:n] += mp.identity_rate * (np.minimum(P.roles[:n], 2) / 2.0 - P.identity[:n])
+    P.identity[:n] += mp.identity_rate * (role_identity_target(P.roles[:n]) - P.identity[:n])
 
 
 def withdrawal_midpoint(model: ModelState) -> np.ndarray:

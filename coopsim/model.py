@@ -165,7 +165,7 @@ class CoopModel(mesa.Model):
         takers = idx[np.minimum(np.searchsorted(cum, u_pick * cum[-1], side="right"), idx.size - 1)]
         taken = u_take < 0.7 * R.appeal[vacant] + 0.2
         self.assign_roles(vacant[taken], takers[taken], quiet=True)
-        self.people.identity[idx] = np.minimum(self.people.roles[idx], 2) / 2.0
+        self.people.identity[idx] = membership.role_identity_target(self.people.roles[idx])
         self.update_paid_status()
 
     def add_people(self, count: int, status: int, rng: np.random.Generator) -> np.ndarray:

@@ -62,6 +62,21 @@ CONSTANTS: dict[str, tuple[float, float]] = {
 CALIBRATION_SEED = 7
 
 
+def room(values: Mapping[str, float]) -> list[float]:
+    """Each pattern value's room inside its range: the distance to the nearer bound, in widths
+    of the range, negative outside it (-1 for a value that could not be computed).
+
+    Example:
+        >>> [round(r, 3) for r in room({"mediation_success": 0.7, "settled_people": 155})]  # 0.1 of 0.25 left; 1 over
+        [0.4, -1.0]
+    """
+    rooms = []
+    for key, v in values.items():
+        p = PATTERNS_BY_KEY[key]
+        rooms.append(min(v - p.low, p.high - v) / (p.high - p.low) if np.isfinite(v) else -1.0)
+    return rooms
+
+
 def distance(values: Mapping[str, float]) -> float:
     """How far pattern values are from their ranges, in range widths, summed (0 = all in).
 
@@ -69,29 +84,17 @@ def distance(values: Mapping[str, float]) -> float:
         >>> distance({"mediation_success": 0.7}), distance({"mediation_success": 0.8 + 0.25})
         (0.0, 1.0)
     """
-    total = 0.0
-    for key, v in values.items():
-        p = PATTERNS_BY_KEY[key]
-        if not np.isfinite(v):
-            total += 1.0
-            continue
-        total += max(p.low - v, 0.0, v - p.high) / (p.high - p.low)
-    return float(total)
+    return float(sum(max(-r, 0.0) for r in room(values)))
 
 
 def margin(values: Mapping[str, float]) -> float:
-    """The smallest room any pattern value has inside its range, in range widths (negative
-    when a value lies outside; -1 for a value that could not be computed).
+    """The smallest room any pattern value has inside its range (:func:`room`).
 
     Example:
         >>> round(margin({"mediation_success": 0.7, "high_exhaustion": 0.03}), 3)   # 0.01 over 0.02 in 0.13
         0.077
     """
-    room = []
-    for key, v in values.items():
-        p = PATTERNS_BY_KEY[key]
-        room.append(min(v - p.low, p.high - v) / (p.high - p.low) if np.isfinite(v) else -1.0)
-    return float(min(room))
+    return float(min(room(values)))
 
 
 def points(samples: int, seed: int = 0, constants: Mapping[str, tuple[float, float]] = CONSTANTS) -> pd.DataFrame:
@@ -214,4 +217,15 @@ def rank(scored: pd.DataFrame) -> pd.DataFrame:
     return scored.sort_values(["in_range", "distance", "margin"], ascending=[False, True, False]).reset_index(drop=True)
 
 
-__all__ = ["CALIBRATION_SEED", "CONSTANTS", "calibrate", "confirm", "distance", "margin", "narrowed", "points", "rank"]
+__all__ = [
+    "CALIBRATION_SEED",
+    "CONSTANTS",
+    "calibrate",
+    "confirm",
+    "distance",
+    "margin",
+    "narrowed",
+    "points",
+    "rank",
+    "room",
+]

@@ -129,7 +129,7 @@ def calibrate_epilog() -> str:
         "",
         "Prints the best points (after the second step when --keep is over 0); copy the chosen values",
         "into scenarios/tera.toml, marked [fitted]. The search documented in docs/VALIDATION.md is",
-        "--samples 100 --seeds 4 --rounds 3 --keep 8 --confirm-seeds 30 (about 25 minutes on 2 cores).",
+        "--samples 100 --seeds 4 --rounds 4 --keep 8 --confirm-seeds 40 (about 30 minutes on 2 cores).",
     ]
     return "\n".join(lines)
 
@@ -156,7 +156,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
             ranked = confirm(ranked, args.keep, args.confirm_seeds, args.workers, progress=bar.update)
     if args.csv:
         ranked.to_csv(args.csv, index=False)
-    shown = ranked.head(5).set_index("point")[[*CONSTANTS, "in_range", "distance"]]
+    shown = ranked.head(5).set_index("point")[[*CONSTANTS, "in_range", "distance", "margin"]]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(shown.round(5).T.to_string())
     return 0
