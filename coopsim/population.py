@@ -14,6 +14,9 @@ les flux, et non dans les stocks" (financial and emotional security).
 
 from __future__ import annotations
 
+from collections import namedtuple
+from typing import Any
+
 import networkx as nx
 import numpy as np
 from pydantic import Field
@@ -53,6 +56,11 @@ class PopulationParams(Params):
 
 class People:
     """State of every person, one row each, in numpy arrays owned by the model.
+
+    The fields of one type share one 2-D block (``floats``, ``ints``, ``flags``: a row per
+    field, a column per person), and each field name is a view of its row, so that
+    ``people.exhaustion[i]`` and ``people.floats[F.exhaustion, i]`` are the same number and a
+    compiled kernel takes a whole block as one argument.
 
     Example:
         >>> import numpy as np
@@ -129,23 +137,32 @@ class People:
     def __init__(self, capacity: int = 64) -> None:
         self.n = 0
         self._cap = max(8, capacity)
-        for name in self.FLOAT_FIELDS:
-            setattr(self, name, np.zeros(self._cap))
-        for name in self.INT_FIELDS:
-            setattr(self, name, np.zeros(self._cap, dtype=np.int64))
-        for name in self.BOOL_FIELDS:
-            setattr(self, name, np.zeros(self._cap, dtype=bool))
+        self.floats = np.zeros((len(self.FLOAT_FIELDS), self._cap))
+        self.ints = np.zeros((len(self.INT_FIELDS), self._cap), dtype=np.int64)
+        self.flags = np.zeros((len(self.BOOL_FIELDS), self._cap), dtype=bool)
+        self._bind_views()
+
+    def _bind_views(self) -> None:
+        """Each field is a row of its block: ``people.exhaustion`` is ``people.floats[EXHAUSTION]``."""
+        for block, fields in (
+            (self.floats, self.FLOAT_FIELDS),
+            (self.ints, self.INT_FIELDS),
+            (self.flags, self.BOOL_FIELDS),
+        ):
+            for row, name in enumerate(fields):
+                setattr(self, name, block[row])
 
     def _grow(self, needed: int) -> None:
         new_cap = self._cap
         while new_cap < needed:
             new_cap *= 2
-        for name in self.FLOAT_FIELDS + self.INT_FIELDS + self.BOOL_FIELDS:
-            old = getattr(self, name)
-            new = np.zeros(new_cap, dtype=old.dtype)
-            new[: self.n] = old[: self.n]
-            setattr(self, name, new)
+        for attr in ("floats", "ints", "flags"):
+            old = getattr(self, attr)
+            new = np.zeros((old.shape[0], new_cap), dtype=old.dtype)
+            new[:, : self.n] = old[:, : self.n]
+            setattr(self, attr, new)
         self._cap = new_cap
+        self._bind_views()
 
     def add(self, count: int, week: int, status: int, p: PopulationParams, rng: np.random.Generator) -> np.ndarray:
         """Add ``count`` people with traits drawn from ``p``; return their indices."""
@@ -184,6 +201,17 @@ class People:
         return self.status[: self.n] != Status.DEPARTED
 
 
+def _field_index(name: str, fields: tuple[str, ...]) -> Any:
+    """A named tuple of row numbers: ``FLOAT.exhaustion`` is the row of ``exhaustion`` in
+    ``people.floats`` (compiled kernels read these as constants)."""
+    return namedtuple(name, fields)(*range(len(fields)))
+
+
+FLOAT = _field_index("FloatRows", People.FLOAT_FIELDS)
+INT = _field_index("IntRows", People.INT_FIELDS)
+FLAG = _field_index("FlagRows", People.BOOL_FIELDS)
+
+
 class Network:
     """The acquaintance network: undirected ties with a trust value in each direction.
 
@@ -202,26 +230,41 @@ class Network:
         (True, [0.5, 0.5])
     """
 
+    INT_FIELDS = ("a", "b", "conflict")  # the two ends; the open conflict on the tie, or -1
+    FLOAT_FIELDS = ("trust_ab", "trust_ba")
+
+    a: np.ndarray
+    b: np.ndarray
+    conflict: np.ndarray
+    trust_ab: np.ndarray
+    trust_ba: np.ndarray
+
     def __init__(self, capacity: int = 256) -> None:
         self.m = 0
         self._cap = max(16, capacity)
-        self.a = np.zeros(self._cap, dtype=np.int64)
-        self.b = np.zeros(self._cap, dtype=np.int64)
-        self.trust_ab = np.zeros(self._cap)
-        self.trust_ba = np.zeros(self._cap)
-        self.conflict = np.full(self._cap, -1, dtype=np.int64)  # open conflict on this tie, or -1
+        self.ints = np.zeros((len(self.INT_FIELDS), self._cap), dtype=np.int64)
+        self.ints[TIE_INT.conflict] = -1
+        self.floats = np.zeros((len(self.FLOAT_FIELDS), self._cap))
+        self._bind_views()
         self._pairs: set[tuple[int, int]] = set()
+
+    def _bind_views(self) -> None:
+        """Each field is a row of its block (``network.trust_ab`` is ``network.floats[0]``)."""
+        for block, fields in ((self.ints, self.INT_FIELDS), (self.floats, self.FLOAT_FIELDS)):
+            for row, name in enumerate(fields):
+                setattr(self, name, block[row])
 
     def _grow(self, needed: int) -> None:
         new_cap = self._cap
         while new_cap < needed:
             new_cap *= 2
-        for name in ("a", "b", "trust_ab", "trust_ba", "conflict"):
-            old = getattr(self, name)
-            new = np.full(new_cap, -1, dtype=old.dtype) if name == "conflict" else np.zeros(new_cap, dtype=old.dtype)
-            new[: self.m] = old[: self.m]
-            setattr(self, name, new)
-        self._cap = new_cap
+        ints = np.zeros((len(self.INT_FIELDS), new_cap), dtype=np.int64)
+        ints[TIE_INT.conflict] = -1
+        floats = np.zeros((len(self.FLOAT_FIELDS), new_cap))
+        ints[:, : self.m] = self.ints[:, : self.m]
+        floats[:, : self.m] = self.floats[:, : self.m]
+        self.ints, self.floats, self._cap = ints, floats, new_cap
+        self._bind_views()
 
     def has(self, i: int, j: int) -> bool:
         return (min(i, j), max(i, j)) in self._pairs
@@ -279,6 +322,10 @@ class Network:
             [0.6]
         """
         return 0.5 * (self.trust_ab[ties] + self.trust_ba[ties])
+
+
+TIE_INT = _field_index("TieIntRows", Network.INT_FIELDS)
+TIE_FLOAT = _field_index("TieFloatRows", Network.FLOAT_FIELDS)
 
 
 def founding_network(n: int, ties: int, rewire: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-from typing import Any
+from typing import Any, ClassVar
 
 import mesa
 import numpy as np
 import pandas as pd
 import pytest
 
-from coopsim import CoopModel, run
+from coopsim import CoopModel, Scenario, run
+from coopsim.base import Mechanism
 
 SEEDS = (3, 11, 29)
 
@@ -187,3 +188,27 @@ def test_mechanism_changes_nothing_before_its_start_week(
         pd.testing.assert_frame_equal(before(on.events), before(off.events))
         assert len(before(on.model_frame)) == start
         assert not after(on.model_frame).equals(after(off.model_frame)), f"seed {seed}: the lever changed nothing"
+
+
+class _Dummy(Mechanism):
+    """A lever that draws from its own stream every week and changes nothing."""
+
+    phase: ClassVar[str] = "work"
+
+    def act(self, model: Any, rng: np.random.Generator) -> None:
+        rng.random(17)
+
+
+def test_adding_a_mechanism_moves_no_other_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streams are named, not numbered: a new lever leaves every other stream's draws, and a
+    run it does not touch, exactly as they were."""
+    before = CoopModel("tera", seed=5, years=1)
+    first_draws = {name: rng.random(4).tolist() for name, rng in before.streams.items()}
+    base_run = run("tera", seed=5, years=1).summary
+
+    original = Scenario.mechanisms
+    monkeypatch.setattr(Scenario, "mechanisms", lambda self: [("dummy", _Dummy(enabled=True)), *original(self)])
+    after = CoopModel("tera", seed=5, years=1)
+    assert "dummy" in after.streams
+    assert {name: after.streams[name].random(4).tolist() for name in first_draws} == first_draws
+    assert_summaries_equal(run("tera", seed=5, years=1).summary, base_run)
