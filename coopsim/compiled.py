@@ -11,17 +11,6 @@ Python, for debugging (slowly).
 Random numbers are never drawn inside a kernel: each process draws its uniforms from its
 named stream in numpy and passes them in, so that the draws do not depend on how the
 rule is computed.
-
-Example:
-    >>> import numpy as np
-    >>> @kernel
-    ... def double(x):
-    ...     out = np.empty_like(x)
-    ...     for i in range(x.size):
-    ...         out[i] = 2.0 * x[i]
-    ...     return out
-    >>> double(np.array([1.0, 2.5])).tolist()
-    [2.0, 5.0]
 """
 
 from __future__ import annotations
@@ -37,7 +26,13 @@ KERNELS: list[Any] = []
 
 
 def kernel(fn: F) -> F:
-    """Compile ``fn`` as a kernel (cached, no fast-math) and register it."""
+    """Compile ``fn`` as a kernel (cached, no fast-math) and register it.
+
+    Example:
+        >>> import coopsim.model                       # importing a process module registers its kernels
+        >>> len(KERNELS) > 0 and all(callable(k) for k in KERNELS)
+        True
+    """
     compiled = njit(cache=True, error_model="numpy")(fn)
     KERNELS.append(compiled)
     return compiled  # type: ignore[return-value]

@@ -35,7 +35,8 @@ import numpy as np
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Modifiers, Paid, Status
-from .population import Conflicts, Network, People, founding_network
+from .compiled import kernel
+from .population import FLAG, INT, Conflicts, Network, People, founding_network
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .structures import Roles
@@ -52,6 +53,7 @@ PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
     ("money", money.flows),
 ]
 SETUP_STREAMS = ("founders", "network", "newcomers")
+DEPARTED, VOLUNTEER, STIPEND, SALARIED = Status.DEPARTED, Paid.VOLUNTEER, Paid.STIPEND, Paid.SALARIED
 
 
 def stream_key(name: str) -> int:
@@ -76,6 +78,30 @@ def named_stream(seed: int, name: str) -> np.random.Generator:
         (True, True)
     """
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream_key(name),)))
+
+
+@kernel
+def _paid_status(ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray, salaried: np.ndarray) -> None:
+    """Each person's paid status: salaried when holding a salaried role, else on stipend when a
+    recipient still living there, else volunteer."""
+    for i in range(n):
+        if flags[FLAG.stipend, i] and ints[INT.status, i] != DEPARTED:
+            ints[INT.paid, i] = STIPEND
+        else:
+            ints[INT.paid, i] = VOLUNTEER
+    for r in range(holder.size):
+        if holder[r] >= 0 and salaried[r]:
+            ints[INT.paid, holder[r]] = SALARIED
+
+
+@kernel
+def _count_status(status: np.ndarray, n: int, code: int) -> int:
+    """How many of the first ``n`` people have status ``code``."""
+    count = 0
+    for i in range(n):
+        if status[i] == code:
+            count += 1
+    return count
 
 
 class CoopModel(mesa.Model):
@@ -216,7 +242,7 @@ class CoopModel(mesa.Model):
 
     def count(self, status: int) -> int:
         """Number of people with a status."""
-        return int((self.people.status[: self.people.n] == status).sum())
+        return int(_count_status(self.people.status, self.people.n, status))
 
     def emit(self, kind: str, persons: np.ndarray) -> None:
         """Record events of one kind this week (``persons`` may be -1 for collective events)."""
@@ -307,12 +333,7 @@ class CoopModel(mesa.Model):
 
     def update_paid_status(self) -> None:
         """Salaried if holding a salaried role; on stipend if a recipient still living there; else volunteer."""
-        P, R = self.people, self.roles
-        n = P.n
-        salaried = np.zeros(n, dtype=bool)
-        salaried[R.holder[(R.holder >= 0) & R.salaried]] = True
-        on_stipend = P.stipend[:n] & (P.status[:n] != Status.DEPARTED)
-        P.paid[:n] = np.where(salaried, Paid.SALARIED, np.where(on_stipend, Paid.STIPEND, Paid.VOLUNTEER))
+        _paid_status(self.people.ints, self.people.flags, self.people.n, self.roles.holder, self.roles.salaried)
 
     # --- the week ---------------------------------------------------------------------
 
@@ -321,19 +342,20 @@ class CoopModel(mesa.Model):
         week = self.week
         self.month_start = week == 0 or int(week * 12 / WEEKS_PER_YEAR) != int((week - 1) * 12 / WEEKS_PER_YEAR)
         self.week_mediated = self.week_mediated_ok = 0
-        mods = Modifiers()
-        mods.integration_weeks = self.scenario.membership.integration_weeks_unwelcomed
-        active_mechanisms = [(name, m) for name, m in self.scenario.mechanisms() if m.active(week)]
-        for _, m in active_mechanisms:
-            m.modify(mods, self)
+        mods = Modifiers(integration_weeks=self.scenario.membership.integration_weeks_unwelcomed)
+        acting: dict[str, list[tuple[str, Any]]] = {}
+        for name, m in self.scenario.mechanisms():
+            if m.active(week):
+                m.modify(mods, self)
+                acting.setdefault(m.phase, []).append((name, m))
         self.mods = mods
+        streams = self.streams
         for process_name, process in PROCESSES:
-            process(self, self.streams[process_name])
+            process(self, streams[process_name])
             if process_name == "work":
                 self.update_paid_status()
-            for name, m in active_mechanisms:
-                if m.phase == process_name:
-                    m.act(self, self.streams[name])
+            for name, m in acting.get(process_name, ()):
+                m.act(self, streams[name])
         self.recorder.record_week(self)
         self.week += 1
         if self.week >= self.horizon:
