@@ -15,6 +15,7 @@ rule is computed.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,3 +53,21 @@ def kernels_compiled() -> bool:
         if index is not None and not Path(index).exists():
             return False
     return True
+
+
+_announced = False
+
+
+def announce_compilation() -> None:
+    """Say so on standard error, once per process, when the coming run will first compile the
+    kernels (the first run after install), so that its pause is not mistaken for a hang.
+
+    Example:
+        >>> announce_compilation()                     # silent once the kernels are cached
+    """
+    global _announced
+    if _announced:
+        return
+    _announced = True
+    if not kernels_compiled():
+        sys.stderr.write("coopsim: compiling the model's kernels (once after install, a few seconds)...\n")

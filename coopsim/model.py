@@ -35,7 +35,7 @@ import numpy as np
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Modifiers, Paid, Status
-from .compiled import kernel
+from .compiled import announce_compilation, kernel
 from .population import FLAG, INT, Conflicts, Network, People, founding_network
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
@@ -159,6 +159,7 @@ class CoopModel(mesa.Model):
         else:
             scenario = load_scenario(scenario, all_overrides or None)
         self.scenario: Scenario = scenario
+        announce_compilation()
         self.horizon = round((years if years is not None else scenario.years) * WEEKS_PER_YEAR)
 
         names = [name for name, _ in PROCESSES] + [name for name, _ in scenario.mechanisms()] + list(SETUP_STREAMS)
