@@ -13,6 +13,11 @@ Leaving the territory for reasons outside the model grows rarer the longer one h
 there (cumulative inertia, ``inertia_years``) and the more attached one is to the place
 (embeddedness, ``embeddedness_hold``).
 
+The rules are stated in whole-array form by the helpers below (:func:`attachment`,
+:func:`update_role_identity`, :func:`withdrawal_midpoint`, :func:`life_event_chance`); each
+week they run person by person in two compiled kernels (:func:`withdraw_return_or_leave`,
+:func:`welcome_and_ready`), and Python applies the few status changes they decide.
+
 Seed passages: "seule une minorité de personnes s'investit du début à la fin"; "les
 équipes se sont beaucoup renouvelées" (ATEMIS); "lorsqu'un nouveau membre souhaite
 intégrer le collectif, il est nécessaire que chaque membre actif donne son approbation";
@@ -35,11 +40,14 @@ import numpy as np
 from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, Params, Status
+from .compiled import kernel
 from .governance import consent_probability
+from .population import FLAG, FLOAT, INT
 from .state import ModelState
 from .territory import arrivals_this_week, update_acceptance
 
 WELCOME_CIRCLE = "Accueil-Intégration"
+NEWCOMER, ACTIVE, WITHDRAWN, DEPARTED = Status.NEWCOMER, Status.ACTIVE, Status.WITHDRAWN, Status.DEPARTED
 
 
 class MembershipParams(Params):
@@ -109,6 +117,7 @@ class MembershipParams(Params):
 
 def attachment(model: ModelState, idx: np.ndarray) -> np.ndarray:
     """What keeps a person in the territory: trust, financial security, life spheres there.
+    (:func:`withdraw_return_or_leave` applies the same rule, person by person.)
 
     Example:
         >>> import numpy as np
@@ -135,7 +144,8 @@ def role_identity_target(roles: np.ndarray) -> np.ndarray:
 
 def update_role_identity(model: ModelState) -> None:
     """Role identity follows the roles held, slowly: it builds up over the years one carries
-    roles (full at two) and fades once one carries none.
+    roles (full at two) and fades once one carries none. (:func:`withdraw_return_or_leave`
+    applies the same rule, person by person, every week.)
 
     Example:
         >>> from coopsim import CoopModel
@@ -154,6 +164,7 @@ def update_role_identity(model: ModelState) -> None:
 def withdrawal_midpoint(model: ModelState) -> np.ndarray:
     """The engagement at which each person's weekly chance of withdrawing is half its
     maximum: ``withdraw_below`` at half a role identity, lower with a stronger one.
+    (:func:`withdraw_return_or_leave` applies the same rule, person by person.)
 
     Example:
         >>> from coopsim import CoopModel
@@ -170,6 +181,7 @@ def life_event_chance(model: ModelState) -> np.ndarray:
     """Each person's weekly chance of leaving for reasons outside the model: ``life_departure``
     on arrival, halved after ``inertia_years`` in the territory (cumulative inertia), and
     lowered by ``embeddedness_hold`` times one's :func:`attachment` (embeddedness).
+    (:func:`withdraw_return_or_leave` applies the same rule, person by person.)
 
     Example:
         >>> from coopsim import CoopModel
@@ -194,6 +206,11 @@ def life_event_chance(model: ModelState) -> np.ndarray:
 def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
     """Process *membership*: withdrawal, re-engagement and departures.
 
+    The kernel :func:`withdraw_return_or_leave` updates role identity and says who
+    withdraws, who comes back and who leaves, each from the statuses at the start of the
+    week; the status changes are then applied here in that order (withdrawals, re-engagements,
+    departures), since they release roles and record exits and events.
+
     Example:
         >>> import numpy as np
         >>> from coopsim import CoopModel
@@ -205,46 +222,151 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     P, mp = model.people, model.scenario.membership
-    n = P.n
-    u_withdraw = rng.random(n)
-    u_back = rng.random(n)
-    u_leave = rng.random(n)
-    status = P.status[:n].copy()  # the statuses at the start of this step
-    eng = P.engagement[:n]
-    quit_factor = np.where(P.contract[:n], 1.0 - model.mods.quit_cost, 1.0)
-    quit_factor = quit_factor * (1.0 - model.scenario.population.duty_hold * P.duty[:n])
-    # role identity (Grube & Piliavin 2000): those with a strong one stay at an engagement
-    # at which those with none drift away
-    update_role_identity(model)
-    midpoint = withdrawal_midpoint(model)
-    p_withdraw = mp.withdraw_probability / (1.0 + np.exp((eng - midpoint) / mp.withdraw_spread))
-    withdraw = (status == Status.ACTIVE) & (u_withdraw < p_withdraw * quit_factor)
-    for i in np.flatnonzero(withdraw):
-        model.set_status(int(i), Status.WITHDRAWN)
-        model.emit("withdrawal", np.array([i]))
-    back = (
-        (status == Status.WITHDRAWN)
-        & ~P.burned_out[:n]
-        & (eng > mp.reengage_above)
-        & (u_back < mp.reengage_probability)
+    u = rng.random((3, P.n))  # withdrawing, coming back, leaving
+    flagged, n_withdraw, n_back = withdraw_return_or_leave(
+        P.floats,
+        P.ints,
+        P.flags,
+        P.n,
+        u,
+        model.week,
+        model.acceptance,
+        model.mods.quit_cost,
+        model.scenario.population.duty_hold,
+        mp.withdraw_below,
+        mp.withdraw_probability,
+        mp.withdraw_spread,
+        mp.identity_shift,
+        mp.identity_rate,
+        mp.inertia_years,
+        mp.embeddedness_hold,
+        mp.reengage_above,
+        mp.reengage_probability,
+        mp.life_departure,
+        mp.withdrawn_departure,
+        mp.newcomer_departure,
+        mp.unwelcomed_departure,
     )
-    for i in np.flatnonzero(back):
-        model.set_status(int(i), Status.ACTIVE)
+    persons = flagged.tolist()
+    for i in persons[:n_withdraw]:
+        model.set_status(i, Status.WITHDRAWN)
+        model.emit("withdrawal", np.array([i]))
+    for i in persons[n_withdraw : n_withdraw + n_back]:
+        model.set_status(i, Status.ACTIVE)
         model.emit("reengagement", np.array([i]))
+    for i in persons[n_withdraw + n_back :]:
+        model.depart(i)
 
-    idx = np.arange(n)
-    p_leave = life_event_chance(model)
-    p_leave += np.where(status == Status.WITHDRAWN, mp.withdrawn_departure * (1.0 - attachment(model, idx)), 0.0)
-    newcomer = status == Status.NEWCOMER
-    p_leave += np.where(newcomer & P.welcomed[:n], mp.newcomer_departure, 0.0)
-    p_leave += np.where(newcomer & ~P.welcomed[:n], mp.unwelcomed_departure, 0.0) * (1.0 - model.acceptance)
-    leave = (status != Status.DEPARTED) & (u_leave < p_leave)
-    for i in np.flatnonzero(leave):
-        model.depart(int(i))
+
+@kernel
+def withdraw_return_or_leave(
+    floats: np.ndarray,
+    ints: np.ndarray,
+    flags: np.ndarray,
+    n: int,
+    u: np.ndarray,
+    week: int,
+    acceptance: float,
+    quit_cost: float,
+    duty_hold: float,
+    withdraw_below: float,
+    withdraw_probability: float,
+    withdraw_spread: float,
+    identity_shift: float,
+    identity_rate: float,
+    inertia_years: float,
+    embeddedness_hold: float,
+    reengage_above: float,
+    reengage_probability: float,
+    life_departure: float,
+    withdrawn_departure: float,
+    newcomer_departure: float,
+    unwelcomed_departure: float,
+) -> tuple[np.ndarray, int, int]:
+    """Each person's week in the membership process: who withdraws, who comes back and who
+    leaves, judged on the statuses at the start of the week. Returns their indices in one
+    array (those who withdraw, then those who come back, then those who leave, each
+    ascending) and the numbers who withdraw and who come back.
+
+    Per person, the rules of :func:`update_role_identity` (role identity moves towards
+    :func:`role_identity_target`), :func:`withdrawal_midpoint`, :func:`attachment` and
+    :func:`life_event_chance`: an active member withdraws with a chance that rises as
+    engagement falls below the midpoint (lower for contract holders and the dutiful); a
+    withdrawn person not burned out and engaged enough comes back; anyone present leaves
+    with the life-event chance, plus a chance for the withdrawn (less the more attached) and
+    for newcomers (more when nobody welcomes them and the territory accepts them little).
+    ``u`` holds the uniforms for withdrawing, coming back and leaving (rows 0, 1, 2).
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim.population import People, PopulationParams
+        >>> people = People()
+        >>> rows = people.add(4, week=0, status=ACTIVE, p=PopulationParams(), rng=np.random.default_rng(1))
+        >>> rules = (0.3, 0.04, 0.05, 0.0, 0.01, 0.0, 0.0, 0.45, 0.02, 0.0015, 0.008, 0.004, 0.02)  # the defaults
+        >>> u = np.array([[0.0, 1.0, 0.0, 1.0], [0.0] * 4, [1.0, 1.0, 1.0, 0.0]])  # 0 and 2 withdraw, 3 leaves
+        >>> flagged, n_withdraw, n_back = withdraw_return_or_leave(
+        ...     people.floats, people.ints, people.flags, 4, u, 0, 0.2, 0.0, 0.85, *rules
+        ... )
+        >>> flagged.tolist(), n_withdraw, n_back               # nobody was withdrawn: nobody comes back
+        ([0, 2, 3], 2, 0)
+    """
+    withdraw = np.empty(n, dtype=np.int64)
+    back = np.empty(n, dtype=np.int64)
+    leave = np.empty(n, dtype=np.int64)
+    n_withdraw = n_back = n_leave = 0
+    for i in range(n):
+        status = ints[INT.status, i]
+        engagement = floats[FLOAT.engagement, i]
+        # role identity (Grube & Piliavin 2000): those with a strong one stay at an
+        # engagement at which those with none drift away
+        identity = floats[FLOAT.identity, i]
+        identity += identity_rate * (min(ints[INT.roles, i], 2) / 2.0 - identity)
+        floats[FLOAT.identity, i] = identity
+        if status == ACTIVE:
+            midpoint = withdraw_below + identity_shift * (0.5 - identity)
+            p_withdraw = withdraw_probability / (1.0 + np.exp((engagement - midpoint) / withdraw_spread))
+            keep = 1.0 - quit_cost if flags[FLAG.contract, i] else 1.0
+            if u[0, i] < p_withdraw * (keep * (1.0 - duty_hold * floats[FLOAT.duty, i])):
+                withdraw[n_withdraw] = i
+                n_withdraw += 1
+        elif (
+            status == WITHDRAWN
+            and not flags[FLAG.burned_out, i]
+            and engagement > reengage_above
+            and u[1, i] < reengage_probability
+        ):
+            back[n_back] = i
+            n_back += 1
+        if status == DEPARTED:
+            continue
+        attached = (floats[FLOAT.trust, i] + floats[FLOAT.security_fin, i] + floats[FLOAT.overlap, i]) / 3.0
+        held = 1.0 - embeddedness_hold * attached
+        if inertia_years <= 0:
+            p_leave = life_departure * held
+        else:
+            years_here = (week - ints[INT.arrival_week, i]) / WEEKS_PER_YEAR
+            p_leave = life_departure * inertia_years / (inertia_years + years_here) * held
+        if status == WITHDRAWN:
+            p_leave += withdrawn_departure * (1.0 - attached)
+        elif status == NEWCOMER:
+            if flags[FLAG.welcomed, i]:
+                p_leave += newcomer_departure
+            else:
+                p_leave += unwelcomed_departure * (1.0 - acceptance)
+        if u[2, i] < p_leave:
+            leave[n_leave] = i
+            n_leave += 1
+    return np.concatenate((withdraw[:n_withdraw], back[:n_back], leave[:n_leave])), n_withdraw, n_back
 
 
 def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
     """Process *arrivals*: newcomers come, are welcomed, and are integrated by consent.
+
+    The territory's acceptance moves and newcomers arrive (:mod:`coopsim.territory`); the
+    kernel :func:`welcome_and_ready` welcomes the waiting newcomers the welcome circle has
+    room for and says who has waited long enough; each of those, in index order, becomes an
+    active member if nobody among the deciders objects (every active member, or the welcome
+    circle under delegation), and is otherwise asked again after half the integration time.
 
     Example:
         >>> import numpy as np
@@ -256,36 +378,97 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
         >>> m.people.n >= n                                      # rows are only ever added
         True
     """
-    P, mods, mp = model.people, model.mods, model.scenario.membership
+    P, R, mods, mp = model.people, model.roles, model.mods, model.scenario.membership
     update_acceptance(model)
     count = arrivals_this_week(model, rng)
     if count:
         model.add_newcomers(count)
-    n = P.n
-    u_consent = rng.random(n)
-    newcomer = np.flatnonzero(P.status[:n] == Status.NEWCOMER)
-    if newcomer.size == 0:
-        return
-    welcomers = model.roles.unit_holders(WELCOME_CIRCLE) if mods.welcome_capacity > 0 else np.zeros(0, dtype=np.int64)
-    if welcomers.size:
-        room = mods.welcome_capacity - int(P.welcomed[newcomer].sum())
-        waiting = newcomer[~P.welcomed[newcomer]]
-        if room > 0 and waiting.size:
-            P.welcomed[waiting[:room]] = True
-    weeks_needed = np.where(P.welcomed[newcomer], mods.integration_weeks, mp.integration_weeks_unwelcomed)
-    ready = newcomer[((model.week - P.status_week[newcomer]) >= weeks_needed) & ~P.burned_out[newcomer]]
+    u_consent = rng.random(P.n)
+    circle = R.unit_names.index(WELCOME_CIRCLE) if mods.welcome_capacity > 0 else -1
+    ready = welcome_and_ready(
+        P.ints,
+        P.flags,
+        P.n,
+        model.week,
+        R.unit,
+        R.holder,
+        circle,
+        mods.welcome_capacity,
+        mods.integration_weeks,
+        mp.integration_weeks_unwelcomed,
+    )
     if ready.size == 0:
         return
-    if mods.delegation and welcomers.size:
-        deciders = welcomers
-    else:
-        deciders = np.flatnonzero(P.status[:n] == Status.ACTIVE)
+    welcomers = R.unit_holders(WELCOME_CIRCLE) if mods.delegation and circle >= 0 else np.zeros(0, dtype=np.int64)
+    deciders = welcomers if welcomers.size else np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
     p_yes = consent_probability(model, deciders)
-    for i in ready:
+    for i in ready.tolist():
         if u_consent[i] < p_yes:
-            model.set_status(int(i), Status.ACTIVE)
+            model.set_status(i, Status.ACTIVE)
             model.emit("integration", np.array([i]))
         else:
             model.emit("integration_refused", np.array([i]))
             # asked again after half the integration time
-            P.status_week[i] = model.week - weeks_needed[np.searchsorted(newcomer, i)] // 2
+            weeks_needed = mods.integration_weeks if P.welcomed[i] else mp.integration_weeks_unwelcomed
+            P.status_week[i] = model.week - weeks_needed // 2
+
+
+@kernel
+def welcome_and_ready(
+    ints: np.ndarray,
+    flags: np.ndarray,
+    n: int,
+    week: int,
+    role_unit: np.ndarray,
+    role_holder: np.ndarray,
+    circle: int,
+    capacity: int,
+    weeks_welcomed: int,
+    weeks_unwelcomed: int,
+) -> np.ndarray:
+    """Welcome newcomers and find those ready to be integrated; returns the ready ones
+    (ascending).
+
+    When someone holds a role in the welcome circle (the unit ``circle``; -1: none), the
+    newcomers not yet welcomed are welcomed, in index order, while fewer than ``capacity``
+    newcomers are. A newcomer who is not burned out is ready after ``weeks_welcomed`` weeks
+    in integration if welcomed, else after ``weeks_unwelcomed``.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim.population import People, PopulationParams
+        >>> people, traits, rng = People(), PopulationParams(), np.random.default_rng(1)
+        >>> member = people.add(1, week=0, status=ACTIVE, p=traits, rng=rng)
+        >>> newcomers = people.add(3, week=0, status=NEWCOMER, p=traits, rng=rng)
+        >>> unit, holder = np.array([0, 1]), np.array([-1, 0])  # the member holds a role of unit 1
+        >>> welcome_and_ready(people.ints, people.flags, 4, 12, unit, holder, 1, 2, 12, 26).tolist()
+        [1, 2]
+        >>> people.welcomed[:4].tolist()                        # room for two: the third waits 26 weeks
+        [False, True, True, False]
+    """
+    welcome_staffed = False
+    if circle >= 0:
+        for r in range(role_unit.size):
+            if role_unit[r] == circle and role_holder[r] >= 0:
+                welcome_staffed = True
+    if welcome_staffed:
+        room = capacity
+        for i in range(n):
+            if ints[INT.status, i] == NEWCOMER and flags[FLAG.welcomed, i]:
+                room -= 1
+        for i in range(n):
+            if room <= 0:
+                break
+            if ints[INT.status, i] == NEWCOMER and not flags[FLAG.welcomed, i]:
+                flags[FLAG.welcomed, i] = True
+                room -= 1
+    ready = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if ints[INT.status, i] != NEWCOMER:
+            continue
+        weeks_needed = weeks_welcomed if flags[FLAG.welcomed, i] else weeks_unwelcomed
+        if week - ints[INT.status_week, i] >= weeks_needed and not flags[FLAG.burned_out, i]:
+            ready[k] = i
+            k += 1
+    return ready[:k]

@@ -21,7 +21,7 @@ from coopsim.conflict import disagree, open_counts
 from coopsim.governance import decide, decision_capacity
 from coopsim.interactions import interact
 from coopsim.mechanisms.mediation import MEDIATION_CIRCLE
-from coopsim.membership import WELCOME_CIRCLE, arrive_and_integrate, leave_or_withdraw, life_event_chance
+from coopsim.membership import WELCOME_CIRCLE, arrive_and_integrate, attachment, leave_or_withdraw, life_event_chance
 from coopsim.money import ABEILLE, COOP, FUND, OUTSIDE, Ledger, pay_salaries
 from coopsim.population import Network
 from coopsim.territory import update_acceptance
@@ -543,6 +543,29 @@ def test_attachment_keeps_people_from_leaving_for_outside_reasons(small_model) -
     m.scenario.membership.inertia_years = 2.0
     m.week = 2 * WEEKS_PER_YEAR  # inertia halves it again for the founders
     np.testing.assert_allclose(life_event_chance(m)[:4], 0.005 * np.array([0.5, 1.0, 0.75, 1.0]))
+
+
+def test_departures_follow_life_event_chance_and_attachment(small_model) -> None:
+    m = small_model(
+        "population.founders=40",
+        "membership.life_departure=0.3",
+        "membership.inertia_years=2",
+        "membership.embeddedness_hold=0.5",
+        "membership.withdrawn_departure=0.4",
+        "membership.withdraw_probability=0",
+        "membership.reengage_probability=0",
+    )
+    P, mp = m.people, m.scenario.membership
+    m.week = 3 * WEEKS_PER_YEAR
+    for i in range(0, 40, 2):
+        m.set_status(i, Status.WITHDRAWN)
+    withdrawn = P.status[:40] == Status.WITHDRAWN
+    chance = life_event_chance(m) + withdrawn * mp.withdrawn_departure * (1.0 - attachment(m, np.arange(40)))
+    u_leave = copy.deepcopy(m.streams["membership"]).random((3, 40))[2]
+    leave_or_withdraw(m, m.streams["membership"])
+    expected = np.flatnonzero(u_leave < chance).tolist()
+    assert 0 < len(expected) < 40
+    assert events(m, "departure") == expected
 
 
 def test_member_who_withdraws_does_not_reengage_the_same_week(small_model) -> None:
