@@ -8,7 +8,8 @@ switch changes every label, tooltip, legend, event sentence and number at once:
 - :data:`MECHANISMS`: the levers, which carry their own names, one-sentence explanation,
   settings and the source text's words (:data:`coopsim.mechanisms.REGISTRY`), so that the
   page never drifts from the model (:func:`mechanism_name`, :func:`seed_words` ...);
-- :data:`CONTROL_LABELS`: the labels of the main settings, the levers' built from them;
+- :data:`CONTROL_LABELS` and :data:`OUTCOME_LABELS`: the labels of the main settings and
+  of the headline outcomes, built from the levers and from :data:`coopsim.outcomes.OUTCOMES`;
 - :data:`EVENTS`: the sentences of the event feed;
 - :func:`number`, :func:`percent`, :func:`signed_percent`, :func:`interval`: numbers with
   the decimal comma, the thin space before ``%`` and the true minus sign in French.
@@ -29,6 +30,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..mechanisms import REGISTRY, on_change
+from ..outcomes import HEADLINE, OUTCOMES
 
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
@@ -310,19 +312,9 @@ EVENTS: dict[str, tuple[str, str]] = {
     "salary_unpaid": ("Le salaire de {name} n'a pas pu être versé.", "{name}'s salary could not be paid."),
 }
 
-#: headline outcomes of the comparison: summary key -> (French, English)
+#: headline outcomes of the comparison: summary key -> (French, English), from the outcome table
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {
-    "burnout_incidence_per_100py": ("burnouts (pour 100 années-membre)", "burnout (per 100 member-years)"),
-    "annual_turnover": ("rotation annuelle", "annual turnover"),
-    "annual_turnover_core": ("rotation du noyau", "turnover of the core"),
-    "share_high_exhaustion": ("part des très épuisés", "share highly exhausted"),
-    "top10_hours_share": ("heures portées par les 10 % premiers", "hours carried by the top 10 %"),
-    "mean_engagement": ("engagement moyen", "mean engagement"),
-    "mean_trust": ("confiance moyenne", "mean trust"),
-    "conflicts_opened": ("conflits ouverts", "conflicts opened"),
-    "unmet_work_share": ("travail non fait", "unmet work"),
-    "decision_backlog_mean": ("décisions en attente", "decisions waiting"),
-    "active_final": ("membres actifs à la fin", "active members at the end"),
+    key: (OUTCOMES[key].label("fr", with_unit=True), OUTCOMES[key].label("en", with_unit=True)) for key in HEADLINE
 }
 
 #: weekly series of the comparison figure: column -> (French, English)
