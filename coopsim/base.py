@@ -1,4 +1,5 @@
-"""Shared building blocks: the strict parameter base class, status codes, event kinds.
+"""Shared building blocks: the strict parameter base class, the mechanism base class with
+what each lever declares about itself, status codes, event kinds.
 
 Every parameter group of the model (a process's behavioural constants, a mechanism's
 levers, the description of TERA) derives from :class:`Params`, so that a scenario file
@@ -8,6 +9,9 @@ the field named.
 
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -37,6 +41,48 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
 
+@dataclass(frozen=True)
+class LeverControl:
+    """A setting the facilitator page offers for one of a lever's fields.
+
+    ``field`` is the lever's field (the page's key is ``<lever key>.<field>``); ``fr`` and
+    ``en`` are its labels, with the unit in words; ``low``, ``high`` and ``step`` are the
+    slider's range and step, inside the field's own bounds (unused for a yes/no field,
+    shown as a check box). Whether the slider takes whole numbers follows the field's type.
+
+    Example:
+        >>> c = LeverControl("every_weeks", "REX : semaines entre deux séances", "REX: weeks between sessions", 1, 52)
+        >>> c.field, c.step
+        ('every_weeks', 1.0)
+    """
+
+    field: str
+    fr: str
+    en: str
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 1.0
+
+
+def seed_passage(doc: str | None) -> str:
+    r"""The "Seed passage(s):" paragraph of a mechanism module's docstring, on one line,
+    without the studies and figures that may follow it (the source text's own words, in
+    French).
+
+    Example:
+        >>> doc = "Hypothesis: ...\n\nSeed passage: 'les REX'; 'la confiance'. Study: West 2014.\n"
+        >>> seed_passage(doc)
+        "'les REX'; 'la confiance'."
+        >>> seed_passage("No passage here.")
+        ''
+    """
+    found = re.search(r"Seed passages?:\s*(.*?)(?:\n\s*\n|$)", doc or "", flags=re.DOTALL)
+    if not found:
+        return ""
+    text = " ".join(found.group(1).split())
+    return re.split(r"\s(?:Studies|Study|Amount, cohort)\b", text)[0].strip()
+
+
 class Mechanism(Params):
     """Base of every mechanism (a lever the users pull).
 
@@ -51,6 +97,21 @@ class Mechanism(Params):
     - ``act(model, rng)`` runs at the mechanism's ``phase`` of the week, after the process
       of that name, and changes state only through the same variables the processes use.
 
+    What a lever says about itself, declared once at the top of its class (class
+    variables, read by :data:`coopsim.mechanisms.REGISTRY` and from there by the scenario,
+    the facilitator page, the event table and the list of random streams):
+
+    - ``key``: its table in a scenario file (``[rex]``), its attribute on the scenario
+      (``scenario.rex``) and the name of its random stream;
+    - ``order``: its place among the levers (the page lists them in that order, and in a
+      week their ``modify`` run in that order);
+    - ``name_fr``, ``name_en``, ``sentence_fr``, ``sentence_en``: its name and its effect
+      in one sentence, in French and English;
+    - ``passage``: the source text's words it rests on, read from the "Seed passage"
+      paragraph of its module's docstring (:func:`seed_passage`) unless the class sets it;
+    - ``events``: the event kinds its ``act`` emits, directly or through the model's helpers;
+    - ``controls``: the settings the facilitator page offers (:class:`LeverControl`).
+
     Example:
         >>> lever = Mechanism(enabled=True, start_week=104)         # on from the third year
         >>> lever.active(52), lever.active(104), Mechanism().active(104)
@@ -60,7 +121,24 @@ class Mechanism(Params):
     enabled: bool = False
     start_week: int = Field(0, ge=0, le=100000, description="week the mechanism starts acting")
 
+    key: ClassVar[str] = ""
+    order: ClassVar[int] = 0
+    name_fr: ClassVar[str] = ""
+    name_en: ClassVar[str] = ""
+    sentence_fr: ClassVar[str] = ""
+    sentence_en: ClassVar[str] = ""
+    passage: ClassVar[str] = ""
+    events: ClassVar[tuple[str, ...]] = ()
+    controls: ClassVar[tuple[LeverControl, ...]] = ()
     phase: ClassVar[str] = "none"  # the process after which ``act`` runs
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Read the seed passage from the module's docstring, unless the class gives its own."""
+        super().__pydantic_init_subclass__(**kwargs)
+        if "passage" not in cls.__dict__:
+            module = sys.modules.get(cls.__module__)
+            cls.passage = seed_passage(getattr(module, "__doc__", None))
 
     def active(self, week: int) -> bool:
         """True when the mechanism is switched on and its start week has come."""
@@ -133,7 +211,30 @@ class Paid:
     NAMES = ("volunteer", "stipend", "salaried")
 
 
-EVENT_KINDS = (
+#: the event kinds the weekly processes emit (each lever declares its own in ``Mechanism.events``)
+PROCESS_EVENTS = (
+    "arrival",
+    "integration",
+    "role_taken",
+    "role_dropped",
+    "burnout",
+    "recovery",
+    "withdrawal",
+    "reengagement",
+    "departure",
+    "conflict_opened",
+    "conflict_defused",
+    "conflict_resolved",
+    "conflict_festering",
+    "exhaustion_noticed",
+    "integration_refused",
+    "salary_unpaid",
+)
+
+#: the code book: every kind recorded so far, its code being its place. A kind keeps its
+#: code, so that recorded events frames read the same; a kind that a newly registered
+#: lever declares is appended after these (:func:`set_lever_event_kinds`).
+RECORDED_EVENT_KINDS = (
     "arrival",
     "integration",
     "role_taken",
@@ -155,7 +256,34 @@ EVENT_KINDS = (
     "integration_refused",
     "salary_unpaid",
 )
+
+#: the event table: every kind the processes and the registered levers emit, in code order
+EVENT_KINDS: tuple[str, ...] = RECORDED_EVENT_KINDS
 EVENT_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}
+
+
+def set_lever_event_kinds(declared: Iterable[str]) -> tuple[str, ...]:
+    """Make the event table the code book plus the kinds the levers declare that it lacks
+    (in the order given); called by the registry whenever a lever is registered or removed.
+
+    ``EVENT_CODE`` is updated in place; ``EVENT_KINDS`` is a new tuple, so code that must
+    see a kind added after it was imported reads ``base.EVENT_KINDS`` when it runs.
+
+    Example:
+        >>> before = EVENT_KINDS
+        >>> set_lever_event_kinds(["rex_session", "demo_event"])[-1], EVENT_CODE["demo_event"]
+        ('demo_event', 20)
+        >>> set_lever_event_kinds(before[len(RECORDED_EVENT_KINDS) :]) == before     # as it was
+        True
+    """
+    global EVENT_KINDS
+    known = set(RECORDED_EVENT_KINDS)
+    extra = [kind for kind in dict.fromkeys(declared) if kind not in known]
+    EVENT_KINDS = (*RECORDED_EVENT_KINDS, *extra)
+    EVENT_CODE.clear()
+    EVENT_CODE.update({kind: code for code, kind in enumerate(EVENT_KINDS)})
+    return EVENT_KINDS
+
 
 WORK_KINDS = ("operational", "coordination", "care", "admin")
 WORK_CODE = {kind: code for code, kind in enumerate(WORK_KINDS)}

@@ -4,39 +4,9 @@ Recording writes into preallocated numpy arrays (a row per week) and chunks of a
 (people, events), turned into pandas frames only at the end, so that recording every
 week costs little next to the model itself.
 
-Summary metrics (each defined in ``docs/ODD.md``, section 8.4):
-
-- ``active_final``: active members at the last week.
-- ``arrivals_total`` / ``departures_total``: newcomers who came / people who left the
-  territory over the run (founders are not arrivals).
-- ``annual_turnover``: exits from active membership (withdrawal, burnout or departure of
-  an active member) per year, divided by the mean number of active members.
-- ``annual_turnover_unpaid``: the same for volunteers (neither salaried nor on stipend
-  when they left), over the mean number of active volunteers.
-- ``annual_turnover_core``: the same for core members (active for a year or more and
-  holding a role when they left), over the mean number of core members.
-- ``burnout_incidence_per_100py``: burnouts (of anyone present) per 100 person-years of
-  active membership.
-- ``share_high_exhaustion``: mean over the weeks of the share of active members with
-  exhaustion of 0.7 or more.
-- ``top10_hours_share`` / ``top25_hours_share``: share of the last year's hours carried
-  by the 10 % / 25 % who worked most (among everyone who worked in that year).
-- ``gini_hours``: Gini coefficient of those hours.
-- ``mean_engagement`` / ``mean_trust``: mean over the weeks of the active members' mean.
-- ``conflicts_opened``: disagreements that were not defused and became open conflicts.
-- ``conflicts_mediated``: mediations held; ``mediation_success_rate``: share of them that
-  resolved the conflict (NaN when none was held).
-- ``unmet_work_share``: hours asked but not done (vacant roles, overflow beyond what
-  people could give) over hours asked, over the run.
-- ``decision_backlog_mean``: mean over the weeks of the matters waiting for a decision.
-
-Further keys: ``present_final`` (people living there at the end), ``burnouts_total``,
-``withdrawals_total``, ``conflicts_defused``, ``conflicts_festering``,
-``top20_coordination_share`` (share of all coordination hours of the run carried by the
-20 % who did most of it), ``max_roles_held`` (most roles one person held in any week),
-``acceptance_final``, ``treasury_total_final`` (euros) and ``stipend_pressure_mean`` (mean
-social pressure on stipend recipients over the weeks when there were some; NaN without a
-stipend).
+Summary metrics: :func:`summary` returns the keys of :data:`coopsim.outcomes.OUTCOMES`, in
+that order; each is defined there once (names in English and French, unit, definition,
+formula, which way is better), and ``docs/ODD.md`` (section 8.4) shows that table.
 """
 
 from __future__ import annotations
@@ -286,7 +256,8 @@ def nan_mean(x: np.ndarray) -> float:
 
 
 def summary(model: ModelState) -> dict[str, Any]:
-    """The run's headline numbers (see the module docstring for their definitions).
+    """The run's headline numbers: exactly the keys of :data:`coopsim.outcomes.OUTCOMES`, in
+    that order (each defined there; ``run`` adds ``seed`` and ``weeks``).
 
     Example:
         >>> from coopsim import CoopModel

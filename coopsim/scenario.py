@@ -4,7 +4,10 @@ A scenario is one TOML file. Each table is a parameter group: the description of
 ecosystem (``[population]``, ``[structures]``, ``[territory]``, ``[money]``), the
 behavioural constants of the processes (``[work]``, ``[wellbeing]``, ``[interactions]``,
 ``[conflict]``, ``[membership]``, ``[governance]``), and one table per mechanism
-(``[rex]``, ``[mediation]``, ``[contractualisation]``, ``[stipend]``, ...). A file may
+(``[rex]``, ``[mediation]``, ``[contractualisation]``, ``[stipend]``, ...). The mechanism
+tables are not written here: :class:`Scenario` has one field per lever of
+:data:`coopsim.mechanisms.REGISTRY`, named by its key, so a new lever is a new table
+without a change to this module. A file may
 start with ``extends = "tera.toml"`` to inherit every value from another file and change
 only some. Any value can be overridden at load time with ``"rex.enabled=true"``.
 
@@ -24,27 +27,17 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError
+from pydantic.fields import FieldInfo
 
 from .base import Mechanism, Params
 from .conflict import ConflictParams
 from .governance import GovernanceParams
 from .interactions import InteractionParams
-from .mechanisms import (
-    Contractualisation,
-    Delegation,
-    InternalTraining,
-    Mediation,
-    MeetingPractices,
-    RevenuDeTransition,
-    Rex,
-    RoleDescriptions,
-    SphereSeparation,
-    TerritorialDialogue,
-    WelcomeCircle,
-)
+from .mechanisms import MECHANISM_NAMES as MECHANISM_NAMES  # the levers' keys, re-exported
+from .mechanisms import REGISTRY, on_change
 from .membership import MembershipParams
 from .money import MoneyParams
 from .population import PopulationParams
@@ -106,42 +99,59 @@ class Scenario(Params):
     membership: MembershipParams = Field(default_factory=MembershipParams)
     governance: GovernanceParams = Field(default_factory=GovernanceParams)
 
-    rex: Rex = Field(default_factory=Rex)
-    mediation: Mediation = Field(default_factory=Mediation)
-    contractualisation: Contractualisation = Field(default_factory=Contractualisation)
-    stipend: RevenuDeTransition = Field(default_factory=RevenuDeTransition)
-    meetings: MeetingPractices = Field(default_factory=MeetingPractices)
-    welcome: WelcomeCircle = Field(default_factory=WelcomeCircle)
-    spheres: SphereSeparation = Field(default_factory=SphereSeparation)
-    role_descriptions: RoleDescriptions = Field(default_factory=RoleDescriptions)
-    ctd: TerritorialDialogue = Field(default_factory=TerritorialDialogue)
-    delegation: Delegation = Field(default_factory=Delegation)
-    training: InternalTraining = Field(default_factory=InternalTraining)
+    # here, one field per lever of the registry (``rex: Rex`` ...), added by _install_levers
 
     record: RecordParams = Field(default_factory=RecordParams)
 
+    if TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            """A lever's table, e.g. ``scenario.rex`` (its field is added from the registry)."""
+
     def mechanisms(self) -> list[tuple[str, Mechanism]]:
-        """(name, mechanism) pairs in a fixed order (which is also the order of their streams)."""
-        return [(name, getattr(self, name)) for name in MECHANISM_NAMES]
+        """(key, mechanism) pairs in the registry's fixed order: the order in which their
+        ``modify`` run each week, and the names of their random streams. (A lever
+        registered after this scenario was made is not in it.)
+
+        Example:
+            >>> [name for name, _ in load_scenario("tera").mechanisms()][:2]
+            ['rex', 'mediation']
+        """
+        tables = self.__dict__
+        return [(key, tables[key]) for key in REGISTRY if key in tables]
 
     def to_toml_dict(self) -> dict[str, Any]:
         """The scenario as plain data, ready to be written as TOML or JSON."""
         return self.model_dump(mode="json")
 
 
-MECHANISM_NAMES = (
-    "rex",
-    "mediation",
-    "contractualisation",
-    "stipend",
-    "meetings",
-    "welcome",
-    "spheres",
-    "role_descriptions",
-    "ctd",
-    "delegation",
-    "training",
-)
+_OWN_FIELDS = dict(Scenario.__pydantic_fields__)
+
+
+def _install_levers() -> None:
+    """Give :class:`Scenario` one field per registered lever, between the processes'
+    constants and ``record`` (so that files and dumps keep their order), and rebuild it.
+
+    Pydantic has no public way to add a field to a class that exists; the class is kept
+    (``isinstance`` and the imports of it stay right) and its field table is rewritten,
+    then rebuilt with ``model_rebuild(force=True)``.
+    """
+    clash = sorted(set(REGISTRY) & set(_OWN_FIELDS))
+    if clash:
+        raise ValueError(f"lever key {clash[0]!r} is already a table of every scenario")
+    own = dict(_OWN_FIELDS)
+    record = own.pop("record")
+    levers = {
+        key: FieldInfo.from_annotated_attribute(lever, Field(default_factory=lever, description=lever.name_en))
+        for key, lever in REGISTRY.items()
+    }
+    fields = Scenario.__pydantic_fields__
+    fields.clear()
+    fields.update({**own, **levers, "record": record})
+    Scenario.model_rebuild(force=True)
+
+
+on_change(_install_levers)
 
 
 def resolve_path(ref: str | Path, base: Path | None = None) -> Path:

@@ -4,8 +4,9 @@ reading an experiment folder.
 - :class:`AnalysisError`: a question the data cannot answer (no such outcome, a design
   that does not allow a sensitivity analysis, ...); the command line reports it on one
   line (exit code 2).
-- :data:`OUTCOMES`: how a summary key (``coopsim.records``) is said in a sentence, in
-  English and in French (with the grammatical gender the French adjective agrees with).
+- :data:`OUTCOMES`: how a summary key is said in a sentence, in English and in French
+  (with the grammatical gender the French adjective agrees with): the one outcome table,
+  :data:`coopsim.outcomes.OUTCOMES`.
 - :func:`load_results`: the runs and the manifest of an experiment folder written by
   ``coopsim sweep`` (through :mod:`coopsim.experiments.store`).
 """
@@ -15,12 +16,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..outcomes import HEADLINE, OUTCOMES, Outcome
 
 #: the designs whose samples allow a variance-based or screening sensitivity analysis
 SENSITIVITY_DESIGNS = ("morris", "sobol")
@@ -38,95 +40,11 @@ class AnalysisError(ValueError):
     """
 
 
-@dataclass(frozen=True)
-class OutcomeName:
-    """How an outcome is named in sentences.
-
-    Attributes:
-        en: English noun phrase, capitalised, e.g. ``"Burnout incidence"``.
-        fr: French noun phrase with its article, e.g. ``"L'incidence du burnout"``.
-        feminine: whether the French adjective agrees in the feminine (``plus basse``).
-        unit: unit shown after absolute numbers (English; the French text reuses it).
-
-    Example:
-        >>> name = OUTCOMES["annual_turnover"]
-        >>> name.en, name.fr
-        ('Annual turnover', 'Le turnover annuel')
-    """
-
-    en: str
-    fr: str
-    feminine: bool = False
-    unit: str = ""
-
-
-#: the summary keys of ``coopsim.records`` as they read in a sentence
-OUTCOMES: dict[str, OutcomeName] = {
-    "burnout_incidence_per_100py": OutcomeName(
-        "Burnout incidence", "L'incidence du burnout", True, "per 100 person-years"
-    ),
-    "annual_turnover": OutcomeName("Annual turnover", "Le turnover annuel", False, "per year"),
-    "annual_turnover_unpaid": OutcomeName("Turnover of volunteers", "Le turnover des bénévoles", False, "per year"),
-    "annual_turnover_core": OutcomeName("Turnover of core members", "Le turnover du noyau", False, "per year"),
-    "share_high_exhaustion": OutcomeName(
-        "The share of members with high exhaustion", "La part des membres très épuisés", True
-    ),
-    "top10_hours_share": OutcomeName(
-        "The share of hours carried by the top 10 %", "La part des heures portée par les 10 % les plus investis", True
-    ),
-    "top25_hours_share": OutcomeName(
-        "The share of hours carried by the top 25 %", "La part des heures portée par les 25 % les plus investis", True
-    ),
-    "gini_hours": OutcomeName("Inequality of hours (Gini)", "L'inégalité des heures (Gini)", True),
-    "top20_coordination_share": OutcomeName(
-        "The share of coordination carried by the top 20 %",
-        "La part de la coordination portée par les 20 % premiers",
-        True,
-    ),
-    "mean_engagement": OutcomeName("Mean engagement", "L'engagement moyen", False),
-    "mean_trust": OutcomeName("Mean trust", "La confiance moyenne", True),
-    "conflicts_opened": OutcomeName("The number of conflicts opened", "Le nombre de conflits ouverts", False),
-    "conflicts_defused": OutcomeName("The number of conflicts defused", "Le nombre de conflits désamorcés", False),
-    "conflicts_festering": OutcomeName("The number of festering conflicts", "Le nombre de conflits enkystés", False),
-    "conflicts_mediated": OutcomeName("The number of mediations", "Le nombre de médiations", False),
-    "mediation_success_rate": OutcomeName("The success rate of mediation", "Le taux de réussite des médiations", False),
-    "unmet_work_share": OutcomeName("The share of unmet work", "La part du travail non fait", True),
-    "decision_backlog_mean": OutcomeName("The decision backlog", "Le retard de décisions", False, "matters"),
-    "active_final": OutcomeName(
-        "The number of active members at the end", "Le nombre de membres actifs à la fin", False
-    ),
-    "present_final": OutcomeName(
-        "The number of people present at the end", "Le nombre de personnes présentes à la fin"
-    ),
-    "arrivals_total": OutcomeName("The number of arrivals", "Le nombre d'arrivées", False),
-    "departures_total": OutcomeName("The number of departures", "Le nombre de départs", False),
-    "burnouts_total": OutcomeName("The number of burnouts", "Le nombre de burnouts", False),
-    "withdrawals_total": OutcomeName("The number of withdrawals", "Le nombre de retraits", False),
-    "max_roles_held": OutcomeName("The most roles held by one person", "Le cumul maximal de rôles", False),
-    "acceptance_final": OutcomeName("Territorial acceptance at the end", "L'acceptation territoriale finale", True),
-    "treasury_total_final": OutcomeName("The total treasury at the end", "La trésorerie totale finale", True, "€"),
-    "stipend_pressure_mean": OutcomeName(
-        "Social pressure on stipend recipients", "La pression sociale sur les bénéficiaires du revenu", True
-    ),
-}
-
 #: outcomes shown by default (comparisons, reports), the headline numbers of docs/ODD.md 8.4
-HEADLINE_OUTCOMES = (
-    "burnout_incidence_per_100py",
-    "annual_turnover",
-    "annual_turnover_core",
-    "share_high_exhaustion",
-    "top10_hours_share",
-    "mean_engagement",
-    "mean_trust",
-    "conflicts_opened",
-    "unmet_work_share",
-    "decision_backlog_mean",
-    "active_final",
-)
+HEADLINE_OUTCOMES = HEADLINE
 
 
-def outcome_name(key: str) -> OutcomeName:
+def outcome_name(key: str) -> Outcome:
     """The sentence names of an outcome; an unknown key is named by itself.
 
     Example:
@@ -137,7 +55,7 @@ def outcome_name(key: str) -> OutcomeName:
     """
     if key in OUTCOMES:
         return OUTCOMES[key]
-    return OutcomeName(key, f"La valeur de {key}", True)
+    return Outcome(key, key, f"La valeur de {key}", feminine=True)
 
 
 def short_label(key: str) -> str:
@@ -147,10 +65,7 @@ def short_label(key: str) -> str:
         >>> short_label("annual_turnover"), short_label("my_metric")
         ('Annual turnover', 'my_metric')
     """
-    if key not in OUTCOMES:
-        return key
-    text = re.sub(r"^The ", "", OUTCOMES[key].en)
-    return text[:1].upper() + text[1:]
+    return OUTCOMES[key].label("en") if key in OUTCOMES else key
 
 
 # --- numbers ----------------------------------------------------------------------------

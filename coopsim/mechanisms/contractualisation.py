@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import Mechanism, Modifiers
+from ..base import LeverControl, Mechanism, Modifiers
 
 
 class Contractualisation(Mechanism):
@@ -42,6 +42,30 @@ class Contractualisation(Mechanism):
         >>> mods.role_cap
         3
     """
+
+    key = "contractualisation"
+    order = 30
+    name_fr = "Contractualisation"
+    name_en = "Contractualisation"
+    sentence_fr = (
+        "Des accords de coopération fixent rôles, attentes et plafonds d'heures : plus de reconnaissance, "
+        "des départs moins silencieux, un peu moins de souplesse."
+    )
+    sentence_en = (
+        "Cooperation agreements set roles, expectations and hour limits: more recognition, fewer silent "
+        "departures, a little less flexibility."
+    )
+    events = ("role_dropped",)
+    controls = (
+        LeverControl(
+            "share_formalised",
+            "Contractualisation : part des rôles formalisés",
+            "Contractualisation: share of roles formalised",
+            0.0,
+            1.0,
+            0.05,
+        ),
+    )
 
     phase: ClassVar[str] = "work"
 

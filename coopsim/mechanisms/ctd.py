@@ -30,6 +30,15 @@ class TerritorialDialogue(Mechanism):
         (True, 0.1)
     """
 
+    key = "ctd"
+    order = 90
+    name_fr = "Comité territorial de dialogue (CTD)"
+    name_en = "Territorial dialogue committee (CTD)"
+    sentence_fr = (
+        "Le dialogue avec les acteurs du territoire augmente peu à peu son acceptation, au prix d'heures de travail."
+    )
+    sentence_en = "Dialogue with the territory's actors slowly raises its acceptance, at a cost in hours of work."
+
     phase: ClassVar[str] = "none"
 
     acceptance_gain_per_year: float = Field(

@@ -35,6 +35,15 @@ class Delegation(Mechanism):
         True
     """
 
+    key = "delegation"
+    order = 100
+    name_fr = "Délégation aux cercles"
+    name_en = "Delegation to circles"
+    sentence_fr = (
+        "Les décisions ne demandent plus le consentement de tous : elles ne ralentissent plus quand le groupe grandit."
+    )
+    sentence_en = "Decisions no longer wait for everyone's consent: they stop slowing down as the group grows."
+
     phase: ClassVar[str] = "none"
 
     def modify(self, mods: Modifiers, model: Any) -> None:

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import Mechanism
+from ..base import LeverControl, Mechanism
 from ..conflict import close, open_counts
 
 MEDIATION_CIRCLE = "Écoute & Médiation"
@@ -47,6 +47,24 @@ class Mediation(Mechanism):
         ...     print("refused")
         refused
     """
+
+    key = "mediation"
+    order = 20
+    name_fr = "Médiation"
+    name_en = "Mediation"
+    sentence_fr = (
+        "La commission écoute-médiation reprend chaque mois quelques conflits ouverts ; une médiation réussie les clôt."
+    )
+    sentence_en = (
+        "The listening and mediation commission takes up a few open conflicts each month; a successful mediation "
+        "closes them."
+    )
+    events = ("conflict_mediated", "conflict_resolved")
+    controls = (
+        LeverControl(
+            "capacity_per_month", "Médiation : médiations par mois", "Mediation: mediations per month", 0, 10, 1
+        ),
+    )
 
     phase: ClassVar[str] = "conflict"
 

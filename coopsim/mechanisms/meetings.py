@@ -30,6 +30,15 @@ class MeetingPractices(Mechanism):
         (False, True)
     """
 
+    key = "meetings"
+    order = 50
+    name_fr = "Pratiques de réunion"
+    name_en = "Meeting practices"
+    sentence_fr = (
+        "Tour météo, tour de clôture et guetteur d'ambiance désamorcent les désaccords et repèrent l'épuisement."
+    )
+    sentence_en = "Weather round, closing round and mood watcher defuse disagreements and notice exhaustion."
+
     phase: ClassVar[str] = "none"
 
     tour_meteo: bool = True

@@ -39,7 +39,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import Mechanism, Status, clip
+from ..base import LeverControl, Mechanism, Status, clip
 from ..conflict import close, open_counts
 
 
@@ -51,6 +51,23 @@ class Rex(Mechanism):
         >>> rex.active(52), rex.active(104)                       # sessions from the third year on
         (False, True)
     """
+
+    key = "rex"
+    order = 10
+    name_fr = "REX (retours d'expérience)"
+    name_en = "REX (structured debriefs)"
+    sentence_fr = (
+        "Des séances régulières où chacun raconte son travail : le travail invisible devient visible "
+        "(reconnaissance, confiance, rôles passés plus tôt)."
+    )
+    sentence_en = (
+        "Regular sessions where people tell what their work takes: invisible work becomes visible "
+        "(recognition, trust, roles handed over sooner)."
+    )
+    events = ("rex_session", "role_dropped", "conflict_resolved")
+    controls = (
+        LeverControl("every_weeks", "REX : semaines entre deux séances", "REX: weeks between sessions", 1, 52, 1),
+    )
 
     phase: ClassVar[str] = "interactions"
 

@@ -33,6 +33,13 @@ class RoleDescriptions(Mechanism):
         True
     """
 
+    key = "role_descriptions"
+    order = 80
+    name_fr = "Fiches de rôle"
+    name_en = "Role descriptions"
+    sentence_fr = "Écrire ce que chaque rôle demande le rend plus facile à prendre et reconnaît qui le porte."
+    sentence_en = "Writing down what each role involves makes it easier to take and recognises its holder."
+
     phase: ClassVar[str] = "none"
 
     fill_boost: float = Field(0.3, ge=0, le=5, description="relative rise in the chance a vacant role is taken")

@@ -35,6 +35,16 @@ class SphereSeparation(Mechanism):
         True
     """
 
+    key = "spheres"
+    order = 70
+    name_fr = "Séparer les sphères de vie"
+    name_en = "Separate life spheres"
+    sentence_fr = (
+        "Travail, vie et politique moins mêlés : moins de conflits qui débordent et de saturation, une confiance "
+        "plus lente."
+    )
+    sentence_en = "Work, home and politics kept apart: less conflict spill-over and saturation, slower trust."
+
     phase: ClassVar[str] = "none"
 
     strength: float = Field(0.5, ge=0, le=1, description="share of the life-sphere overlap removed")

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import Mechanism, Paid, Status, clip
+from ..base import LeverControl, Mechanism, Paid, Status, clip
 from ..money import ABEILLE, COOP, FUND, OUTSIDE
 
 
@@ -42,6 +42,25 @@ class RevenuDeTransition(Mechanism):
         >>> stipend.recipients * stipend.amount_per_month        # euros per month in all
         4325.0
     """
+
+    key = "stipend"
+    order = 40
+    name_fr = "Revenu de transition écologique"
+    name_en = "Ecological transition income"
+    sentence_fr = (
+        "Un revenu mensuel pour quelques membres : plus de sécurité, mais sans objectifs convenus, une pression "
+        "sociale et des rancœurs."
+    )
+    sentence_en = (
+        "A monthly income for a few members: more security, but without agreed objectives, social pressure and "
+        "resentment."
+    )
+    events = ("stipend_paid", "stipend_unpaid")
+    controls = (
+        LeverControl("recipients", "Revenu : nombre de bénéficiaires", "Income: recipients", 0, 20, 1),
+        LeverControl("amount_per_month", "Revenu : euros par mois", "Income: euros per month", 0, 2000, 5),
+        LeverControl("with_objectives", "Revenu avec objectifs convenus", "Income with agreed objectives"),
+    )
 
     phase: ClassVar[str] = "money"
 

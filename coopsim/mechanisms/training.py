@@ -33,6 +33,15 @@ class InternalTraining(Mechanism):
         6
     """
 
+    key = "training"
+    order = 110
+    name_fr = "Formations internes"
+    name_en = "Internal training"
+    sentence_fr = (
+        "Forme des animateurs REX et des secouristes en santé mentale, qui repèrent l'épuisement avant le burnout."
+    )
+    sentence_en = "Trains REX facilitators and mental-health first aiders, who notice exhaustion before burnout."
+
     phase: ClassVar[str] = "engagement"
 
     rex_facilitators_per_year: int = Field(2, ge=0, le=10000)

@@ -33,6 +33,13 @@ class WelcomeCircle(Mechanism):
         8
     """
 
+    key = "welcome"
+    order = 60
+    name_fr = "Cercle Accueil-Intégration"
+    name_en = "Welcome circle"
+    sentence_fr = "Les nouveaux venus sont accueillis et intégrés plus vite, et repartent moins."
+    sentence_en = "Newcomers are welcomed and integrated sooner, and fewer of them leave."
+
     phase: ClassVar[str] = "none"
 
     capacity: int = Field(6, ge=0, le=100000, description="newcomers in integration at once")

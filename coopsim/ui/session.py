@@ -7,7 +7,9 @@ tested without a browser.
 
 - :class:`Settings`: the scenario chosen, its dotted overrides (switches and sliders) and
   the seed; immutable and hashable, so the page can compare two of them cheaply.
-- :data:`CONTROLS`: the main sliders of the set-up panel (key, kind and range).
+- :data:`CONTROLS`: the main sliders of the set-up panel (key, kind and range): the
+  founding group and the arrivals, then each lever's own (``Mechanism.controls``, in the
+  registry's order).
 - :class:`Session`: the model, stepped under a lock (the play loop runs in a thread while
   the page draws), with a :class:`History` of each person's weekly state, the
   :class:`Notable` events the feed turns into sentences, the money flows of each week and
@@ -31,7 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from ..base import EVENT_KINDS
+from .. import base as coopsim_base
+from ..base import Mechanism
+from ..mechanisms import REGISTRY, on_change
 from ..model import CoopModel
 from ..scenario import SCENARIO_DIR, Scenario, load_scenario
 from .layout import Layout
@@ -48,16 +52,35 @@ class Control:
     step: float = 1
 
 
-CONTROLS = (
+#: the main sliders that are not a lever's
+WORLD_CONTROLS = (
     Control("population.founders", "int", 4, 60, 1),
     Control("territory.arrivals_per_week", "float", 0.0, 2.0, 0.05),
-    Control("rex.every_weeks", "int", 1, 52, 1),
-    Control("mediation.capacity_per_month", "int", 0, 10, 1),
-    Control("contractualisation.share_formalised", "float", 0.0, 1.0, 0.05),
-    Control("stipend.recipients", "int", 0, 20, 1),
-    Control("stipend.amount_per_month", "float", 0, 2000, 5),
-    Control("stipend.with_objectives", "bool"),
 )
+
+#: every main slider: :data:`WORLD_CONTROLS`, then the levers' (kept up to date with the registry)
+CONTROLS: list[Control] = []
+
+
+def lever_controls(key: str, lever: type[Mechanism]) -> list[Control]:
+    """The sliders a lever declares, as the panel shows them (the kind follows the field's type).
+
+    >>> [(c.key, c.kind) for c in lever_controls("stipend", REGISTRY["stipend"])][-1]
+    ('stipend.with_objectives', 'bool')
+    """
+
+    def kind(field: str) -> str:
+        annotation = lever.model_fields[field].annotation
+        return "bool" if annotation is bool else "int" if annotation is int else "float"
+
+    return [Control(f"{key}.{c.field}", kind(c.field), c.low, c.high, c.step) for c in lever.controls]
+
+
+def _controls() -> None:
+    CONTROLS[:] = [*WORLD_CONTROLS, *(c for key, lever in REGISTRY.items() for c in lever_controls(key, lever))]
+
+
+on_change(_controls)
 
 
 def scenario_names() -> list[str]:
@@ -70,6 +93,9 @@ def scenario_names() -> list[str]:
 def _load(scenario: str, overrides: tuple[tuple[str, Any], ...]) -> Scenario:
     """Load a scenario once per (name, overrides): the panel reads its values at every draw."""
     return load_scenario(scenario, overrides=dict(overrides) or None)
+
+
+on_change(_load.cache_clear)  # a scenario loaded before a lever was registered lacks its table
 
 
 def _lookup(data: dict[str, Any], key: str) -> Any:
@@ -256,7 +282,8 @@ class Session:
         events = self.model.recorder._events
         new = events[self._events_seen :]
         self._events_seen = len(events)
-        return [(week, EVENT_KINDS[code], persons) for week, code, persons in new]
+        kinds = coopsim_base.EVENT_KINDS  # read now: a lever registered late may have added kinds
+        return [(week, kinds[code], persons) for week, code, persons in new]
 
     def _pair(self, conflict: int) -> tuple[int, int]:
         N = self.model.network

@@ -1,6 +1,9 @@
 """The set-up panel: scenario, the levers with their explanation and the source text's
 words, the main sliders, the horizon and the seed.
 
+The levers, their words and their sliders come from :data:`coopsim.mechanisms.REGISTRY`
+(each lever declares them once), so a new lever appears here without a change to the page.
+
 The same panel edits variant A (the run on screen) and variant B (the comparison's
 copy); ``prefix`` gives each its own CSS classes, which the browser tests use as stable
 handles (``cs-a-mech-rex``, ``cs-b-ctl-rex-every_weeks`` ...).
@@ -10,7 +13,8 @@ from __future__ import annotations
 
 import solara
 
-from ..scenario import MECHANISM_NAMES, ScenarioError
+from ..mechanisms import REGISTRY
+from ..scenario import ScenarioError
 from .html import bold, quote
 from .session import CONTROLS, Control, Settings, scenario_names
 from .strings import CONTROL_LABELS, mechanism_name, mechanism_sentence, pick, seed_words, t
@@ -40,7 +44,7 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: str, prefix: str = 
             )
         with solara.Tooltip(t("mechanisms_tip", lang)):
             bold(t("mechanisms", lang))
-        for name in MECHANISM_NAMES:
+        for name in REGISTRY:
             _MechanismSwitch(settings, name, lang, prefix)
         bold(t("sliders", lang))
         for control in CONTROLS:

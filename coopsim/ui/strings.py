@@ -5,9 +5,11 @@ One place for all strings, so that a translation is checked in one file and the 
 switch changes every label, tooltip, legend, event sentence and number at once:
 
 - :data:`TEXT`: labels, tooltips and legends, ``key -> (français, English)``;
-- :data:`MECHANISMS`: each lever's name and one-sentence explanation; the words of the
-  source text behind it are read from the mechanism's own docstring (:func:`seed_words`),
-  so they never drift from the model's documentation;
+- :data:`MECHANISMS`: the levers, which carry their own names, one-sentence explanation,
+  settings and the source text's words (:data:`coopsim.mechanisms.REGISTRY`), so that the
+  page never drifts from the model (:func:`mechanism_name`, :func:`seed_words` ...);
+- :data:`CONTROL_LABELS` and :data:`OUTCOME_LABELS`: the labels of the main settings and
+  of the headline outcomes, built from the levers and from :data:`coopsim.outcomes.OUTCOMES`;
 - :data:`EVENTS`: the sentences of the event feed;
 - :func:`number`, :func:`percent`, :func:`signed_percent`, :func:`interval`: numbers with
   the decimal comma, the thin space before ``%`` and the true minus sign in French.
@@ -23,11 +25,12 @@ Example:
 
 from __future__ import annotations
 
-import importlib
 import math
-import re
 from collections.abc import Mapping
 from typing import Any
+
+from ..mechanisms import REGISTRY, on_change
+from ..outcomes import HEADLINE, OUTCOMES
 
 LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
@@ -233,98 +236,29 @@ STATUS = {
 }
 PAID = {"fr": ("bénévole", "au revenu de transition", "salarié·e"), "en": ("volunteer", "on the stipend", "salaried")}
 
-#: mechanism name -> (French name, English name, French sentence, English sentence)
-MECHANISMS: dict[str, tuple[str, str, str, str]] = {
-    "rex": (
-        "REX (retours d'expérience)",
-        "REX (structured debriefs)",
-        "Des séances régulières où chacun raconte son travail : le travail invisible devient visible "
-        "(reconnaissance, confiance, rôles passés plus tôt).",
-        "Regular sessions where people tell what their work takes: invisible work becomes visible "
-        "(recognition, trust, roles handed over sooner).",
-    ),
-    "mediation": (
-        "Médiation",
-        "Mediation",
-        "La commission écoute-médiation reprend chaque mois quelques conflits ouverts ; une médiation réussie les clôt.",
-        "The listening and mediation commission takes up a few open conflicts each month; a successful mediation "
-        "closes them.",
-    ),
-    "contractualisation": (
-        "Contractualisation",
-        "Contractualisation",
-        "Des accords de coopération fixent rôles, attentes et plafonds d'heures : plus de reconnaissance, "
-        "des départs moins silencieux, un peu moins de souplesse.",
-        "Cooperation agreements set roles, expectations and hour limits: more recognition, fewer silent "
-        "departures, a little less flexibility.",
-    ),
-    "stipend": (
-        "Revenu de transition écologique",
-        "Ecological transition income",
-        "Un revenu mensuel pour quelques membres : plus de sécurité, mais sans objectifs convenus, une pression "
-        "sociale et des rancœurs.",
-        "A monthly income for a few members: more security, but without agreed objectives, social pressure and "
-        "resentment.",
-    ),
-    "meetings": (
-        "Pratiques de réunion",
-        "Meeting practices",
-        "Tour météo, tour de clôture et guetteur d'ambiance désamorcent les désaccords et repèrent l'épuisement.",
-        "Weather round, closing round and mood watcher defuse disagreements and notice exhaustion.",
-    ),
-    "welcome": (
-        "Cercle Accueil-Intégration",
-        "Welcome circle",
-        "Les nouveaux venus sont accueillis et intégrés plus vite, et repartent moins.",
-        "Newcomers are welcomed and integrated sooner, and fewer of them leave.",
-    ),
-    "spheres": (
-        "Séparer les sphères de vie",
-        "Separate life spheres",
-        "Travail, vie et politique moins mêlés : moins de conflits qui débordent et de saturation, une confiance "
-        "plus lente.",
-        "Work, home and politics kept apart: less conflict spill-over and saturation, slower trust.",
-    ),
-    "role_descriptions": (
-        "Fiches de rôle",
-        "Role descriptions",
-        "Écrire ce que chaque rôle demande le rend plus facile à prendre et reconnaît qui le porte.",
-        "Writing down what each role involves makes it easier to take and recognises its holder.",
-    ),
-    "ctd": (
-        "Comité territorial de dialogue (CTD)",
-        "Territorial dialogue committee (CTD)",
-        "Le dialogue avec les acteurs du territoire augmente peu à peu son acceptation, au prix d'heures de travail.",
-        "Dialogue with the territory's actors slowly raises its acceptance, at a cost in hours of work.",
-    ),
-    "delegation": (
-        "Délégation aux cercles",
-        "Delegation to circles",
-        "Les décisions ne demandent plus le consentement de tous : elles ne ralentissent plus quand le groupe grandit.",
-        "Decisions no longer wait for everyone's consent: they stop slowing down as the group grows.",
-    ),
-    "training": (
-        "Formations internes",
-        "Internal training",
-        "Forme des animateurs REX et des secouristes en santé mentale, qui repèrent l'épuisement avant le burnout.",
-        "Trains REX facilitators and mental-health first aiders, who notice exhaustion before burnout.",
-    ),
-}
+#: the levers, key -> class (:data:`coopsim.mechanisms.REGISTRY`): each carries ``name_fr``,
+#: ``name_en``, ``sentence_fr``, ``sentence_en``, ``passage`` and ``controls``
+MECHANISMS = REGISTRY
 
-#: main sliders: dotted key -> (French label, English label)
-CONTROL_LABELS: dict[str, tuple[str, str]] = {
+#: labels of the main settings that are not a lever's: dotted key -> (French, English)
+WORLD_CONTROL_LABELS: dict[str, tuple[str, str]] = {
     "population.founders": ("Taille du groupe au départ", "Founding group size"),
     "territory.arrivals_per_week": ("Arrivées par semaine", "Arrivals per week"),
-    "stipend.recipients": ("Revenu : nombre de bénéficiaires", "Income: recipients"),
-    "stipend.amount_per_month": ("Revenu : euros par mois", "Income: euros per month"),
-    "stipend.with_objectives": ("Revenu avec objectifs convenus", "Income with agreed objectives"),
-    "rex.every_weeks": ("REX : semaines entre deux séances", "REX: weeks between sessions"),
-    "mediation.capacity_per_month": ("Médiation : médiations par mois", "Mediation: mediations per month"),
-    "contractualisation.share_formalised": (
-        "Contractualisation : part des rôles formalisés",
-        "Contractualisation: share of roles formalised",
-    ),
 }
+
+#: labels of every main setting: dotted key -> (French, English); the levers' are their own
+#: (``Mechanism.controls``), kept up to date with the registry
+CONTROL_LABELS: dict[str, tuple[str, str]] = {}
+
+
+def _control_labels() -> None:
+    CONTROL_LABELS.clear()
+    CONTROL_LABELS.update(WORLD_CONTROL_LABELS)
+    for key, lever in REGISTRY.items():
+        CONTROL_LABELS.update({f"{key}.{c.field}": (c.fr, c.en) for c in lever.controls})
+
+
+on_change(_control_labels)
 
 #: event kind -> (French, English); {name}, {other}, {roles}, {years} are filled in
 EVENTS: dict[str, tuple[str, str]] = {
@@ -378,19 +312,9 @@ EVENTS: dict[str, tuple[str, str]] = {
     "salary_unpaid": ("Le salaire de {name} n'a pas pu être versé.", "{name}'s salary could not be paid."),
 }
 
-#: headline outcomes of the comparison: summary key -> (French, English)
+#: headline outcomes of the comparison: summary key -> (French, English), from the outcome table
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {
-    "burnout_incidence_per_100py": ("burnouts (pour 100 années-membre)", "burnout (per 100 member-years)"),
-    "annual_turnover": ("rotation annuelle", "annual turnover"),
-    "annual_turnover_core": ("rotation du noyau", "turnover of the core"),
-    "share_high_exhaustion": ("part des très épuisés", "share highly exhausted"),
-    "top10_hours_share": ("heures portées par les 10 % premiers", "hours carried by the top 10 %"),
-    "mean_engagement": ("engagement moyen", "mean engagement"),
-    "mean_trust": ("confiance moyenne", "mean trust"),
-    "conflicts_opened": ("conflits ouverts", "conflicts opened"),
-    "unmet_work_share": ("travail non fait", "unmet work"),
-    "decision_backlog_mean": ("décisions en attente", "decisions waiting"),
-    "active_final": ("membres actifs à la fin", "active members at the end"),
+    key: (OUTCOMES[key].label("fr", with_unit=True), OUTCOMES[key].label("en", with_unit=True)) for key in HEADLINE
 }
 
 #: weekly series of the comparison figure: column -> (French, English)
@@ -452,34 +376,30 @@ def pick(table: Mapping[str, tuple[str, ...]], key: str, lang: str) -> str:
 
 
 def mechanism_name(name: str, lang: str) -> str:
-    """The lever's name in ``lang``."""
-    entry = MECHANISMS[name]
-    return entry[0] if lang == "fr" else entry[1]
+    """The lever's name in ``lang``.
+
+    >>> mechanism_name("stipend", "fr")
+    'Revenu de transition écologique'
+    """
+    lever = REGISTRY[name]
+    return lever.name_fr if lang == "fr" else lever.name_en
 
 
 def mechanism_sentence(name: str, lang: str) -> str:
     """The lever's one-sentence explanation in ``lang``."""
-    entry = MECHANISMS[name]
-    return entry[2] if lang == "fr" else entry[3]
+    lever = REGISTRY[name]
+    return lever.sentence_fr if lang == "fr" else lever.sentence_en
 
 
 def seed_words(name: str) -> str:
-    """The source text's words behind a lever, read from its module's docstring.
-
-    The "Seed passage(s):" paragraph of ``coopsim/mechanisms/<name>.py`` (in French, as
-    the source text is), without the studies and figures that follow it.
+    """The source text's words behind a lever (in French, as the source text is): the
+    "Seed passage(s):" paragraph of its module's docstring, without the studies and
+    figures that follow it (``Mechanism.passage``).
 
     >>> "REX" in seed_words("rex")
     True
     """
-    module_name = {"stipend": "stipend"}.get(name, name)
-    doc = importlib.import_module(f"coopsim.mechanisms.{module_name}").__doc__ or ""
-    found = re.search(r"Seed passages?:\s*(.*?)(?:\n\s*\n|$)", doc, flags=re.DOTALL)
-    if not found:
-        return ""
-    text = " ".join(found.group(1).split())
-    text = re.split(r"\s(?:Studies|Study|Amount, cohort)\b", text)[0]
-    return text.strip()
+    return REGISTRY[name].passage
 
 
 def status_name(code: int, lang: str) -> str:

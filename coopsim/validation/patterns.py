@@ -10,7 +10,8 @@ rows, the people's yearly rows and the events), never from a parameter.
 A pattern's statistic is computed on each seed; the validation reports the median over
 the seeds and its 90 % interval, and the pattern passes when the median lies in the range.
 Statistics that are yes/no on a seed (did a founder step back?) are averaged instead: the
-share of seeds.
+share of seeds. A pattern whose statistic is a summary metric is named as that metric is
+everywhere (:data:`coopsim.outcomes.OUTCOMES`).
 
 Example:
     >>> [p.key for p in PATTERNS][:3]
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..base import WEEKS_PER_YEAR
+from ..outcomes import OUTCOMES
 from ..runner import RunResult
 
 BASELINE = "tera"
@@ -258,6 +260,17 @@ def backlog_grows_with_size(runs: Mapping[str, RunResult]) -> float:
 # --- the list ---------------------------------------------------------------------------------
 
 
+def outcome_words(key: str, lang: str) -> str:
+    """A summary metric's name as a pattern label: the outcome table's label, in lower case.
+
+    Example:
+        >>> outcome_words("mediation_success_rate", "fr")
+        'part des médiations qui règlent le conflit'
+    """
+    text = OUTCOMES[key].label(lang)
+    return text[:1].lower() + text[1:]
+
+
 @dataclass(frozen=True)
 class Pattern:
     """One observed pattern, its accepted range and where it comes from.
@@ -315,7 +328,7 @@ SOURCES = {
 }
 
 PATTERNS: tuple[Pattern, ...] = (
-    Pattern("settled_people", "people settled after 10 years", "personnes installées après 10 ans",
+    Pattern("settled_people", outcome_words("present_final", "en"), outcome_words("present_final", "fr"),
             45, 100, "people", "avise", settled_people,
             note="arrivals come from territorial acceptance and welcome capacity, departures from exhaustion and engagement"),
     Pattern("heavily_involved", f"active members giving ≥ {HEAVY_HOURS:g} h/week (last year)",
@@ -330,8 +343,8 @@ PATTERNS: tuple[Pattern, ...] = (
             "part des porteurs de rôles de l'an 3 sans rôle à la fin",
             0.4, 0.9, "share", "seed-atemis", core_renewal,
             note="role dropping, burnout and leaving are separate processes; no renewal rate is set"),
-    Pattern("coordination_concentration", "share of coordination hours carried by the top 20 %",
-            "part des heures de coordination portée par les 20 % les plus impliqués",
+    Pattern("coordination_concentration", outcome_words("top20_coordination_share", "en"),
+            outcome_words("top20_coordination_share", "fr"),
             0.5, 0.9, "share", "seed-same-few", coordination_concentration,
             note="emerges from who takes coordination roles (involvement bias) and who stays"),
     Pattern("founder_steps_back", f"a founder holding {MULTI_ROLES}+ roles burns out or steps back (share of seeds)",
@@ -351,8 +364,8 @@ PATTERNS: tuple[Pattern, ...] = (
             f"part des membres actifs très épuisés (≥ {HIGH_EE:g})",
             0.02, 0.15, "share", "chirico", high_exhaustion,
             note="exhaustion accumulates from load and conflict and recovers with rest"),
-    Pattern("mediation_success", "share of mediations that resolve the conflict",
-            "part des médiations qui règlent le conflit",
+    Pattern("mediation_success", outcome_words("mediation_success_rate", "en"),
+            outcome_words("mediation_success_rate", "fr"),
             0.55, 0.80, "share", "eeoc-acas", mediation_success,
             note="success depends on the parties' remaining trust and on festering, both from the processes"),
     Pattern("rex_exhaustion_smd", "REX's effect on exhaustion (SMD, with − without)",
@@ -400,4 +413,4 @@ def scenarios_needed(patterns: tuple[Pattern, ...] = PATTERNS) -> tuple[str, ...
     return tuple(names)
 
 
-__all__ = ["PATTERNS", "PATTERNS_BY_KEY", "SOURCES", "Pattern", "scenarios_needed"]
+__all__ = ["PATTERNS", "PATTERNS_BY_KEY", "SOURCES", "Pattern", "outcome_words", "scenarios_needed"]
