@@ -11,12 +11,15 @@ formula, which way is better), and ``docs/ODD.md`` (section 8.4) shows that tabl
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Paid, Status
+from .compiled import kernel
+from .population import FLAG, FLOAT, INT
 from .state import ModelState
 from .structures import STRUCTURE_KEYS
 
@@ -40,6 +43,7 @@ MODEL_COLUMNS = (
     *(f"treasury_{k}" for k in STRUCTURE_KEYS),
     "inflow_total", "outflow_total",
 )  # fmt: skip
+COLUMN: Any = namedtuple("ModelColumns", MODEL_COLUMNS)(*range(len(MODEL_COLUMNS)))  # COLUMN.active: its column
 
 PEOPLE_COLUMNS = (
     "status", "paid", "engagement", "trust", "exhaustion", "load", "hours", "roles",
@@ -57,10 +61,251 @@ COUNTED_EVENTS = {
     "stipends_paid": "stipend_paid",
 }  # fmt: skip
 COUNTED_CODES = np.array([EVENT_CODE[kind] for kind in COUNTED_EVENTS.values()])
+COUNTED_COLUMNS = np.array([MODEL_COLUMNS.index(name) for name in COUNTED_EVENTS])
+TREASURY_COLUMNS = np.array([MODEL_COLUMNS.index(f"treasury_{k}") for k in STRUCTURE_KEYS])
+
+# The codes the kernels compare with (numba reads module constants, not class attributes).
+NEWCOMER, ACTIVE, WITHDRAWN, DEPARTED = Status.NEWCOMER, Status.ACTIVE, Status.WITHDRAWN, Status.DEPARTED
+VOLUNTEER = Paid.VOLUNTEER
+
+# People snapshots keep each column in the smallest type that holds its values exactly:
+# the true floats as float64, the person and the counts as int32, the codes and the flag
+# as int8; the frame casts them back to the people arrays' types.
+SNAPSHOT_FLOATS = tuple(c for c in PEOPLE_COLUMNS if c in FLOAT._fields)
+SNAPSHOT_COUNTS = ("person", "roles", "conflicts")
+SNAPSHOT_CODES = ("status", "paid", "burned_out")
+SNAPSHOT_FLOAT_ROWS = np.array([FLOAT._fields.index(c) for c in SNAPSHOT_FLOATS])
+SNAPSHOT_MIN_CHUNK = 4096  # rows; a chunk holds at least 16 snapshots of the people present
+
+
+@kernel
+def numpy_sum(x):
+    """``x.sum()`` with numpy's order of additions, so that a kernel's sum is numpy's to the
+    bit: eight running sums over blocks of eight, combined pairwise, the rest added in
+    turn; above 128 values, the two halves (cut at a multiple of 8) summed apart.
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.random.default_rng(1).random(1000)
+        >>> float(numpy_sum(x)) == float(x.sum()), float(numpy_sum(x[::-1])) == float(x[::-1].sum())
+        (True, True)
+    """
+    return 0.0 + _pairwise(x, 0, x.size)
+
+
+@kernel
+def _pairwise(x, start, count):
+    """The pairwise sum of ``x[start:start + count]`` (numpy's ``pairwise_sum``), without
+    recursion (numba cannot cache a recursive kernel): the halves still to visit and the
+    sums still to add wait on two small stacks, and each sum is ``left + right`` as in numpy."""
+    if count <= 128:
+        return _block_sum(x, start, count)
+    todo = np.empty((3 * 64, 2), dtype=np.int64)  # (start, count) to visit, or (-1, 0): add the last two sums
+    sums = np.empty(64)
+    todo[0, 0], todo[0, 1] = start, count
+    n_todo, n_sums = 1, 0
+    while n_todo:
+        n_todo -= 1
+        s, c = todo[n_todo, 0], todo[n_todo, 1]
+        if s < 0:
+            n_sums -= 1
+            sums[n_sums - 1] = sums[n_sums - 1] + sums[n_sums]
+        elif c <= 128:
+            sums[n_sums] = _block_sum(x, s, c)
+            n_sums += 1
+        else:
+            half = c // 2
+            half -= half % 8
+            todo[n_todo, 0], todo[n_todo, 1] = -1, 0
+            todo[n_todo + 1, 0], todo[n_todo + 1, 1] = s + half, c - half
+            todo[n_todo + 2, 0], todo[n_todo + 2, 1] = s, half  # the left half first
+            n_todo += 3
+    return sums[0]
+
+
+@kernel
+def _block_sum(x, start, count):
+    """numpy's sum of at most 128 values: in turn below 8, else eight running sums over
+    blocks of eight, combined pairwise, and the rest added in turn."""
+    if count < 8:
+        total = 0.0
+        for i in range(start, start + count):
+            total += x[i]
+        return total
+    r0, r1, r2, r3 = x[start], x[start + 1], x[start + 2], x[start + 3]
+    r4, r5, r6, r7 = x[start + 4], x[start + 5], x[start + 6], x[start + 7]
+    i = 8
+    while i < count - count % 8:
+        b = start + i
+        r0, r1, r2, r3 = r0 + x[b], r1 + x[b + 1], r2 + x[b + 2], r3 + x[b + 3]
+        r4, r5, r6, r7 = r4 + x[b + 4], r5 + x[b + 5], r6 + x[b + 6], r7 + x[b + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < count:
+        total += x[start + i]
+        i += 1
+    return total
+
+
+@kernel
+def _sorted(values):
+    """``np.sort(values)``; a few dozen values (a TERA week) are sorted by insertion, which
+    is quicker than numba's quicksort at that size and gives the same values in the same
+    order (there is no NaN among them)."""
+    if values.size > 64:
+        return np.sort(values)
+    out = values.copy()
+    for i in range(1, out.size):
+        value = out[i]
+        j = i - 1
+        while j >= 0 and out[j] > value:
+            out[j + 1] = out[j]
+            j -= 1
+        out[j + 1] = value
+    return out
+
+
+@kernel
+def _nearest_rank(sorted_values, q):
+    """The ``q`` quantile of sorted values, nearest rank (index ``q (k - 1)`` rounded)."""
+    return sorted_values[int(np.rint(q * (sorted_values.size - 1)))]
+
+
+@kernel
+def people_columns(row, floats, ints, flags, n, week):
+    """The week's counts of people and the spread of the active members' states.
+
+    Each person counts in their status; an active member also counts as a volunteer
+    (unpaid), as core (active for a year or more and holding a role) and as a REX
+    facilitator, and brings their exhaustion, engagement, trust, recognition, hours and
+    roles to the active members' means and quantiles (nearest rank on the sorted values);
+    stipend recipients bring their social pressure.
+    """
+    by_status = np.zeros(4, dtype=np.int64)
+    burned = volunteers = core = facilitators = roles_active = roles_max = 0
+    active = np.empty((5, n))  # exhaustion, engagement, trust, recognition, hours
+    k = 0
+    pressure = np.empty(n)
+    stipends = 0
+    for i in range(n):
+        status, roles = ints[INT.status, i], ints[INT.roles, i]
+        by_status[status] += 1
+        roles_max = max(roles_max, roles)
+        if flags[FLAG.burned_out, i] and status != DEPARTED:
+            burned += 1
+        if flags[FLAG.stipend, i]:
+            pressure[stipends] = floats[FLOAT.pressure, i]
+            stipends += 1
+        if status == ACTIVE:
+            if ints[INT.paid, i] == VOLUNTEER:
+                volunteers += 1
+            if week - ints[INT.status_week, i] >= WEEKS_PER_YEAR and roles > 0:
+                core += 1
+            if flags[FLAG.rex_trained, i]:
+                facilitators += 1
+            roles_active += roles
+            active[0, k] = floats[FLOAT.exhaustion, i]
+            active[1, k] = floats[FLOAT.engagement, i]
+            active[2, k] = floats[FLOAT.trust, i]
+            active[3, k] = floats[FLOAT.recognition, i]
+            active[4, k] = floats[FLOAT.hours, i]
+            k += 1
+    row[COLUMN.active] = k
+    row[COLUMN.newcomers] = by_status[NEWCOMER]
+    row[COLUMN.withdrawn] = by_status[WITHDRAWN]
+    row[COLUMN.departed_total] = by_status[DEPARTED]
+    row[COLUMN.present] = n - by_status[DEPARTED]
+    row[COLUMN.burned_out] = burned
+    row[COLUMN.active_volunteers] = volunteers
+    row[COLUMN.core] = core
+    row[COLUMN.rex_facilitators] = facilitators
+    row[COLUMN.roles_max] = roles_max
+    row[COLUMN.pressure_mean] = numpy_sum(pressure[:stipends]) / stipends if stipends else np.nan
+    row[COLUMN.hours_done] = numpy_sum(floats[FLOAT.hours, :n])
+    if k:
+        spread_columns(row, active[:, :k], roles_active)
+
+
+@kernel
+def spread_columns(row, active, roles_active):
+    """Means and quantiles of the active members' states (one column of ``active`` each),
+    the share highly exhausted and the share of hours the busiest fifth carried."""
+    k = active.shape[1]
+    first = (COLUMN.exhaustion_mean, COLUMN.engagement_mean, COLUMN.trust_mean)  # then p10, p50, p90
+    for j in range(3):
+        values = _sorted(active[j])
+        row[first[j]] = numpy_sum(values) / k
+        row[first[j] + 1] = _nearest_rank(values, 0.1)
+        row[first[j] + 2] = _nearest_rank(values, 0.5)
+        row[first[j] + 3] = _nearest_rank(values, 0.9)
+        if j == 0:
+            row[COLUMN.high_exhaustion_share] = (values >= HIGH_EXHAUSTION).sum() / k
+    row[COLUMN.recognition_mean] = numpy_sum(active[3]) / k
+    hours = _sorted(active[4])[::-1]
+    total = numpy_sum(hours)
+    top = max(1, int(np.rint(0.2 * k)))
+    row[COLUMN.top20_hours_share] = numpy_sum(hours[:top]) / total if total > 0 else 0.0
+    row[COLUMN.roles_per_active] = roles_active / k
+
+
+@kernel
+def week_row(
+    table, w, floats, ints, flags, n, week, holder, week_counts, event_totals, treasury,
+    conflicts_open, demand, unmet, backlog, decision_capacity, acceptance, mediated, mediated_ok, inflow, outflow,
+):  # fmt: skip
+    """Fill row ``w`` of the weekly table: the people's columns, this week's event counts
+    (then moved to the run's totals), the vacant roles and the model's own numbers."""
+    row = table[w]
+    row[:] = 0.0
+    people_columns(row, floats, ints, flags, n, week)
+    for j in range(COUNTED_CODES.size):
+        row[COUNTED_COLUMNS[j]] = week_counts[COUNTED_CODES[j]]
+    for code in range(week_counts.size):
+        event_totals[code] += week_counts[code]
+        week_counts[code] = 0
+    row[COLUMN.roles_vacant] = (holder < 0).sum()
+    row[COLUMN.conflicts_open] = conflicts_open
+    row[COLUMN.demand_hours] = demand
+    row[COLUMN.unmet_hours] = unmet
+    row[COLUMN.unmet_share] = unmet / demand if demand > 0 else 0.0
+    row[COLUMN.backlog] = backlog
+    row[COLUMN.decision_capacity] = decision_capacity
+    row[COLUMN.acceptance] = acceptance
+    row[COLUMN.mediations] = mediated
+    row[COLUMN.mediations_successful] = mediated_ok
+    for j in range(TREASURY_COLUMNS.size):
+        row[TREASURY_COLUMNS[j]] = treasury[j]
+    row[COLUMN.inflow_total] = inflow
+    row[COLUMN.outflow_total] = outflow
+
+
+@kernel
+def snapshot_present(floats_out, counts_out, codes_out, start, floats, ints, flags, n):
+    """Copy the rows of the people present (not departed) into the snapshot store, from
+    column ``start`` on; return how many were copied."""
+    k = start
+    for i in range(n):
+        if ints[INT.status, i] == DEPARTED:
+            continue
+        for j in range(SNAPSHOT_FLOAT_ROWS.size):
+            floats_out[j, k] = floats[SNAPSHOT_FLOAT_ROWS[j], i]
+        counts_out[0, k] = i
+        counts_out[1, k] = ints[INT.roles, i]
+        counts_out[2, k] = ints[INT.conflicts, i]
+        codes_out[0, k] = ints[INT.status, i]
+        codes_out[1, k] = ints[INT.paid, i]
+        codes_out[2, k] = flags[FLAG.burned_out, i]
+        k += 1
+    return k - start
 
 
 class Recorder:
     """Collects a run's weekly rows, person rows, events and exits.
+
+    The weekly rows fill a preallocated table (a row per week, a column per
+    :data:`MODEL_COLUMNS` entry; ``columns[name]`` is a view of one column), written by one
+    kernel call a week. The people present at a snapshot week are copied into chunks of
+    compact arrays; the frames are built once, at the end.
 
     Example:
         >>> from coopsim import CoopModel
@@ -69,18 +314,24 @@ class Recorder:
         >>> frame = m.recorder.model_frame()                     # one row per week
         >>> len(frame), frame["week"].tolist()[:3]
         (13, [0, 1, 2])
+        >>> m.recorder.columns["active"][:13].tolist() == frame["active"].tolist()  # a column of the table
+        True
     """
 
     def __init__(self, model: ModelState) -> None:
-        self._rows = max(model.horizon, 1)
-        self.columns = {c: np.zeros(self._rows) for c in MODEL_COLUMNS}
+        self.table = np.zeros((max(model.horizon, 1), len(MODEL_COLUMNS)))
+        self.columns = self._column_views()
         self.weeks = 0
-        self.week_counts = np.zeros(len(EVENT_KINDS), dtype=np.int64)
-        self._events: list[tuple[int, int, np.ndarray]] = []
-        self._people: list[tuple[int, np.ndarray, np.ndarray]] = []  # week, present mask, columns x people
-        self._people_dtypes: dict[str, np.dtype] = {}
+        self.week_counts = np.zeros(len(EVENT_KINDS), dtype=np.int64)  # events of this week, by kind
+        self.event_totals = np.zeros(len(EVENT_KINDS), dtype=np.int64)  # of the weeks recorded
+        self._events: list[tuple[int, int, np.ndarray]] = []  # week, code, persons
+        self._snapshots: list[tuple[int, int]] = []  # week, people present
+        self._chunks: list[list[Any]] = []  # [floats, counts, codes, rows used]
         self.exits: list[tuple[int, int, int, bool]] = []  # week, person, paid, core
         self.hours_at_window_start: np.ndarray | None = None
+
+    def _column_views(self) -> dict[str, np.ndarray]:
+        return {c: self.table[:, j] for j, c in enumerate(MODEL_COLUMNS)}
 
     def event(self, week: int, code: int, persons: np.ndarray) -> None:
         if persons.size:
@@ -94,82 +345,43 @@ class Recorder:
         self.exits.append((model.week, i, int(P.paid[i]), core))
 
     def _grow(self) -> None:
-        for c, arr in self.columns.items():
-            new = np.zeros(2 * self._rows)
-            new[: self._rows] = arr
-            self.columns[c] = new
-        self._rows *= 2
+        table = np.zeros((2 * self.table.shape[0], self.table.shape[1]))
+        table[: self.weeks] = self.table[: self.weeks]
+        self.table = table
+        self.columns = self._column_views()
 
     def record_week(self, model: ModelState) -> None:
         """Write this week's row (and, every few weeks, the people's rows)."""
-        if self.weeks >= self._rows:
+        if self.weeks >= self.table.shape[0]:
             self._grow()
-        w, col = self.weeks, self.columns
-        P, R, L = model.people, model.roles, model.ledger
-        n = P.n
-        status = P.status[:n]
-        active = status == Status.ACTIVE
-        n_active = int(active.sum())
-        by_status = np.bincount(status, minlength=len(Status.NAMES))
-        col["active"][w] = n_active
-        col["newcomers"][w] = by_status[Status.NEWCOMER]
-        col["withdrawn"][w] = by_status[Status.WITHDRAWN]
-        col["departed_total"][w] = by_status[Status.DEPARTED]
-        col["present"][w] = n - by_status[Status.DEPARTED]
-        col["burned_out"][w] = int((P.burned_out[:n] & (status != Status.DEPARTED)).sum())
-        col["active_volunteers"][w] = int((active & (P.paid[:n] == Paid.VOLUNTEER)).sum())
-        col["core"][w] = int((active & (model.week - P.status_week[:n] >= WEEKS_PER_YEAR) & (P.roles[:n] > 0)).sum())
-        for name, count in zip(COUNTED_EVENTS, self.week_counts[COUNTED_CODES].tolist()):
-            col[name][w] = count
-        self.week_counts[:] = 0
-        col["conflicts_open"][w] = model.conflicts.open_ids.size
-        if n_active:
-            stacked = np.empty((3, n_active))
-            stacked[0], stacked[1], stacked[2] = P.exhaustion[:n][active], P.engagement[:n][active], P.trust[:n][active]
-            stacked.sort(axis=1)
-            means = stacked.sum(axis=1) / n_active  # sum / n: as np.mean, with less overhead
-            ranks = np.rint(np.array([0.1, 0.5, 0.9]) * (n_active - 1)).astype(np.int64)  # nearest rank
-            q = stacked[:, ranks]
-            for k, name in enumerate(("exhaustion", "engagement", "trust")):
-                col[f"{name}_mean"][w] = means[k]
-                col[f"{name}_p10"][w], col[f"{name}_p50"][w], col[f"{name}_p90"][w] = q[k]
-            col["recognition_mean"][w] = P.recognition[:n][active].sum() / n_active
-            col["high_exhaustion_share"][w] = (stacked[0] >= HIGH_EXHAUSTION).sum() / n_active
-            hours = np.sort(P.hours[:n][active])[::-1]
-            top = max(1, round(0.2 * hours.size))
-            col["top20_hours_share"][w] = hours[:top].sum() / hours.sum() if hours.sum() > 0 else 0.0
-            col["roles_per_active"][w] = P.roles[:n][active].sum() / n_active
-        col["pressure_mean"][w] = P.pressure[:n][P.stipend[:n]].mean() if P.stipend[:n].any() else np.nan
-        col["roles_vacant"][w] = int((R.holder < 0).sum())
-        col["roles_max"][w] = int(P.roles[:n].max()) if n else 0
-        col["demand_hours"][w] = model.week_demand
-        col["hours_done"][w] = float(P.hours[:n].sum())
-        col["unmet_hours"][w] = model.week_unmet
-        col["unmet_share"][w] = model.week_unmet / model.week_demand if model.week_demand > 0 else 0.0
-        col["backlog"][w] = model.backlog
-        col["decision_capacity"][w] = model.week_decision_capacity
-        col["acceptance"][w] = model.acceptance
-        col["rex_facilitators"][w] = int((P.rex_trained[:n] & active).sum())
-        col["mediations"][w] = model.week_mediated
-        col["mediations_successful"][w] = model.week_mediated_ok
-        for k, key in enumerate(STRUCTURE_KEYS):
-            col[f"treasury_{key}"][w] = L.treasury[k]
-        col["inflow_total"][w] = L.inflow_total
-        col["outflow_total"][w] = L.outflow_total
-
-        every = model.scenario.record.people_every
-        if model.week % every == 0 or model.week == model.horizon - 1:
-            # one float copy of every column (exact for the integer and boolean ones);
-            # departed rows are dropped when the frame is built
-            snapshot = np.empty((len(PEOPLE_COLUMNS), n))
-            for j, c in enumerate(PEOPLE_COLUMNS):
-                snapshot[j] = getattr(P, c)[:n]
-            self._people.append((model.week, status != Status.DEPARTED, snapshot))
-            if not self._people_dtypes:
-                self._people_dtypes = {c: getattr(P, c).dtype for c in PEOPLE_COLUMNS}
+        P, L = model.people, model.ledger
+        week_row(
+            self.table, self.weeks, P.floats, P.ints, P.flags, P.n, model.week, model.roles.holder,
+            self.week_counts, self.event_totals, L.treasury, model.conflicts.open_ids.size,
+            model.week_demand, model.week_unmet, model.backlog, model.week_decision_capacity,
+            model.acceptance, model.week_mediated, model.week_mediated_ok, L.inflow_total, L.outflow_total,
+        )  # fmt: skip
+        if model.week % model.scenario.record.people_every == 0 or model.week == model.horizon - 1:
+            self._snapshot(model, int(self.table[self.weeks, COLUMN.present]))
         if model.week == model.horizon - WEEKS_PER_YEAR - 1:  # end of the week before the last 52
-            self.hours_at_window_start = P.hours_total[:n].copy()
+            self.hours_at_window_start = P.hours_total[: P.n].copy()
         self.weeks += 1
+
+    def _snapshot(self, model: ModelState, present: int) -> None:
+        """Copy the present people's rows into the last chunk (a new one when it is full)."""
+        if not self._chunks or self._chunks[-1][3] + present > self._chunks[-1][0].shape[1]:
+            size = max(SNAPSHOT_MIN_CHUNK, 16 * present)
+            self._chunks.append(
+                [
+                    np.empty((len(SNAPSHOT_FLOATS), size)),
+                    np.empty((len(SNAPSHOT_COUNTS), size), dtype=np.int32),
+                    np.empty((len(SNAPSHOT_CODES), size), dtype=np.int8),
+                    0,
+                ]
+            )
+        chunk, P = self._chunks[-1], model.people
+        chunk[3] += snapshot_present(chunk[0], chunk[1], chunk[2], chunk[3], P.floats, P.ints, P.flags, P.n)
+        self._snapshots.append((model.week, present))
 
     # --- frames -----------------------------------------------------------------------
 
@@ -181,18 +393,17 @@ class Recorder:
         return df
 
     def people_frame(self) -> pd.DataFrame:
-        if not self._people:
+        if not self._snapshots:
             return pd.DataFrame(columns=["week", "person", *PEOPLE_COLUMNS])
-        weeks = np.concatenate([np.full(int(mask.sum()), wk) for wk, mask, _ in self._people])
-        persons = np.concatenate([np.flatnonzero(mask) for _, mask, _ in self._people])
-        values = np.concatenate([snap[:, mask] for _, mask, snap in self._people], axis=1)
-        data: dict[str, Any] = {"week": weeks, "person": persons}
-        for j, c in enumerate(PEOPLE_COLUMNS):
-            data[c] = values[j].astype(self._people_dtypes[c])
-        df = pd.DataFrame(data)
-        df["status"] = pd.Categorical.from_codes(df["status"].to_numpy(), categories=pd.Index(Status.NAMES))
-        df["paid"] = pd.Categorical.from_codes(df["paid"].to_numpy(), categories=pd.Index(Paid.NAMES))
-        return df
+        floats, counts, codes = (np.concatenate([c[k][:, : c[3]] for c in self._chunks], axis=1) for k in range(3))
+        weeks, sizes = np.array(self._snapshots, dtype=np.int64).T
+        column: dict[str, Any] = {"week": np.repeat(weeks, sizes)}
+        column.update((c, counts[j].astype(np.int64)) for j, c in enumerate(SNAPSHOT_COUNTS))
+        column.update((c, floats[j]) for j, c in enumerate(SNAPSHOT_FLOATS))
+        column["status"] = pd.Categorical.from_codes(codes[0], categories=pd.Index(Status.NAMES))
+        column["paid"] = pd.Categorical.from_codes(codes[1], categories=pd.Index(Paid.NAMES))
+        column["burned_out"] = codes[2].astype(bool)
+        return pd.DataFrame({c: column[c] for c in ("week", "person", *PEOPLE_COLUMNS)})
 
     def events_frame(self) -> pd.DataFrame:
         if not self._events:
@@ -209,8 +420,9 @@ class Recorder:
         )
 
     def event_total(self, kind: str) -> int:
+        """Events of this kind so far (counted as they arrive)."""
         code = EVENT_CODE[kind]
-        return int(sum(p.size for _, c, p in self._events if c == code))
+        return int(self.event_totals[code] + self.week_counts[code])
 
 
 def gini(x: np.ndarray) -> float:
