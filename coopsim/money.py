@@ -1,11 +1,12 @@
 """Money: the weekly flows between the six structures, people and the outside world.
 
-Process 9 of the week (*money*). Every flow goes through :meth:`Ledger.pay`, which refuses a
-payment the payer cannot afford (budget limits: "les activités ne sont actuellement pas
-assez solvables pour se soutenir monétairement les unes les autres") and records it, so
-that the change in total treasury always equals what came in from outside minus what went
-out (money is conserved between structures). Amounts are euros; Abeille (the local
-currency) is counted at par.
+Process 9 of the week (*money*). Every flow goes through the ledger's one payment rule
+(:func:`coopsim.structures.transfer`, behind :meth:`Ledger.pay` and the week's compiled
+pass of payments), which refuses a payment the payer cannot afford (budget limits: "les
+activités ne sont actuellement pas assez solvables pour se soutenir monétairement les unes
+les autres") and records it, so that the change in total treasury always equals what came
+in from outside minus what went out (money is conserved between structures). Amounts are
+euros; Abeille (the local currency) is counted at par.
 
 Flows from the seed: the SCI "encaisse les loyers aux exploitants d'activités
 professionnelles"; the Coop du Tilleul is "l'entité commerciale" (sales of the grocery,
@@ -23,8 +24,28 @@ import numpy as np
 from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status
+from .compiled import kernel
+from .population import FLOAT, INT
 from .state import ModelState
-from .structures import ABEILLE, ASSOCIATION, COOP, FUND, OUTSIDE, QRT, SCI, STRUCTURE_KEYS, Ledger
+from .structures import (
+    ABEILLE,
+    ASSOCIATION,
+    COOP,
+    FLOW,
+    FUND,
+    OUTSIDE,
+    QRT,
+    SCI,
+    STRUCTURE_KEYS,
+    Ledger,
+    circles_staffed,
+    transfer,
+)
+from .work import numpy_sum
+
+OPERATIONAL = WORK_CODE["operational"]
+ACTIVE = Status.ACTIVE
+DEPARTED = Status.DEPARTED
 
 
 class MoneyParams(Params):
@@ -61,6 +82,23 @@ class MoneyParams(Params):
     )
 
 
+@kernel
+def coop_hours(
+    holder: np.ndarray, structure: np.ndarray, kind: np.ndarray, hours: np.ndarray, floats: np.ndarray
+) -> float:
+    """Operational hours done in the Coop's roles: each held role's hours times the share of
+    their asked hours its holder did this week."""
+    done = np.empty(holder.size)
+    k = 0
+    for r in range(holder.size):
+        h = holder[r]
+        if h >= 0 and structure[r] == COOP and kind[r] == OPERATIONAL:
+            required = floats[FLOAT.required, h]
+            done[k] = hours[r] * (floats[FLOAT.hours, h] / required if required > 0 else 1.0)
+            k += 1
+    return numpy_sum(done, k)
+
+
 def commercial_hours(model: ModelState) -> float:
     """Operational hours done this week in the Coop's activities.
 
@@ -72,11 +110,37 @@ def commercial_hours(model: ModelState) -> float:
         >>> commercial_hours(m) >= 0
         True
     """
-    R, P = model.roles, model.people
-    held = (R.holder >= 0) & (R.structure == COOP) & (R.kind == WORK_CODE["operational"])
-    h = R.holder[held]
-    ratio = np.divide(P.hours[h], P.required[h], out=np.ones(h.size), where=P.required[h] > 0)
-    return float((R.hours[held] * ratio).sum())
+    R = model.roles
+    return float(coop_hours(R.holder, R.structure, R.kind, R.hours, model.people.floats))
+
+
+@kernel
+def salaries_unpaid(
+    treasury: np.ndarray,
+    totals: np.ndarray,
+    flows: np.ndarray,
+    holder: np.ndarray,
+    salaried: np.ndarray,
+    structure: np.ndarray,
+    weekly: float,
+    floats: np.ndarray,
+) -> np.ndarray:
+    """Each held salaried role is paid ``weekly`` by its structure, in the order of the role
+    slots; a holder left unpaid loses some financial security. Returns the unpaid holders (one
+    per unpaid role)."""
+    unpaid = np.empty(holder.size, dtype=np.int64)
+    k = 0
+    for r in range(holder.size):
+        h = holder[r]
+        if (
+            salaried[r]
+            and h >= 0
+            and not transfer(treasury, totals, flows, structure[r], OUTSIDE, weekly, FLOW.salaries)
+        ):
+            floats[FLOAT.security_fin, h] *= 0.95
+            unpaid[k] = h
+            k += 1
+    return unpaid[:k]
 
 
 def pay_salaries(model: ModelState) -> None:
@@ -94,10 +158,88 @@ def pay_salaries(model: ModelState) -> None:
     """
     R, L, mp = model.roles, model.ledger, model.scenario.money
     weekly = mp.salary_per_month * 12 / WEEKS_PER_YEAR
-    for r in np.flatnonzero(R.salaried & (R.holder >= 0)).tolist():
-        if not L.pay(int(R.structure[r]), OUTSIDE, weekly, "salaries"):
-            model.people.security_fin[R.holder[r]] *= 0.95
-            model.emit("salary_unpaid", np.array([R.holder[r]]))
+    unpaid = salaries_unpaid(
+        L.treasury, L.totals, L.flows, R.holder, R.salaried, R.structure, weekly, model.people.floats
+    )
+    tell_unpaid(model, unpaid)
+
+
+def tell_unpaid(model: ModelState, unpaid: np.ndarray) -> None:
+    """One ``salary_unpaid`` event per role left unpaid."""
+    for h in unpaid.tolist():
+        model.emit("salary_unpaid", np.array([h]))
+
+
+@kernel
+def payments_of_the_week(
+    treasury: np.ndarray,
+    totals: np.ndarray,
+    flows: np.ndarray,
+    holder: np.ndarray,
+    structure: np.ndarray,
+    kind: np.ndarray,
+    unit: np.ndarray,
+    unit_is_circle: np.ndarray,
+    hours: np.ndarray,
+    salaried: np.ndarray,
+    floats: np.ndarray,
+    ints: np.ndarray,
+    n: int,
+    gifts: float,
+    acceptance: float,
+    sales_per_hour: float,
+    local_spending: float,
+    supplies_share: float,
+    commercial_rent: float,
+    sci_loan: float,
+    housing_rent: float,
+    housing_share: float,
+    qrt_loan: float,
+    subsidies_per_year: float,
+    membership_fee: float,
+    circle_budget: float,
+    fund_grant_share: float,
+    fund_reserve: float,
+    abeille_investment_share: float,
+    salary_per_month: float,
+) -> np.ndarray:
+    """The week's flows in their order, each paid only if the payer can afford it (see
+    :func:`coopsim.structures.transfer`); returns the holders of the salaried roles left unpaid.
+
+    Coop sales grow with the operational hours done there and the territory's acceptance, plus
+    the residents' spending; the Coop buys supplies and pays the SCI's commercial rent; the
+    SCIC QRT houses a share of the residents; the fund receives gifts and grants part of its
+    treasury above its reserve to the association, which has subsidies and members' fees and
+    pays the staffed circles' budgets; the Abeille invests in the Coop; salaries come last.
+    """
+    flows[:] = 0.0  # a new week
+    residents = active = 0
+    for i in range(n):
+        status = ints[INT.status, i]
+        if status != DEPARTED:
+            residents += 1
+        if status == ACTIVE:
+            active += 1
+    sales = sales_per_hour * coop_hours(holder, structure, kind, hours, floats) * (0.5 + acceptance)
+    sales = sales + local_spending * residents
+    transfer(treasury, totals, flows, OUTSIDE, COOP, sales, FLOW.coop_sales)
+    transfer(treasury, totals, flows, COOP, OUTSIDE, supplies_share * sales, FLOW.coop_supplies)
+    transfer(treasury, totals, flows, COOP, SCI, commercial_rent, FLOW.commercial_rent)
+    transfer(treasury, totals, flows, SCI, OUTSIDE, sci_loan, FLOW.sci_loan)
+    transfer(treasury, totals, flows, OUTSIDE, QRT, housing_rent * housing_share * residents, FLOW.housing_rent)
+    transfer(treasury, totals, flows, QRT, OUTSIDE, qrt_loan, FLOW.qrt_loan)
+    transfer(treasury, totals, flows, OUTSIDE, FUND, gifts, FLOW.gifts)
+    subsidies = subsidies_per_year / WEEKS_PER_YEAR + membership_fee * active
+    transfer(treasury, totals, flows, OUTSIDE, ASSOCIATION, subsidies, FLOW.subsidies_and_fees)
+    budgets = circle_budget * circles_staffed(holder, unit, unit_is_circle)
+    transfer(treasury, totals, flows, ASSOCIATION, OUTSIDE, budgets, FLOW.circle_budgets)
+    surplus = treasury[FUND] - fund_reserve
+    if surplus > 0:
+        transfer(treasury, totals, flows, FUND, ASSOCIATION, fund_grant_share * surplus, FLOW.fund_grants)
+    investment = abeille_investment_share * treasury[ABEILLE]
+    transfer(treasury, totals, flows, ABEILLE, COOP, investment, FLOW.abeille_investment)
+    weekly = salary_per_month * 12 / WEEKS_PER_YEAR
+    return salaries_unpaid(treasury, totals, flows, holder, salaried, structure, weekly, floats)
 
 
 def flows(model: ModelState, rng: np.random.Generator) -> None:
@@ -111,30 +253,44 @@ def flows(model: ModelState, rng: np.random.Generator) -> None:
         >>> flows(m, np.random.default_rng(0))
         >>> m.ledger.treasury.shape, bool((m.ledger.treasury >= 0).all())
         ((6,), True)
+        >>> m.ledger.week_flows["coop_sales"] > m.ledger.week_flows["coop_supplies"] > 0
+        True
     """
     L, mp, P, R = model.ledger, model.scenario.money, model.people, model.roles
-    L.week_flows = {}
-    residents = int(P.present().sum())
-    active = model.count(Status.ACTIVE)
     gifts = rng.gamma(4.0, mp.gifts_per_year / WEEKS_PER_YEAR / 4.0)
-
-    sales = mp.sales_per_hour * commercial_hours(model) * (0.5 + model.acceptance) + mp.local_spending * residents
-    L.pay(OUTSIDE, COOP, sales, "coop_sales")
-    L.pay(COOP, OUTSIDE, mp.supplies_share * sales, "coop_supplies")
-    L.pay(COOP, SCI, mp.commercial_rent, "commercial_rent")
-    L.pay(SCI, OUTSIDE, mp.sci_loan, "sci_loan")
-    L.pay(OUTSIDE, QRT, mp.housing_rent * mp.housing_share * residents, "housing_rent")
-    L.pay(QRT, OUTSIDE, mp.qrt_loan, "qrt_loan")
-    L.pay(OUTSIDE, FUND, gifts, "gifts")
-    L.pay(
-        OUTSIDE, ASSOCIATION, mp.subsidies_per_year / WEEKS_PER_YEAR + mp.membership_fee * active, "subsidies_and_fees"
+    unpaid = payments_of_the_week(
+        L.treasury,
+        L.totals,
+        L.flows,
+        R.holder,
+        R.structure,
+        R.kind,
+        R.unit,
+        R.unit_is_circle,
+        R.hours,
+        R.salaried,
+        P.floats,
+        P.ints,
+        P.n,
+        gifts,
+        float(model.acceptance),
+        mp.sales_per_hour,
+        mp.local_spending,
+        mp.supplies_share,
+        mp.commercial_rent,
+        mp.sci_loan,
+        mp.housing_rent,
+        mp.housing_share,
+        mp.qrt_loan,
+        mp.subsidies_per_year,
+        mp.membership_fee,
+        mp.circle_budget,
+        mp.fund_grant_share,
+        mp.fund_reserve,
+        mp.abeille_investment_share,
+        mp.salary_per_month,
     )
-    L.pay(ASSOCIATION, OUTSIDE, mp.circle_budget * R.staffed_circles(), "circle_budgets")
-    surplus = L.treasury[FUND] - mp.fund_reserve
-    if surplus > 0:
-        L.pay(FUND, ASSOCIATION, mp.fund_grant_share * surplus, "fund_grants")
-    L.pay(ABEILLE, COOP, mp.abeille_investment_share * L.treasury[ABEILLE], "abeille_investment")
-    pay_salaries(model)
+    tell_unpaid(model, unpaid)
 
 
 __all__ = [

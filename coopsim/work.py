@@ -23,11 +23,15 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import WORK_CODE, Params, Status, clip
+from .base import WORK_CODE, Params, Status
+from .compiled import kernel
+from .population import FLAG, FLOAT, INT
 from .state import ModelState
 
 COORD = WORK_CODE["coordination"]
 CARE = WORK_CODE["care"]
+ACTIVE = Status.ACTIVE
+NEWCOMER = Status.NEWCOMER
 
 
 class WorkParams(Params):
@@ -69,6 +73,86 @@ class WorkParams(Params):
     )
 
 
+@kernel
+def numpy_sum(x: np.ndarray, n: int) -> float:
+    """The sum of ``x[:n]`` with numpy's order of additions, so that a kernel gives the very
+    bits of ``x[:n].sum()``: blocks of up to 128 each summed in eight running sums, the
+    blocks added pairwise (halves cut at multiples of 8). Written without recursion (numba
+    cannot reload a cached recursive function).
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.random.default_rng(3).random(300) * 1e3
+        >>> [bool(numpy_sum(x, k) == x[:k].sum()) for k in (5, 100, 300)]
+        [True, True, True]
+    """
+    if n <= 128:
+        return 0.0 + _block_sum(x, 0, n)
+    # Depth-first over the halves: a pending part is (start, size), or size -1 to add the
+    # last two sums found.
+    starts, sizes, sums = np.empty(128, dtype=np.int64), np.empty(128, dtype=np.int64), np.empty(64)
+    starts[0], sizes[0] = 0, n
+    pending, found = 1, 0
+    while pending:
+        pending -= 1
+        lo, size = starts[pending], sizes[pending]
+        if size < 0:
+            found -= 1
+            sums[found - 1] = sums[found - 1] + sums[found]
+        elif size <= 128:
+            sums[found] = _block_sum(x, lo, size)
+            found += 1
+        else:
+            half = size // 2
+            half -= half % 8
+            sizes[pending] = -1
+            starts[pending + 1], sizes[pending + 1] = lo + half, size - half
+            starts[pending + 2], sizes[pending + 2] = lo, half
+            pending += 3
+    return 0.0 + sums[0]
+
+
+@kernel
+def _block_sum(x: np.ndarray, lo: int, n: int) -> float:
+    """numpy's sum of ``x[lo:lo + n]`` for ``n`` <= 128 (eight running sums from 8 on)."""
+    if n < 8:
+        total = 0.0
+        for i in range(lo, lo + n):
+            total += x[i]
+        return total
+    r0, r1, r2, r3 = x[lo], x[lo + 1], x[lo + 2], x[lo + 3]
+    r4, r5, r6, r7 = x[lo + 4], x[lo + 5], x[lo + 6], x[lo + 7]
+    i = 8
+    while i < n - n % 8:
+        r0 += x[lo + i]
+        r1 += x[lo + i + 1]
+        r2 += x[lo + i + 2]
+        r3 += x[lo + i + 3]
+        r4 += x[lo + i + 4]
+        r5 += x[lo + i + 5]
+        r6 += x[lo + i + 6]
+        r7 += x[lo + i + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for j in range(lo + i, lo + n):
+        total += x[j]
+    return total
+
+
+@kernel
+def role_scale(
+    kind: np.ndarray, effort: np.ndarray, active: int, demand_growth: float, coordination_growth: float, backlog: float
+) -> np.ndarray:
+    """Each role's demand multiplier (see :func:`scale_of_roles`) for ``active`` members."""
+    scale = np.empty(kind.size)
+    for r in range(kind.size):
+        s = 1.0 + demand_growth * active / 50.0
+        if kind[r] == COORD:
+            s += coordination_growth * active / 50.0 + 0.02 * min(backlog, 50.0)
+        scale[r] = s * effort[r]
+    return scale
+
+
 def scale_of_roles(model: ModelState) -> np.ndarray:
     """Weekly demand multiplier of each role: it grows with the group, coordination also with
     the backlog; and it is the share of its hours the role takes as REX sessions organised it.
@@ -82,12 +166,60 @@ def scale_of_roles(model: ModelState) -> np.ndarray:
         >>> scale.shape == (m.roles.count,), bool((scale > 0).all())
         (True, True)
     """
-    R = model.roles
+    R, sp = model.roles, model.scenario.structures
     active = model.count(Status.ACTIVE)
-    sp = model.scenario.structures
-    scale = np.full(R.count, 1.0 + sp.demand_growth * active / 50.0)
-    scale[R.kind == COORD] += sp.coordination_growth * active / 50.0 + 0.02 * min(model.backlog, 50.0)
-    return scale * R.effort
+    return role_scale(R.kind, R.effort, active, sp.demand_growth, sp.coordination_growth, float(model.backlog))
+
+
+@kernel
+def slots_where(holder: np.ndarray, held: bool) -> np.ndarray:
+    """The role slots that are held (``held`` True) or vacant (False), in slot order."""
+    out = np.empty(holder.size, dtype=np.int64)
+    k = 0
+    for r in range(holder.size):
+        if (holder[r] >= 0) == held:
+            out[k] = r
+            k += 1
+    return out[:k]
+
+
+@kernel
+def roles_dropped(
+    held: np.ndarray,
+    draws: np.ndarray,
+    holder: np.ndarray,
+    formal: np.ndarray,
+    salaried: np.ndarray,
+    floats: np.ndarray,
+    drop_base: float,
+    drop_disengaged: float,
+    drop_exhausted: float,
+    quit_cost: float,
+    duty_hold: float,
+    identity_hold: float,
+) -> np.ndarray:
+    """The held role slots whose holder drops them this week (``draws``: a uniform per slot)."""
+    dropped = np.empty(held.size, dtype=np.int64)
+    k = 0
+    for j in range(held.size):
+        r = held[j]
+        h = holder[r]
+        exhaustion = floats[FLOAT.exhaustion, h]
+        p = (
+            drop_base
+            + drop_disengaged * (1.0 - floats[FLOAT.engagement, h])
+            + drop_exhausted * (exhaustion * exhaustion)
+        )
+        if formal[r]:
+            p = p * (1.0 - quit_cost)
+        p = p * (1.0 - duty_hold * floats[FLOAT.duty, h])  # "Je prends les tâches que personne ne prend"
+        p = p * (1.0 - identity_hold * floats[FLOAT.identity, h])  # role identity: a role long carried is oneself
+        if salaried[r]:
+            p *= 0.3  # a job is not dropped as lightly as a volunteer role
+        if draws[j] < p:
+            dropped[k] = r
+            k += 1
+    return dropped[:k]
 
 
 def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
@@ -104,18 +236,119 @@ def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
         >>> int((m.roles.holder >= 0).sum()) <= held
         True
     """
-    R, P, wp = model.roles, model.people, model.scenario.work
-    held = np.flatnonzero(R.holder >= 0)
+    R, wp = model.roles, model.scenario.work
+    held = slots_where(R.holder, True)
     draws = rng.random(held.size)
-    if held.size == 0:
-        return
-    h = R.holder[held]
-    p = wp.drop_base + wp.drop_disengaged * (1.0 - P.engagement[h]) + wp.drop_exhausted * P.exhaustion[h] ** 2
-    p = p * np.where(R.formal[held], 1.0 - model.mods.quit_cost, 1.0)
-    p = p * (1.0 - model.scenario.population.duty_hold * P.duty[h])  # "Je prends les tâches que personne ne prend"
-    p = p * (1.0 - wp.identity_hold * P.identity[h])  # role identity: a role long carried is part of oneself
-    p[R.salaried[held]] *= 0.3  # a job is not dropped as lightly as a volunteer role
-    model.release_roles(held[draws < p])
+    dropped = roles_dropped(
+        held,
+        draws,
+        R.holder,
+        R.formal,
+        R.salaried,
+        model.people.floats,
+        wp.drop_base,
+        wp.drop_disengaged,
+        wp.drop_exhausted,
+        float(model.mods.quit_cost),
+        model.scenario.population.duty_hold,
+        wp.identity_hold,
+    )
+    model.release_roles(dropped)
+
+
+@kernel
+def first_above(cum: np.ndarray, value: float) -> int:
+    """``np.searchsorted(cum, value, side="right")``: how many of the sorted ``cum`` are <= value."""
+    lo, hi = 0, cum.size
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        if value < cum[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@kernel
+def vacancies_taken(
+    vacant: np.ndarray,
+    u: np.ndarray,
+    kind: np.ndarray,
+    appeal: np.ndarray,
+    formal: np.ndarray,
+    announced: np.ndarray,
+    vacant_since: np.ndarray,
+    floats: np.ndarray,
+    ints: np.ndarray,
+    flags: np.ndarray,
+    n: int,
+    week: int,
+    look_probability: float,
+    unwanted_appeal: float,
+    unwanted_wait_weeks: int,
+    involvement_bias: float,
+    alone_penalty: float,
+    formal_appeal_cost: float,
+    fill_boost: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The vacant slots taken this week and who takes each (``u``: four uniforms per vacancy,
+    to look, to pick someone, to accept, to pick a dutiful person).
+
+    A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
+    able member picked by engagement, free time and the roles already held; that person accepts
+    by the role's appeal, their engagement and free time. A role nobody wants, vacant for weeks,
+    falls to a dutiful member picked by engagement.
+    """
+    able = np.empty(n, dtype=np.int64)
+    cum = np.empty(n)
+    dutiful = np.empty(n, dtype=np.int64)
+    duty_cum = np.empty(n)
+    n_able = n_dutiful = 0
+    weight_sum = duty_sum = 0.0
+    for i in range(n):
+        if ints[INT.status, i] != ACTIVE or flags[FLAG.burned_out, i]:
+            continue
+        free = min(max(1.0 - floats[FLOAT.load, i], 0.0), 1.0)
+        # "ce sont toujours les mêmes personnes qui participent activement aux réunions"
+        weight = floats[FLOAT.engagement, i] * (0.2 + free) * (1.0 + involvement_bias * ints[INT.roles, i])
+        weight_sum += weight
+        able[n_able] = i
+        cum[n_able] = weight_sum
+        n_able += 1
+        if floats[FLOAT.duty, i] > 0.5:
+            duty_sum += floats[FLOAT.engagement, i]
+            dutiful[n_dutiful] = i
+            duty_cum[n_dutiful] = duty_sum
+            n_dutiful += 1
+    roles = np.empty(vacant.size if n_able else 0, dtype=np.int64)
+    persons = np.empty(roles.size, dtype=np.int64)
+    k = 0
+    for j in range(roles.size):
+        r = vacant[j]
+        look = u[0, j] < look_probability * (2.0 if announced[r] else 1.0)
+        pick = able[min(first_above(cum[:n_able], u[1, j] * weight_sum), n_able - 1)]
+        role_appeal = appeal[r]
+        if formal[r]:
+            role_appeal = role_appeal - formal_appeal_cost
+        if flags[FLAG.prefers_alone, pick] and (kind[r] == COORD or kind[r] == CARE):
+            role_appeal = role_appeal - alone_penalty
+        free = min(max(1.0 - floats[FLOAT.load, pick], 0.0), 1.0)
+        accept = min(max(role_appeal, 0.0), 1.0) * floats[FLOAT.engagement, pick] * (0.3 + 0.7 * free) * fill_boost
+        takes = look and u[2, j] < accept
+        # Roles nobody wants, vacant for weeks: someone with a sense of duty takes them.
+        if (
+            not takes
+            and n_dutiful > 0
+            and week - vacant_since[r] >= unwanted_wait_weeks
+            and appeal[r] < unwanted_appeal
+        ):
+            pick = dutiful[min(first_above(duty_cum[:n_dutiful], u[3, j] * duty_sum), n_dutiful - 1)]
+            takes = True
+        if takes:
+            roles[k] = r
+            persons[k] = pick
+            k += 1
+    return roles[:k], persons[:k]
 
 
 def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
@@ -132,38 +365,114 @@ def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     R, P, wp, mods = model.roles, model.people, model.scenario.work, model.mods
-    n = P.n
-    able = np.flatnonzero((P.status[:n] == Status.ACTIVE) & ~P.burned_out[:n])
-    vacant = np.flatnonzero(R.holder < 0)
-    u_look = rng.random(vacant.size)
-    u_pick = rng.random(vacant.size)
-    u_accept = rng.random(vacant.size)
-    u_duty = rng.random(vacant.size)
-    if vacant.size == 0 or able.size == 0:
-        return
-    look = u_look < wp.look_probability * np.where(R.announced[vacant], 2.0, 1.0)
-    free = clip(1.0 - P.load[able], 0.0, 1.0)
-    # "ce sont toujours les mêmes personnes qui participent activement aux réunions" (where vacancies come up)
-    weight = P.engagement[able] * (0.2 + free) * (1.0 + wp.involvement_bias * P.roles[able])
-    cum = np.cumsum(weight)
-    pick = able[np.minimum(np.searchsorted(cum, u_pick * cum[-1], side="right"), able.size - 1)]
-    appeal = R.appeal[vacant] - mods.formal_appeal_cost * R.formal[vacant]
-    people_facing = (R.kind[vacant] == COORD) | (R.kind[vacant] == CARE)
-    appeal = appeal - wp.alone_penalty * (P.prefers_alone[pick] & people_facing)
-    free_pick = clip(1.0 - P.load[pick], 0.0, 1.0)
-    p_accept = clip(appeal, 0.0, 1.0) * P.engagement[pick] * (0.3 + 0.7 * free_pick) * mods.fill_boost
-    takes = look & (u_accept < p_accept)
+    vacant = slots_where(R.holder, False)
+    u = rng.random((4, vacant.size))  # to look, to pick, to accept, to pick a dutiful person
+    roles, persons = vacancies_taken(
+        vacant,
+        u,
+        R.kind,
+        R.appeal,
+        R.formal,
+        R.announced,
+        R.vacant_since,
+        P.floats,
+        P.ints,
+        P.flags,
+        P.n,
+        model.week,
+        wp.look_probability,
+        wp.unwanted_appeal,
+        wp.unwanted_wait_weeks,
+        wp.involvement_bias,
+        wp.alone_penalty,
+        float(mods.formal_appeal_cost),
+        float(mods.fill_boost),
+    )
+    model.assign_roles(roles, persons)
 
-    # Roles nobody wants, vacant for weeks: someone with a sense of duty takes them.
-    dutiful = able[P.duty[able] > 0.5]
-    long_vacant = (model.week - R.vacant_since[vacant]) >= wp.unwanted_wait_weeks
-    unwanted = ~takes & long_vacant & (R.appeal[vacant] < wp.unwanted_appeal)
-    if dutiful.size and unwanted.any():
-        dw = np.cumsum(P.engagement[dutiful])
-        duty_pick = dutiful[np.minimum(np.searchsorted(dw, u_duty * dw[-1], side="right"), dutiful.size - 1)]
-        pick = np.where(unwanted, duty_pick, pick)
-        takes = takes | unwanted
-    model.assign_roles(vacant[takes], pick[takes])
+
+@kernel
+def hours_of_the_week(
+    holder: np.ndarray,
+    hours: np.ndarray,
+    kind: np.ndarray,
+    salaried: np.ndarray,
+    effort: np.ndarray,
+    floats: np.ndarray,
+    ints: np.ndarray,
+    flags: np.ndarray,
+    n: int,
+    backlog: float,
+    demand_growth: float,
+    coordination_growth: float,
+    pool_hours_per_member: float,
+    extra_common_hours: float,
+    newcomer_pool_weight: float,
+    overwork: float,
+    hours_cap: float,
+) -> tuple[float, float]:
+    """Each person's hours asked and done, load and running totals; returns the week's demand
+    and unmet hours.
+
+    A person's roles ask their hours times the role's scale; the common pool is shared among
+    active members (and newcomers, at a lower weight) by engagement and spare time. Salaried
+    roles are paid time on top of free time. People stretch beyond capacity by engagement,
+    less after agreeing limits in a REX, and within the contract's hour limit if they have one.
+    """
+    active = active_able = 0
+    for i in range(n):
+        if ints[INT.status, i] == ACTIVE:
+            active += 1
+            if not flags[FLAG.burned_out, i]:
+                active_able += 1
+    scale = role_scale(kind, effort, active, demand_growth, coordination_growth, backlog)
+    role_hours, salaried_hours, coord_hours = np.zeros(n), np.zeros(n), np.zeros(n)
+    asked = np.empty(hours.size)  # each role's hours this week
+    vacant_asked = np.empty(hours.size)
+    n_vacant = 0
+    for r in range(hours.size):
+        asked[r] = hours[r] * scale[r]
+        h = holder[r]
+        if h < 0:
+            vacant_asked[n_vacant] = asked[r]
+            n_vacant += 1
+            continue
+        role_hours[h] += asked[r]
+        if salaried[r]:
+            salaried_hours[h] += asked[r]
+        if kind[r] == COORD:
+            coord_hours[h] += asked[r]
+    pool_total = pool_hours_per_member * active_able + extra_common_hours
+    cap, weight = np.empty(n), np.empty(n)
+    for i in range(n):
+        cap[i] = floats[FLOAT.capacity, i] + salaried_hours[i]  # a salaried role is paid time on top of free time
+        spare = max(cap[i] - role_hours[i], 0.0)
+        status = ints[INT.status, i]
+        share = (1.0 if status == ACTIVE and not flags[FLAG.burned_out, i] else 0.0) + newcomer_pool_weight * (
+            1.0 if status == NEWCOMER else 0.0
+        )
+        weight[i] = floats[FLOAT.engagement, i] * spare * share
+    weight_sum = numpy_sum(weight, n)
+    short = np.empty(n)  # hours asked but not done
+    for i in range(n):
+        pool = pool_total * weight[i] / weight_sum if weight_sum > 0 else 0.0
+        required = role_hours[i] + pool
+        # limits agreed in a REX ("s'imposer des tâches [...] au risque de les épuiser") hold back the stretch
+        engagement = floats[FLOAT.engagement, i]
+        stretch = cap[i] * (1.0 + overwork * engagement * (1.0 - floats[FLOAT.restraint, i]))
+        if hours_cap > 0 and flags[FLAG.contract, i]:
+            stretch = min(stretch, hours_cap + salaried_hours[i])
+        done = min(required, stretch)
+        floats[FLOAT.required, i] = required
+        floats[FLOAT.hours, i] = done
+        floats[FLOAT.load, i] = done / cap[i] if cap[i] > 0 else 0.0
+        floats[FLOAT.hours_total, i] += done
+        ratio = done / required if required > 0 else 1.0
+        floats[FLOAT.coord_total, i] += coord_hours[i] * ratio
+        short[i] = required - done
+    demand = numpy_sum(asked, hours.size) + pool_total
+    unmet = numpy_sum(vacant_asked, n_vacant) + numpy_sum(short, n)
+    return demand, unmet
 
 
 def compute_hours(model: ModelState) -> None:
@@ -179,36 +488,28 @@ def compute_hours(model: ModelState) -> None:
         True
     """
     R, P, mods = model.roles, model.people, model.mods
-    n = P.n
-    scale = scale_of_roles(model)
-    role_hours = R.hours_by(n, scale)
-    salaried_hours = R.hours_by(n, scale * R.salaried)
-    status = P.status[:n]
-    active = (status == Status.ACTIVE) & ~P.burned_out[:n]
-    newcomer = status == Status.NEWCOMER
-    pool_total = model.scenario.structures.pool_hours_per_member * active.sum() + mods.extra_common_hours
-    cap = P.capacity[:n] + salaried_hours  # a salaried role is paid time on top of free time
-    spare = clip(cap - role_hours, 0.0)
-    w = P.engagement[:n] * spare * (active + model.scenario.work.newcomer_pool_weight * newcomer)
-    pool = pool_total * w / w.sum() if w.sum() > 0 else np.zeros(n)
-    required = role_hours + pool
-    # limits agreed in a REX ("s'imposer des tâches [...] au risque de les épuiser") hold back the stretch
-    stretch = cap * (1.0 + model.scenario.work.overwork * P.engagement[:n] * (1.0 - P.restraint[:n]))
-    if mods.hours_cap > 0:
-        stretch = np.where(P.contract[:n], np.minimum(stretch, mods.hours_cap + salaried_hours), stretch)
-    done = np.minimum(required, stretch)
-    P.required[:n] = required
-    P.hours[:n] = done
-    P.load[:n] = np.divide(done, cap, out=np.zeros(n), where=cap > 0)
-    P.hours_total[:n] += done
-    coord_hours = R.hours_by(n, scale * (R.kind == COORD))
-    ratio = np.divide(done, required, out=np.ones(n), where=required > 0)
-    P.coord_total[:n] += coord_hours * ratio
-    vacant = R.holder < 0
-    demand = float((R.hours * scale).sum() + pool_total)
-    unmet = float((R.hours * scale)[vacant].sum() + (required - done).sum())
-    model.week_demand = demand
-    model.week_unmet = unmet
+    sp, wp = model.scenario.structures, model.scenario.work
+    demand, unmet = hours_of_the_week(
+        R.holder,
+        R.hours,
+        R.kind,
+        R.salaried,
+        R.effort,
+        P.floats,
+        P.ints,
+        P.flags,
+        P.n,
+        float(model.backlog),
+        sp.demand_growth,
+        sp.coordination_growth,
+        sp.pool_hours_per_member,
+        float(mods.extra_common_hours),
+        wp.newcomer_pool_weight,
+        wp.overwork,
+        float(mods.hours_cap),
+    )
+    model.week_demand = float(demand)
+    model.week_unmet = float(unmet)
 
 
 def allocate(model: ModelState, rng: np.random.Generator) -> None:

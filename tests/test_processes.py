@@ -627,6 +627,8 @@ def test_ledger_refuses_unaffordable_payments_and_records_flows() -> None:
     assert L.inflow_total == 10.0 and L.outflow_total == 25.0
     assert L.week_flows == {"rent": 100.0, "gift": 10.0, "loan": 25.0}
     assert L.treasury.sum() - 100.0 == pytest.approx(L.inflow_total - L.outflow_total)
+    L.week_flows = {}  # a new week: the flows start again, the totals since the start stay
+    assert L.week_flows == {} and L.inflow_total == 10.0 and L.outflow_total == 25.0
 
 
 def test_salaries_paid_by_the_structure_or_left_unpaid(small_model) -> None:
