@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status
-from .compiled import kernel
+from .compiled import kernel, numpy_sum
 from .population import FLOAT, INT
 from .state import ModelState
 from .structures import (
@@ -41,7 +41,6 @@ from .structures import (
     circles_staffed,
     transfer,
 )
-from .work import numpy_sum
 
 OPERATIONAL = WORK_CODE["operational"]
 ACTIVE = Status.ACTIVE

@@ -142,6 +142,11 @@ class People:
         self.flags = np.zeros((len(self.BOOL_FIELDS), self._cap), dtype=bool)
         self._bind_views()
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """After a copy or unpickling, the field names view the copied blocks again."""
+        self.__dict__.update(state)
+        self._bind_views()
+
     def _bind_views(self) -> None:
         """Each field is a row of its block: ``people.exhaustion`` is ``people.floats[EXHAUSTION]``."""
         for block, fields in (
@@ -247,6 +252,11 @@ class Network:
         self.floats = np.zeros((len(self.FLOAT_FIELDS), self._cap))
         self._bind_views()
         self._pairs: set[tuple[int, int]] = set()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """After a copy or unpickling, the field names view the copied blocks again."""
+        self.__dict__.update(state)
+        self._bind_views()
 
     def _bind_views(self) -> None:
         """Each field is a row of its block (``network.trust_ab`` is ``network.floats[0]``)."""

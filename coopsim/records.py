@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Paid, Status
-from .compiled import kernel
+from .compiled import kernel, numpy_sum
 from .population import FLAG, FLOAT, INT
 from .state import ModelState
 from .structures import STRUCTURE_KEYS
@@ -76,75 +76,6 @@ SNAPSHOT_COUNTS = ("person", "roles", "conflicts")
 SNAPSHOT_CODES = ("status", "paid", "burned_out")
 SNAPSHOT_FLOAT_ROWS = np.array([FLOAT._fields.index(c) for c in SNAPSHOT_FLOATS])
 SNAPSHOT_MIN_CHUNK = 4096  # rows; a chunk holds at least 16 snapshots of the people present
-
-
-@kernel
-def numpy_sum(x):
-    """``x.sum()`` with numpy's order of additions, so that a kernel's sum is numpy's to the
-    bit: eight running sums over blocks of eight, combined pairwise, the rest added in
-    turn; above 128 values, the two halves (cut at a multiple of 8) summed apart.
-
-    Example:
-        >>> import numpy as np
-        >>> x = np.random.default_rng(1).random(1000)
-        >>> float(numpy_sum(x)) == float(x.sum()), float(numpy_sum(x[::-1])) == float(x[::-1].sum())
-        (True, True)
-    """
-    return 0.0 + _pairwise(x, 0, x.size)
-
-
-@kernel
-def _pairwise(x, start, count):
-    """The pairwise sum of ``x[start:start + count]`` (numpy's ``pairwise_sum``), without
-    recursion (numba cannot cache a recursive kernel): the halves still to visit and the
-    sums still to add wait on two small stacks, and each sum is ``left + right`` as in numpy."""
-    if count <= 128:
-        return _block_sum(x, start, count)
-    todo = np.empty((3 * 64, 2), dtype=np.int64)  # (start, count) to visit, or (-1, 0): add the last two sums
-    sums = np.empty(64)
-    todo[0, 0], todo[0, 1] = start, count
-    n_todo, n_sums = 1, 0
-    while n_todo:
-        n_todo -= 1
-        s, c = todo[n_todo, 0], todo[n_todo, 1]
-        if s < 0:
-            n_sums -= 1
-            sums[n_sums - 1] = sums[n_sums - 1] + sums[n_sums]
-        elif c <= 128:
-            sums[n_sums] = _block_sum(x, s, c)
-            n_sums += 1
-        else:
-            half = c // 2
-            half -= half % 8
-            todo[n_todo, 0], todo[n_todo, 1] = -1, 0
-            todo[n_todo + 1, 0], todo[n_todo + 1, 1] = s + half, c - half
-            todo[n_todo + 2, 0], todo[n_todo + 2, 1] = s, half  # the left half first
-            n_todo += 3
-    return sums[0]
-
-
-@kernel
-def _block_sum(x, start, count):
-    """numpy's sum of at most 128 values: in turn below 8, else eight running sums over
-    blocks of eight, combined pairwise, and the rest added in turn."""
-    if count < 8:
-        total = 0.0
-        for i in range(start, start + count):
-            total += x[i]
-        return total
-    r0, r1, r2, r3 = x[start], x[start + 1], x[start + 2], x[start + 3]
-    r4, r5, r6, r7 = x[start + 4], x[start + 5], x[start + 6], x[start + 7]
-    i = 8
-    while i < count - count % 8:
-        b = start + i
-        r0, r1, r2, r3 = r0 + x[b], r1 + x[b + 1], r2 + x[b + 2], r3 + x[b + 3]
-        r4, r5, r6, r7 = r4 + x[b + 4], r5 + x[b + 5], r6 + x[b + 6], r7 + x[b + 7]
-        i += 8
-    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < count:
-        total += x[start + i]
-        i += 1
-    return total
 
 
 @kernel
@@ -220,8 +151,8 @@ def people_columns(row, floats, ints, flags, n, week):
     row[COLUMN.core] = core
     row[COLUMN.rex_facilitators] = facilitators
     row[COLUMN.roles_max] = roles_max
-    row[COLUMN.pressure_mean] = numpy_sum(pressure[:stipends]) / stipends if stipends else np.nan
-    row[COLUMN.hours_done] = numpy_sum(floats[FLOAT.hours, :n])
+    row[COLUMN.pressure_mean] = numpy_sum(pressure, stipends) / stipends if stipends else np.nan
+    row[COLUMN.hours_done] = numpy_sum(floats[FLOAT.hours], n)
     if k:
         spread_columns(row, active[:, :k], roles_active)
 
@@ -234,17 +165,17 @@ def spread_columns(row, active, roles_active):
     first = (COLUMN.exhaustion_mean, COLUMN.engagement_mean, COLUMN.trust_mean)  # then p10, p50, p90
     for j in range(3):
         values = _sorted(active[j])
-        row[first[j]] = numpy_sum(values) / k
+        row[first[j]] = numpy_sum(values, values.size) / k
         row[first[j] + 1] = _nearest_rank(values, 0.1)
         row[first[j] + 2] = _nearest_rank(values, 0.5)
         row[first[j] + 3] = _nearest_rank(values, 0.9)
         if j == 0:
             row[COLUMN.high_exhaustion_share] = (values >= HIGH_EXHAUSTION).sum() / k
-    row[COLUMN.recognition_mean] = numpy_sum(active[3]) / k
+    row[COLUMN.recognition_mean] = numpy_sum(active[3], active[3].size) / k
     hours = _sorted(active[4])[::-1]
-    total = numpy_sum(hours)
+    total = numpy_sum(hours, hours.size)
     top = max(1, int(np.rint(0.2 * k)))
-    row[COLUMN.top20_hours_share] = numpy_sum(hours[:top]) / total if total > 0 else 0.0
+    row[COLUMN.top20_hours_share] = numpy_sum(hours, top) / total if total > 0 else 0.0
     row[COLUMN.roles_per_active] = roles_active / k
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import WORK_CODE, Params, Status
-from .compiled import kernel
+from .compiled import kernel, numpy_sum
 from .population import FLAG, FLOAT, INT
 from .state import ModelState
 
@@ -71,72 +71,6 @@ class WorkParams(Params):
     newcomer_pool_weight: float = Field(
         0.5, ge=0, le=1, description="newcomers' share of common work relative to members"
     )
-
-
-@kernel
-def numpy_sum(x: np.ndarray, n: int) -> float:
-    """The sum of ``x[:n]`` with numpy's order of additions, so that a kernel gives the very
-    bits of ``x[:n].sum()``: blocks of up to 128 each summed in eight running sums, the
-    blocks added pairwise (halves cut at multiples of 8). Written without recursion (numba
-    cannot reload a cached recursive function).
-
-    Example:
-        >>> import numpy as np
-        >>> x = np.random.default_rng(3).random(300) * 1e3
-        >>> [bool(numpy_sum(x, k) == x[:k].sum()) for k in (5, 100, 300)]
-        [True, True, True]
-    """
-    if n <= 128:
-        return 0.0 + _block_sum(x, 0, n)
-    # Depth-first over the halves: a pending part is (start, size), or size -1 to add the
-    # last two sums found.
-    starts, sizes, sums = np.empty(128, dtype=np.int64), np.empty(128, dtype=np.int64), np.empty(64)
-    starts[0], sizes[0] = 0, n
-    pending, found = 1, 0
-    while pending:
-        pending -= 1
-        lo, size = starts[pending], sizes[pending]
-        if size < 0:
-            found -= 1
-            sums[found - 1] = sums[found - 1] + sums[found]
-        elif size <= 128:
-            sums[found] = _block_sum(x, lo, size)
-            found += 1
-        else:
-            half = size // 2
-            half -= half % 8
-            sizes[pending] = -1
-            starts[pending + 1], sizes[pending + 1] = lo + half, size - half
-            starts[pending + 2], sizes[pending + 2] = lo, half
-            pending += 3
-    return 0.0 + sums[0]
-
-
-@kernel
-def _block_sum(x: np.ndarray, lo: int, n: int) -> float:
-    """numpy's sum of ``x[lo:lo + n]`` for ``n`` <= 128 (eight running sums from 8 on)."""
-    if n < 8:
-        total = 0.0
-        for i in range(lo, lo + n):
-            total += x[i]
-        return total
-    r0, r1, r2, r3 = x[lo], x[lo + 1], x[lo + 2], x[lo + 3]
-    r4, r5, r6, r7 = x[lo + 4], x[lo + 5], x[lo + 6], x[lo + 7]
-    i = 8
-    while i < n - n % 8:
-        r0 += x[lo + i]
-        r1 += x[lo + i + 1]
-        r2 += x[lo + i + 2]
-        r3 += x[lo + i + 3]
-        r4 += x[lo + i + 4]
-        r5 += x[lo + i + 5]
-        r6 += x[lo + i + 6]
-        r7 += x[lo + i + 7]
-        i += 8
-    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    for j in range(lo + i, lo + n):
-        total += x[j]
-    return total
 
 
 @kernel

@@ -187,3 +187,16 @@ def test_role_cap_holds_every_week_under_contractualisation(
             # process, before contractualisation acts; the flag may outlive roles lost later in the week)
             R, P = model.roles, model.people
             assert P.contract[R.holder[(R.holder >= 0) & R.formal]].all()
+
+
+def test_a_copied_model_keeps_its_field_views() -> None:
+    """``people.exhaustion`` is a row of ``people.floats`` (and ties likewise), also in a copy."""
+    import copy
+
+    from coopsim import CoopModel
+
+    m = copy.deepcopy(CoopModel("tera", seed=1, years=1))
+    m.people.exhaustion[0] = 0.123
+    m.network.trust_ab[0] = 0.456
+    assert m.people.floats[m.people.FLOAT_FIELDS.index("exhaustion"), 0] == 0.123
+    assert m.network.floats[0, 0] == 0.456
