@@ -3,11 +3,20 @@
 The builders read every parameter from the scenario they build, never from hard-coded
 copies, so the tests keep working while the constants in ``scenarios/tera.toml`` and the
 parameter defaults are being calibrated.
+
+Skips and CI: a test that lacks something it cannot install itself (Chromium, a notebook
+kernel) calls the function of the ``missing_dependency`` fixture, which skips with the
+exact install command on a workstation and fails when ``CI`` is set (``.ci/run`` sets
+it), so that CI cannot pass without running every test. Any other skip that happens
+while ``CI`` is set is turned into a failure too (:func:`pytest_runtest_makereport`);
+``tests/test_no_silent_skips.py`` lists the only skips the tests may contain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Generator
+from typing import NoReturn
 
 import pytest
 
@@ -24,6 +33,32 @@ QUIET = (
     "population.founders=4",
     "territory.arrivals_per_week=0",
 )
+
+
+def in_ci() -> bool:
+    """Whether ``CI`` is set (to anything but empty, ``0``, ``false`` or ``no``)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _missing_dependency(what: str, install: str) -> NoReturn:
+    """Fail in CI, skip elsewhere: ``what`` is missing and ``install`` says how to get it."""
+    message = f"{what} is missing; install it with: {install}"
+    if in_ci():
+        pytest.fail(f"{message} (CI is set: a test that cannot run fails)", pytrace=False)
+    pytest.skip(f"{message} (skipped because CI is not set; in CI this fails)")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """While ``CI`` is set, a skipped test is reported as failed: CI runs every test."""
+    report: pytest.TestReport = yield
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid} skipped while CI is set ({reason}); in CI every test must run"
+    return report
 
 
 def build_small_scenario(*overrides: str) -> Scenario:
@@ -46,6 +81,13 @@ def baseline_run() -> RunResult:
 def small_scenario() -> Callable[..., Scenario]:
     """Builder of small scenarios: ``small_scenario("rex.enabled=true", ...)``."""
     return build_small_scenario
+
+
+@pytest.fixture(scope="session")
+def missing_dependency() -> Callable[[str, str], NoReturn]:
+    """``missing_dependency("Chromium at /usr/bin/chromium", "sudo apt-get install chromium")``:
+    fails when ``CI`` is set, skips (saying what to install) otherwise."""
+    return _missing_dependency
 
 
 @pytest.fixture(scope="session")

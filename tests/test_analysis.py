@@ -23,7 +23,7 @@ from SALib.sample import sobol as sobol_sample
 
 from coopsim import run
 from coopsim.cli import main
-from coopsim.experiments import analysis_base
+from coopsim.experiments import analysis_base, execute, worker
 from coopsim.experiments.analysis_base import OUTCOMES, AnalysisError, load_results
 from coopsim.experiments.compare import SERIES_COLUMNS, compare, paired_seeds, paired_statistics
 from coopsim.experiments.discover import boxes_table, discover, trajectory_figure
@@ -495,13 +495,7 @@ def test_analysis_commands_have_help(capsys):
 # --- with the folders 'coopsim sweep' really writes -------------------------------------------------
 
 
-def test_analysis_of_a_real_morris_sweep(tmp_path):
-    execute = pytest.importorskip("coopsim.experiments.execute")
-    if not hasattr(execute, "sweep"):
-        pytest.skip("coopsim.experiments.execute.sweep is not there yet")
-    spec = tmp_path / "tiny.toml"
-    spec.write_text(
-        """
+TINY_MORRIS = """
 name = "tiny-morris"
 scenario = "tera"
 years = 1
@@ -515,13 +509,32 @@ outcomes = ["annual_turnover", "mean_engagement", "conflicts_opened"]
 mediation.capacity_per_month = { low = 0, high = 6, integer = true }
 work.overwork = { low = 0.0, high = 0.5 }
 rex.enabled = [true, false]
-""",
-        encoding="utf-8",
-    )
-    try:
-        out = execute.sweep(spec, tmp_path / "out", workers=1, progress=False)
-    except Exception as exc:  # the sweep side is someone else's moving target: say why, do not fail here
-        pytest.skip(f"coopsim sweep could not run the tiny experiment: {exc}")
+"""
+
+
+def sweep_tiny_morris(tmp_path: Path) -> Path:
+    """Sweep a tiny Morris experiment (8 one-year runs, in this process) into tmp_path/out.
+
+    Nothing here catches an error: a sweep that fails fails the test that called it.
+    """
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY_MORRIS, encoding="utf-8")
+    return execute.sweep(spec, tmp_path / "out", workers=1, progress=False)
+
+
+def test_an_error_inside_the_sweep_fails_the_analysis_test(tmp_path, monkeypatch):
+    """The real-sweep test below cannot pass (or skip) when the sweep breaks."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("injected into the sweep's runs")
+
+    monkeypatch.setattr(worker, "simulate", broken)
+    with pytest.raises(Exception, match="injected into the sweep's runs"):
+        sweep_tiny_morris(tmp_path)
+
+
+def test_analysis_of_a_real_morris_sweep(tmp_path):
+    out = sweep_tiny_morris(tmp_path)
     frame, manifest = load_results(out)
     assert len(frame) == 2 * 4
     t = sensitivity(frame, manifest, "mean_engagement")

@@ -6,6 +6,8 @@ makes a claim false fails here, as does a notebook that no longer runs. Every no
 is executed in a fresh kernel with nbclient, from the ``notebooks/`` folder, under a
 ``python3`` kernel spec written for this interpreter (the virtualenv's), so the kernel
 imports the same coopsim as the tests, on a fresh clone as on a developer's machine.
+Without ipykernel (the kernel itself) they are skipped on a workstation, saying what to
+install, and fail in CI (``CI`` set, as ``.ci/run`` does).
 
 The notebooks must also be committed clean: outputs cleared, nbformat 4, kernel
 ``python3``, an English abstract first and a section "À essayer".
@@ -13,11 +15,13 @@ The notebooks must also be committed clean: outputs cleared, nbformat 4, kernel
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import nbformat
 import pytest
@@ -41,13 +45,19 @@ pytestmark = pytest.mark.notebooks
 
 
 @pytest.fixture(scope="session")
-def python3_kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def python3_kernel(
+    tmp_path_factory: pytest.TempPathFactory, missing_dependency: Callable[[str, str], NoReturn]
+) -> Iterator[str]:
     """A ``python3`` kernel spec that starts this interpreter, found first on JUPYTER_PATH.
 
     Writing the spec (rather than relying on one installed somewhere) makes the kernel
     resolve to the virtualenv's Python even when the user's Jupyter folder holds another
     ``python3`` kernel; nothing outside the temporary folder is touched.
     """
+    if importlib.util.find_spec("ipykernel_launcher") is None:
+        missing_dependency(
+            f"ipykernel, the notebooks' kernel, in {sys.executable}", "make install-dev (pip install -e '.[dev]')"
+        )
     root = tmp_path_factory.mktemp("jupyter")
     spec_dir = root / "kernels" / KERNEL
     spec_dir.mkdir(parents=True)

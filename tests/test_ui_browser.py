@@ -5,8 +5,10 @@ tests; each test opens its own browser context (a separate session, as a new tab
 another person would be). Screenshots go to ``out/test-artifacts/ui/``.
 
 Chromium: ``/usr/bin/chromium`` (``apt-get install chromium``; never ``playwright
-install``). Without it these tests are skipped on a workstation and fail in CI (``CI``
-set), so that CI cannot pass without running them.
+install``), or the executable named by ``COOPSIM_CHROMIUM`` (``make test`` sets it from
+its ``CHROMIUM``). Without it these tests are skipped on a workstation, saying what to
+install, and fail in CI (``CI`` set, as ``.ci/run`` does), so that CI cannot pass without
+running them.
 
 Elements are found by the stable CSS classes the page gives them (``cs-step-button``,
 ``cs-week``, ``cs-a-mech-rex`` ...), not by their text, which depends on the language.
@@ -14,6 +16,7 @@ Elements are found by the stable CSS classes the page gives them (``cs-step-butt
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import signal
@@ -22,9 +25,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -47,15 +50,15 @@ ARTIFACTS = ROOT / "out" / "test-artifacts" / "ui"
 WAIT = 15_000  # ms: the longest any single page element may take (a figure after a step)
 
 
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = (
-        f"the browser tests need Chromium at {CHROMIUM}: sudo apt-get install chromium (never 'playwright install')"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+def _need_chromium(missing_dependency: Callable[[str, str], NoReturn]) -> None:
+    """Chromium and Playwright are there, or the tests skip (workstation) or fail (CI)."""
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        missing_dependency(
+            f"Chromium, which the browser tests drive, at {CHROMIUM} (COOPSIM_CHROMIUM)",
+            "sudo apt-get install chromium, or point COOPSIM_CHROMIUM at a Chromium (never 'playwright install')",
+        )
+    if importlib.util.find_spec("playwright") is None:
+        missing_dependency("Playwright, which drives Chromium", "make install-dev (pip install -e '.[dev]')")
 
 
 def _free_port() -> int:
@@ -79,9 +82,9 @@ def _wait_http(url: str, process: subprocess.Popen[Any], seconds: float = 40) ->
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(missing_dependency: Callable[[str, str], NoReturn]) -> Iterator[str]:
     """``coopsim ui`` on a free port, for the whole module."""
-    _need_chromium()
+    _need_chromium(missing_dependency)
     port = _free_port()
     env = {**os.environ, "COOPSIM_UI_WORKERS": "2"}
     process = subprocess.Popen(
