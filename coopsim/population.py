@@ -15,6 +15,7 @@ les flux, et non dans les stocks" (financial and emotional security).
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -346,24 +347,79 @@ def founding_network(n: int, ties: int, rewire: float, rng: np.random.Generator)
     return edges[:, 0], edges[:, 1]
 
 
+class ConflictSet:
+    """A set of conflict ids kept as a boolean array (``flags[c]`` is true for a member), so
+    that a kernel reads it as one argument; in Python it reads like a set. Ids index the
+    array as numpy does.
+
+    Example:
+        >>> s = ConflictSet(8)
+        >>> s.add(5); s.add(2)
+        >>> 5 in s, 3 in s, sorted(s), len(s)
+        (True, False, [2, 5], 2)
+        >>> s.discard(5)
+        >>> list(s)
+        [2]
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.flags = np.zeros(capacity, dtype=bool)
+
+    def __contains__(self, c: object) -> bool:
+        return isinstance(c, (int, np.integer)) and bool(self.flags[c])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.flatnonzero(self.flags).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.flags))
+
+    def add(self, c: int) -> None:
+        self.flags[c] = True
+
+    def discard(self, c: int) -> None:
+        self.flags[c] = False
+
+
 class Conflicts:
-    """Open and closed conflicts, one row each.
+    """Open and closed conflicts, one row each, in arrays that grow by doubling.
+
+    Conflict ``c`` is on tie ``tie[c]`` and was opened in week ``opened[c]`` (the first
+    ``total`` rows are live); ``open_ids`` lists the conflicts still open, in the order they
+    were opened; ``festering`` is the set of the open conflicts that fester.
 
     Example:
         >>> import numpy as np
         >>> conflicts = Conflicts()
         >>> conflicts.open(np.array([4, 7]), week=3).tolist()     # on ties 4 and 7
         [0, 1]
-        >>> conflicts.total, conflicts.open_ids.tolist()
-        (2, [0, 1])
+        >>> conflicts.total, conflicts.open_ids.tolist(), int(conflicts.opened[1])
+        (2, [0, 1], 3)
+        >>> conflicts.festering.add(1)
+        >>> conflicts.close(np.array([1])).tolist(), conflicts.open_ids.tolist(), 1 in conflicts.festering
+        ([7], [0], False)
     """
 
-    def __init__(self) -> None:
-        self.tie: list[int] = []
-        self.opened: list[int] = []
-        self.open_ids: np.ndarray = np.zeros(0, dtype=np.int64)  # rows still open
-        self.festering: set[int] = set()
+    def __init__(self, capacity: int = 64) -> None:
         self.total = 0
+        self._cap = max(8, capacity)
+        self.tie = np.zeros(self._cap, dtype=np.int64)
+        self.opened = np.zeros(self._cap, dtype=np.int64)
+        self.festering = ConflictSet(self._cap)
+        self.open_ids: np.ndarray = np.zeros(0, dtype=np.int64)  # rows still open, ascending
+
+    def _grow(self, needed: int) -> None:
+        new_cap = self._cap
+        while new_cap < needed:
+            new_cap *= 2
+        for name in ("tie", "opened"):
+            new = np.zeros(new_cap, dtype=np.int64)
+            new[: self.total] = getattr(self, name)[: self.total]
+            setattr(self, name, new)
+        flags = np.zeros(new_cap, dtype=bool)
+        flags[: self.total] = self.festering.flags[: self.total]
+        self.festering.flags = flags
+        self._cap = new_cap
 
     def ties_of(self, ids: np.ndarray) -> np.ndarray:
         """The tie each of these conflicts is on.
@@ -375,12 +431,24 @@ class Conflicts:
             >>> conflicts.ties_of(np.array([1, 0])).tolist()
             [7, 4]
         """
-        return np.array([self.tie[c] for c in ids.tolist()], dtype=np.int64)
+        return self.tie[ids]
 
     def open(self, ties: np.ndarray, week: int) -> np.ndarray:
-        ids = np.arange(self.total, self.total + ties.size, dtype=np.int64)
-        self.tie.extend(ties.tolist())
-        self.opened.extend([week] * ties.size)
-        self.total += ties.size
-        self.open_ids = np.concatenate([self.open_ids, ids])
+        """Open a conflict on each of these ties; return their ids."""
+        k = ties.size
+        if self.total + k > self._cap:
+            self._grow(self.total + k)
+        ids = np.arange(self.total, self.total + k, dtype=np.int64)
+        self.tie[ids] = ties
+        self.opened[ids] = week
+        self.total += k
+        self.open_ids = np.concatenate((self.open_ids, ids))
         return ids
+
+    def close(self, ids: np.ndarray) -> np.ndarray:
+        """Close these open conflicts (they no longer fester); return their ties."""
+        keep = np.ones(self.open_ids.size, dtype=bool)
+        keep[np.searchsorted(self.open_ids, ids)] = False
+        self.open_ids = self.open_ids[keep]
+        self.festering.flags[ids] = False
+        return self.tie[ids]

@@ -989,6 +989,7 @@ def test_meeting_practices_defuse_disagreements(small_model, practices: bool) ->
         "conflict.disagreement_rate=1",
         "conflict.defuse_base=0",
         "conflict.in_meeting_share=1",
+        "conflict.resolve_base=0",  # the conflicts opened stay open
         "meetings.meteo_defuse=1",
     )
     N = fresh_network(m, [(0, 1), (1, 2), (2, 3)], trust=1.0)
