@@ -131,27 +131,32 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     N, P, C, cp, mods = model.network, model.people, model.conflicts, model.scenario.conflict, model.mods
-    u = rng.random((3, N.m))  # u_new, u_meeting, u_defuse
-    fertile, opened = _new_disagreements(
-        P.floats, N.ints, N.floats, N.m, model.contact, u,
+    m = N.m
+    # u_new, u_meeting, u_defuse per tie, then u_resolve per open conflict: one draw gives the
+    # numbers of successive draws; those of the conflicts opened this week are drawn after.
+    u = rng.random(3 * m + C.open_ids.size)
+    new, n_fertile = _new_disagreements(
+        P.floats, N.ints, N.floats, m, model.contact, u,
         cp.disagreement_rate, cp.spill_over, cp.resentment, cp.fatigue, mods.sphere_mixing,
         cp.in_meeting_share, mods.defuse_bonus, cp.defuse_base, cp.fertile_gain,
     )  # fmt: skip
-    if fertile.size:
-        model.emit("conflict_defused", N.a[fertile])
-    if opened.size:
-        N.conflict[opened] = C.open(opened, model.week)
-        model.emit("conflict_opened", N.a[opened])
+    if new.size:
+        fertile, opened = new[:n_fertile], new[n_fertile:]
+        if fertile.size:
+            model.emit("conflict_defused", N.a[fertile])
+        if opened.size:
+            N.conflict[opened] = C.open(opened, model.week)
+            model.emit("conflict_opened", N.a[opened])
+            u = np.concatenate((u, rng.random(opened.size)))
 
-    u_resolve = rng.random(C.open_ids.size)
-    C.open_ids, resolved, festering = _resolve_or_fester(
-        P.ints, P.n, N.ints, N.floats, C.open_ids, C.tie, C.opened, C.festering.flags, u_resolve,
+    C.open_ids, persons, n_resolved = _resolve_or_fester(
+        P.ints, P.n, N.ints, N.floats, C.open_ids, C.tie, C.opened, C.festering.flags, u[3 * m :],
         cp.resolve_base, model.week, cp.festering_weeks,
     )  # fmt: skip
-    if resolved.size:
-        model.emit("conflict_resolved", resolved)
-    if festering.size:
-        model.emit("conflict_festering", festering)
+    if n_resolved:
+        model.emit("conflict_resolved", persons[:n_resolved])
+    if persons.size > n_resolved:
+        model.emit("conflict_festering", persons[n_resolved:])
 
 
 @kernel
@@ -159,10 +164,13 @@ def _new_disagreements(
     people_floats: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, m: int, contact: np.ndarray,
     u: np.ndarray, rate: float, spill_over: float, resentment: float, fatigue: float, mixing: float,
     in_meeting_share: float, defuse_bonus: float, defuse_base: float, fertile_gain: float,
-) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+) -> tuple[np.ndarray, int]:  # fmt: skip
     """New disagreements on the ties in contact (``contact`` may miss the ties made this
-    week, which are not in contact yet); each is defused (fertile: it adds trust) or
-    opened. Returns the fertile ties and the ties to open a conflict on, in tie order."""
+    week, which are not in contact yet), the likelier with shared life spheres, tension
+    (pressure, expectation gap) and fatigue at either end; each is defused (fertile: it adds
+    trust), the likelier with trust and when it surfaces in a meeting with good practices,
+    or opened. Returns the ties of the new disagreements, the defused ones first, each
+    group in tie order, and the number defused."""
     fertile = np.empty(m, dtype=np.int64)
     opened = np.empty(m, dtype=np.int64)
     n_fertile = n_opened = 0
@@ -179,12 +187,12 @@ def _new_disagreements(
             * (1.0 + resentment * (tension_a + tension_b))
             * (1.0 + fatigue * 0.5 * (people_floats[FLOAT.exhaustion, a] + people_floats[FLOAT.exhaustion, b]))
         )
-        if not u[0, e] < p:
+        if not u[e] < p:  # u_new
             continue
         trust = 0.5 * (tie_floats[TIE_FLOAT.trust_ab, e] + tie_floats[TIE_FLOAT.trust_ba, e])
-        bonus = defuse_bonus if u[1, e] < in_meeting_share else 0.0
+        bonus = defuse_bonus if u[m + e] < in_meeting_share else 0.0  # u_meeting
         chance = min(max((defuse_base + bonus) * trust, 0.0), 1.0)
-        if u[2, e] < chance:
+        if u[2 * m + e] < chance:  # u_defuse
             tie_floats[TIE_FLOAT.trust_ab, e] = min(1.0, tie_floats[TIE_FLOAT.trust_ab, e] + fertile_gain)
             tie_floats[TIE_FLOAT.trust_ba, e] = min(1.0, tie_floats[TIE_FLOAT.trust_ba, e] + fertile_gain)
             fertile[n_fertile] = e
@@ -192,7 +200,7 @@ def _new_disagreements(
         else:
             opened[n_opened] = e
             n_opened += 1
-    return fertile[:n_fertile], opened[:n_opened]
+    return np.concatenate((fertile[:n_fertile], opened[:n_opened])), n_fertile
 
 
 @kernel
@@ -200,11 +208,12 @@ def _resolve_or_fester(
     people_ints: np.ndarray, n: int, tie_ints: np.ndarray, tie_floats: np.ndarray, open_ids: np.ndarray,
     tie_of: np.ndarray, opened: np.ndarray, festering: np.ndarray, u_resolve: np.ndarray,
     resolve_base: float, week: int, festering_weeks: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
     """Each open conflict closes when a party has left, resolves by itself (the likelier the
     more the two trust each other), or stays open and festers once old enough; then each
-    person's open conflicts are counted. Returns the conflicts still open and the first
-    party of the conflicts resolved and of those that began to fester."""
+    person's open conflicts are counted. Returns the conflicts still open (``open_ids``
+    itself when none closed), the first party of the conflicts resolved and then of those
+    that began to fester, and the number resolved."""
     still_open = np.empty(open_ids.size, dtype=np.int64)
     resolved = np.empty(open_ids.size, dtype=np.int64)
     festers = np.empty(open_ids.size, dtype=np.int64)
@@ -229,6 +238,7 @@ def _resolve_or_fester(
             n_festers += 1
         still_open[n_open] = c
         n_open += 1
-    still_open = still_open[:n_open]
-    _count_open(people_ints, n, tie_ints, still_open, tie_of, festering)
-    return still_open, resolved[:n_resolved], festers[:n_festers]
+    if n_open < open_ids.size:
+        open_ids = still_open[:n_open]
+    _count_open(people_ints, n, tie_ints, open_ids, tie_of, festering)
+    return open_ids, np.concatenate((resolved[:n_resolved], festers[:n_festers])), n_resolved

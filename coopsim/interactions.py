@@ -49,23 +49,6 @@ class InteractionParams(Params):
     )
 
 
-def live_ties(model: ModelState) -> np.ndarray:
-    """Ties whose two ends are still in the ecosystem.
-
-    Example:
-        >>> import numpy as np
-        >>> from coopsim import CoopModel
-        >>> m = CoopModel("tera", seed=1)
-        >>> m.step()                                  # one week, so every array is filled
-        >>> live = live_ties(m)
-        >>> live.shape == (m.network.m,), live.dtype
-        (True, dtype('bool'))
-    """
-    N, P = model.network, model.people
-    present = P.present()
-    return present[N.view("a")] & present[N.view("b")]
-
-
 def interact(model: ModelState, rng: np.random.Generator) -> None:
     """Process *interactions*: contact, pairwise trust, trust in the collective, new ties.
 
@@ -82,13 +65,13 @@ def interact(model: ModelState, rng: np.random.Generator) -> None:
     N, P, R, ip = model.network, model.people, model.roles, model.scenario.interactions
     n, m = P.n, N.m
     u = rng.random(m + 2 * n)  # u_social (per tie), then u_tie and u_other (per person)
-    model.person_unit, model.contact, new_a, new_b = _interact(
+    model.person_unit, model.contact, new = _interact(
         P.floats, P.ints, n, N.ints, N.floats, m, R.holder, R.unit, u, model.mods.sphere_mixing,
         ip.social_contact, ip.trust_gain, ip.overlap_bonus, ip.trust_base, ip.trust_decay, ip.conflict_erosion,
         ip.collective_rate, ip.new_tie_probability,
     )  # fmt: skip
-    if new_a.size:
-        N.add_ties(new_a, new_b, ip.trust_base)
+    if new.size:
+        N.add_ties(new[0], new[1], ip.trust_base)
 
 
 @kernel
@@ -97,7 +80,7 @@ def _interact(
     m: int, holder: np.ndarray, role_unit: np.ndarray, u: np.ndarray, mixing: float,
     social_contact: float, trust_gain: float, overlap_bonus: float, trust_base: float, trust_decay: float,
     conflict_erosion: float, collective_rate: float, new_tie_probability: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """The week's contact and trust, tie by tie and person by person.
 
     Each person works in the unit of the roles they hold (-1: none). Two acquaintances
@@ -107,7 +90,8 @@ def _interact(
     ``trust_base`` without, and erodes while a conflict is open on it. Each person's trust
     in the collective moves towards the mean trust they place in their live ties. A working
     person may meet an active member drawn at random: a new tie if both work in the same
-    unit. Returns each person's unit, each tie's contact and the ends of the new ties."""
+    unit. Returns each person's unit, each tie's contact and the two ends of the new ties
+    (one row each)."""
     status = people_ints[INT.status]
     overlap = people_floats[FLOAT.overlap]
     u_social, u_tie, u_other = u[:m], u[m : m + n], u[m + n :]
@@ -117,8 +101,8 @@ def _interact(
             unit[holder[r]] = role_unit[r]
 
     contact = np.zeros(m, dtype=np.bool_)
-    given_a, given_b = np.zeros(n), np.zeros(n)  # trust placed in live ties, as end a and as end b
-    ties_a, ties_b = np.zeros(n), np.zeros(n)  # live ties, as end a and as end b
+    given = np.zeros((2, n))  # trust placed in one's live ties, as their end a and as their end b
+    ties = np.zeros(n)  # live ties
     for e in range(m):
         a, b = tie_ints[TIE_INT.a, e], tie_ints[TIE_INT.b, e]
         live = status[a] != DEPARTED and status[b] != DEPARTED
@@ -133,25 +117,24 @@ def _interact(
                 t -= conflict_erosion
             tie_floats[row, e] = min(max(t, 0.0), 1.0)
         if live:
-            given_a[a] += tie_floats[TIE_FLOAT.trust_ab, e]
-            given_b[b] += tie_floats[TIE_FLOAT.trust_ba, e]
-            ties_a[a] += 1.0
-            ties_b[b] += 1.0
+            given[0, a] += tie_floats[TIE_FLOAT.trust_ab, e]
+            given[1, b] += tie_floats[TIE_FLOAT.trust_ba, e]
+            ties[a] += 1.0
+            ties[b] += 1.0
 
     trust = people_floats[FLOAT.trust]
     for i in range(n):
-        ties = ties_a[i] + ties_b[i]
-        if ties > 0:
-            trust[i] += collective_rate * ((given_a[i] + given_b[i]) / ties - trust[i])
+        if ties[i] > 0:
+            trust[i] += collective_rate * ((given[0, i] + given[1, i]) / ties[i] - trust[i])
         trust[i] = min(max(trust[i], 0.0), 1.0)
 
-    members = np.flatnonzero(status[:n] == ACTIVE)
-    new_a, new_b = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    new = np.empty((2, n), dtype=np.int64)
     k = 0
+    members = np.flatnonzero(status[:n] == ACTIVE)
     for i in range(n):
         if unit[i] >= 0 and u_tie[i] < new_tie_probability:
             other = members[int(u_other[i] * members.size)]
             if unit[other] == unit[i]:
-                new_a[k], new_b[k] = i, other
+                new[0, k], new[1, k] = i, other
                 k += 1
-    return unit, contact, new_a[:k], new_b[:k]
+    return unit, contact, new[:, :k]

@@ -217,8 +217,9 @@ class Network:
     """The acquaintance network: undirected ties with a trust value in each direction.
 
     Tie ``e`` joins ``a[e]`` and ``b[e]``; ``trust_ab[e]`` is how much ``a`` trusts ``b``
-    and ``trust_ba[e]`` the reverse. Neighbour sums use ``np.bincount`` over the tie ends,
-    never a loop over people.
+    and ``trust_ba[e]`` the reverse; ``conflict[e]`` is the conflict open on it, or -1. The
+    fields share two blocks (``ints``, ``floats``: a row per field, a column per tie, the
+    first ``m`` live), so that a kernel loops over the ties with two arguments.
 
     Example:
         >>> import numpy as np
@@ -271,45 +272,28 @@ class Network:
         return (min(i, j), max(i, j)) in self._pairs
 
     def add_ties(self, a: np.ndarray, b: np.ndarray, trust: float) -> int:
-        """Add the ties (a[k], b[k]) that do not exist yet; return how many were added."""
+        """Add the ties (a[k], b[k]) that do not exist yet, in this order, each stored with its
+        lower end first; return how many were added."""
         new = []
         for i, j in zip(a.tolist(), b.tolist()):
-            key = (min(i, j), max(i, j))
+            key = (i, j) if i < j else (j, i)
             if i != j and key not in self._pairs:
                 self._pairs.add(key)
                 new.append(key)
-        if not new:
+        k = len(new)
+        if k == 0:
             return 0
-        if self.m + len(new) > self._cap:
-            self._grow(self.m + len(new))
-        arr = np.array(new, dtype=np.int64)
-        sl = slice(self.m, self.m + len(new))
-        self.a[sl] = arr[:, 0]
-        self.b[sl] = arr[:, 1]
-        self.trust_ab[sl] = trust
-        self.trust_ba[sl] = trust
-        self.conflict[sl] = -1
-        self.m += len(new)
-        return len(new)
+        if self.m + k > self._cap:
+            self._grow(self.m + k)
+        ties = slice(self.m, self.m + k)
+        self.ints[TIE_INT.a : TIE_INT.b + 1, ties] = np.array(new, dtype=np.int64).T
+        self.ints[TIE_INT.conflict, ties] = -1
+        self.floats[:, ties] = trust
+        self.m += k
+        return k
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.m]
-
-    def degree(self, n: int, live: np.ndarray) -> np.ndarray:
-        """Number of live ties per person (``live`` is a boolean mask over ties)."""
-        a, b = self.view("a"), self.view("b")
-        w = live.astype(float)
-        return np.bincount(a, w, minlength=n) + np.bincount(b, w, minlength=n)
-
-    def trust_given_mean(self, n: int, live: np.ndarray) -> np.ndarray:
-        """Mean trust each person places in their live ties (0 where they have none)."""
-        a, b = self.view("a"), self.view("b")
-        w = live.astype(float)
-        total = np.bincount(a, self.view("trust_ab") * w, minlength=n) + np.bincount(
-            b, self.view("trust_ba") * w, minlength=n
-        )
-        deg = self.degree(n, live)
-        return np.divide(total, deg, out=np.zeros(n), where=deg > 0)
 
     def mutual_trust(self, ties: np.ndarray) -> np.ndarray:
         """The mean of the two directions' trust on each of these ties.
