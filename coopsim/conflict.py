@@ -21,8 +21,12 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, clip
+from .base import Params, Status
+from .compiled import kernel
+from .population import FLOAT, INT, TIE_FLOAT, TIE_INT
 from .state import ModelState
+
+DEPARTED = Status.DEPARTED  # a plain integer, for the kernels
 
 
 class ConflictParams(Params):
@@ -66,14 +70,28 @@ def open_counts(model: ModelState) -> None:
         True
     """
     N, P, C = model.network, model.people, model.conflicts
-    n = P.n
-    ties = C.ties_of(C.open_ids)
-    if ties.size == 0:
-        P.conflicts[:n] = 0
-        return
-    weight = np.array([2.0 if c in C.festering else 1.0 for c in C.open_ids.tolist()])
-    counts = np.bincount(N.a[ties], weight, minlength=n) + np.bincount(N.b[ties], weight, minlength=n)
-    P.conflicts[:n] = np.rint(counts[:n]).astype(np.int64)
+    _count_open(P.ints, P.n, N.ints, C.open_ids, C.tie, C.festering.flags)
+
+
+@kernel
+def _count_open(
+    people_ints: np.ndarray,
+    n: int,
+    tie_ints: np.ndarray,
+    open_ids: np.ndarray,
+    tie_of: np.ndarray,
+    festering: np.ndarray,
+) -> None:
+    """Each person's open conflicts: each party of an open conflict counts it once, twice
+    when it festers."""
+    counts = people_ints[INT.conflicts]
+    for i in range(n):
+        counts[i] = 0
+    for c in open_ids:
+        e = tie_of[c]
+        weight = 2 if festering[c] else 1
+        counts[tie_ints[TIE_INT.a, e]] += weight
+        counts[tie_ints[TIE_INT.b, e]] += weight
 
 
 def close(model: ModelState, conflict_ids: np.ndarray, kind: str | None) -> None:
@@ -90,14 +108,11 @@ def close(model: ModelState, conflict_ids: np.ndarray, kind: str | None) -> None
         >>> int(m.network.conflict[0]), ids[0] in m.conflicts.open_ids
         (-1, False)
     """
-    N, C = model.network, model.conflicts
+    N = model.network
     if conflict_ids.size == 0:
         return
-    ties = C.ties_of(conflict_ids)
+    ties = model.conflicts.close(conflict_ids)
     N.conflict[ties] = -1
-    C.open_ids = np.setdiff1d(C.open_ids, conflict_ids, assume_unique=True)
-    for c in conflict_ids.tolist():
-        C.festering.discard(c)
     if kind is not None:
         model.emit(kind, N.a[ties])
 
@@ -115,49 +130,115 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
         >>> m.conflicts.total >= before                          # conflicts are only ever added
         True
     """
-    N, P, C, cp = model.network, model.people, model.conflicts, model.scenario.conflict
+    N, P, C, cp, mods = model.network, model.people, model.conflicts, model.scenario.conflict, model.mods
     m = N.m
-    u_new = rng.random(m)
-    u_meeting = rng.random(m)
-    u_defuse = rng.random(m)
-    contact = np.zeros(m, dtype=bool)
-    contact[: model.contact.size] = model.contact
-    a, b = N.view("a"), N.view("b")
-    mixing = model.mods.sphere_mixing
-    tension = P.pressure + P.expectation_gap
-    p = (
-        cp.disagreement_rate
-        * (1.0 + cp.spill_over * P.overlap[a] * P.overlap[b] * mixing)
-        * (1.0 + cp.resentment * (tension[a] + tension[b]))
-        * (1.0 + cp.fatigue * 0.5 * (P.exhaustion[a] + P.exhaustion[b]))
-    )
-    new = np.flatnonzero(contact & (u_new < p) & (N.view("conflict") < 0))
+    # u_new, u_meeting, u_defuse per tie, then u_resolve per open conflict: one draw gives the
+    # numbers of successive draws; those of the conflicts opened this week are drawn after.
+    u = rng.random(3 * m + C.open_ids.size)
+    new, n_fertile = _new_disagreements(
+        P.floats, N.ints, N.floats, m, model.contact, u,
+        cp.disagreement_rate, cp.spill_over, cp.resentment, cp.fatigue, mods.sphere_mixing,
+        cp.in_meeting_share, mods.defuse_bonus, cp.defuse_base, cp.fertile_gain,
+    )  # fmt: skip
     if new.size:
-        trust = N.mutual_trust(new)
-        bonus = np.where(u_meeting[new] < cp.in_meeting_share, model.mods.defuse_bonus, 0.0)
-        defused = u_defuse[new] < clip((cp.defuse_base + bonus) * trust, 0.0, 1.0)
-        fertile = new[defused]
-        N.trust_ab[fertile] = np.minimum(1.0, N.trust_ab[fertile] + cp.fertile_gain)
-        N.trust_ba[fertile] = np.minimum(1.0, N.trust_ba[fertile] + cp.fertile_gain)
-        model.emit("conflict_defused", a[fertile])
-        opened = new[~defused]
-        ids = C.open(opened, model.week)
-        N.conflict[opened] = ids
-        model.emit("conflict_opened", a[opened])
+        fertile, opened = new[:n_fertile], new[n_fertile:]
+        if fertile.size:
+            model.emit("conflict_defused", N.a[fertile])
+        if opened.size:
+            N.conflict[opened] = C.open(opened, model.week)
+            model.emit("conflict_opened", N.a[opened])
+            u = np.concatenate((u, rng.random(opened.size)))
 
-    open_ids = C.open_ids
-    u_resolve = rng.random(open_ids.size)
-    if open_ids.size:
-        ties = C.ties_of(open_ids)
-        present = P.present()
-        gone = ~(present[N.a[ties]] & present[N.b[ties]])
-        close(model, open_ids[gone], None)
-        trust = N.mutual_trust(ties)
-        resolved = ~gone & (u_resolve < cp.resolve_base * trust)
-        close(model, open_ids[resolved], "conflict_resolved")
-        age = model.week - np.array([C.opened[c] for c in open_ids.tolist()])
-        for c in open_ids[~gone & ~resolved & (age >= cp.festering_weeks)].tolist():
-            if c not in C.festering:
-                C.festering.add(c)
-                model.emit("conflict_festering", np.array([N.a[C.tie[c]]]))
-    open_counts(model)
+    C.open_ids, persons, n_resolved = _resolve_or_fester(
+        P.ints, P.n, N.ints, N.floats, C.open_ids, C.tie, C.opened, C.festering.flags, u[3 * m :],
+        cp.resolve_base, model.week, cp.festering_weeks,
+    )  # fmt: skip
+    if n_resolved:
+        model.emit("conflict_resolved", persons[:n_resolved])
+    if persons.size > n_resolved:
+        model.emit("conflict_festering", persons[n_resolved:])
+
+
+@kernel
+def _new_disagreements(
+    people_floats: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, m: int, contact: np.ndarray,
+    u: np.ndarray, rate: float, spill_over: float, resentment: float, fatigue: float, mixing: float,
+    in_meeting_share: float, defuse_bonus: float, defuse_base: float, fertile_gain: float,
+) -> tuple[np.ndarray, int]:  # fmt: skip
+    """New disagreements on the ties in contact (``contact`` may miss the ties made this
+    week, which are not in contact yet), the likelier with shared life spheres, tension
+    (pressure, expectation gap) and fatigue at either end; each is defused (fertile: it adds
+    trust), the likelier with trust and when it surfaces in a meeting with good practices,
+    or opened. Returns the ties of the new disagreements, the defused ones first, each
+    group in tie order, and the number defused."""
+    fertile = np.empty(m, dtype=np.int64)
+    opened = np.empty(m, dtype=np.int64)
+    n_fertile = n_opened = 0
+    for e in range(min(m, contact.size)):
+        if not contact[e] or tie_ints[TIE_INT.conflict, e] >= 0:
+            continue
+        a, b = tie_ints[TIE_INT.a, e], tie_ints[TIE_INT.b, e]
+        tension_a = people_floats[FLOAT.pressure, a] + people_floats[FLOAT.expectation_gap, a]
+        tension_b = people_floats[FLOAT.pressure, b] + people_floats[FLOAT.expectation_gap, b]
+        overlap_a, overlap_b = people_floats[FLOAT.overlap, a], people_floats[FLOAT.overlap, b]
+        p = (
+            rate
+            * (1.0 + spill_over * overlap_a * overlap_b * mixing)
+            * (1.0 + resentment * (tension_a + tension_b))
+            * (1.0 + fatigue * 0.5 * (people_floats[FLOAT.exhaustion, a] + people_floats[FLOAT.exhaustion, b]))
+        )
+        if not u[e] < p:  # u_new
+            continue
+        trust = 0.5 * (tie_floats[TIE_FLOAT.trust_ab, e] + tie_floats[TIE_FLOAT.trust_ba, e])
+        bonus = defuse_bonus if u[m + e] < in_meeting_share else 0.0  # u_meeting
+        chance = min(max((defuse_base + bonus) * trust, 0.0), 1.0)
+        if u[2 * m + e] < chance:  # u_defuse
+            tie_floats[TIE_FLOAT.trust_ab, e] = min(1.0, tie_floats[TIE_FLOAT.trust_ab, e] + fertile_gain)
+            tie_floats[TIE_FLOAT.trust_ba, e] = min(1.0, tie_floats[TIE_FLOAT.trust_ba, e] + fertile_gain)
+            fertile[n_fertile] = e
+            n_fertile += 1
+        else:
+            opened[n_opened] = e
+            n_opened += 1
+    return np.concatenate((fertile[:n_fertile], opened[:n_opened])), n_fertile
+
+
+@kernel
+def _resolve_or_fester(
+    people_ints: np.ndarray, n: int, tie_ints: np.ndarray, tie_floats: np.ndarray, open_ids: np.ndarray,
+    tie_of: np.ndarray, opened: np.ndarray, festering: np.ndarray, u_resolve: np.ndarray,
+    resolve_base: float, week: int, festering_weeks: int,
+) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
+    """Each open conflict closes when a party has left, resolves by itself (the likelier the
+    more the two trust each other), or stays open and festers once old enough; then each
+    person's open conflicts are counted. Returns the conflicts still open (``open_ids``
+    itself when none closed), the first party of the conflicts resolved and then of those
+    that began to fester, and the number resolved."""
+    still_open = np.empty(open_ids.size, dtype=np.int64)
+    resolved = np.empty(open_ids.size, dtype=np.int64)
+    festers = np.empty(open_ids.size, dtype=np.int64)
+    n_open = n_resolved = n_festers = 0
+    status = people_ints[INT.status]
+    for k in range(open_ids.size):
+        c = open_ids[k]
+        e = tie_of[c]
+        a, b = tie_ints[TIE_INT.a, e], tie_ints[TIE_INT.b, e]
+        gone = status[a] == DEPARTED or status[b] == DEPARTED
+        trust = 0.5 * (tie_floats[TIE_FLOAT.trust_ab, e] + tie_floats[TIE_FLOAT.trust_ba, e])
+        if gone or u_resolve[k] < resolve_base * trust:
+            tie_ints[TIE_INT.conflict, e] = -1
+            festering[c] = False
+            if not gone:
+                resolved[n_resolved] = a
+                n_resolved += 1
+            continue
+        if week - opened[c] >= festering_weeks and not festering[c]:
+            festering[c] = True
+            festers[n_festers] = a
+            n_festers += 1
+        still_open[n_open] = c
+        n_open += 1
+    if n_open < open_ids.size:
+        open_ids = still_open[:n_open]
+    _count_open(people_ints, n, tie_ints, open_ids, tie_of, festering)
+    return open_ids, np.concatenate((resolved[:n_resolved], festers[:n_festers])), n_resolved

@@ -17,8 +17,12 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status, clip01
+from .base import Params, Status
+from .compiled import kernel
+from .population import FLOAT, INT, TIE_FLOAT, TIE_INT
 from .state import ModelState
+
+ACTIVE, DEPARTED = Status.ACTIVE, Status.DEPARTED  # plain integers, for the kernel
 
 
 class InteractionParams(Params):
@@ -45,23 +49,6 @@ class InteractionParams(Params):
     )
 
 
-def live_ties(model: ModelState) -> np.ndarray:
-    """Ties whose two ends are still in the ecosystem.
-
-    Example:
-        >>> import numpy as np
-        >>> from coopsim import CoopModel
-        >>> m = CoopModel("tera", seed=1)
-        >>> m.step()                                  # one week, so every array is filled
-        >>> live = live_ties(m)
-        >>> live.shape == (m.network.m,), live.dtype
-        (True, dtype('bool'))
-    """
-    N, P = model.network, model.people
-    present = P.present()
-    return present[N.view("a")] & present[N.view("b")]
-
-
 def interact(model: ModelState, rng: np.random.Generator) -> None:
     """Process *interactions*: contact, pairwise trust, trust in the collective, new ties.
 
@@ -77,38 +64,77 @@ def interact(model: ModelState, rng: np.random.Generator) -> None:
     """
     N, P, R, ip = model.network, model.people, model.roles, model.scenario.interactions
     n, m = P.n, N.m
-    u_social = rng.random(m)
-    u_tie = rng.random(n)
-    u_other = rng.random(n)
-    live = live_ties(model)
-    a, b = N.view("a"), N.view("b")
+    u = rng.random(m + 2 * n)  # u_social (per tie), then u_tie and u_other (per person)
+    model.person_unit, model.contact, new = _interact(
+        P.floats, P.ints, n, N.ints, N.floats, m, R.holder, R.unit, u, model.mods.sphere_mixing,
+        ip.social_contact, ip.trust_gain, ip.overlap_bonus, ip.trust_base, ip.trust_decay, ip.conflict_erosion,
+        ip.collective_rate, ip.new_tie_probability,
+    )  # fmt: skip
+    if new.size:
+        N.add_ties(new[0], new[1], ip.trust_base)
 
+
+@kernel
+def _interact(
+    people_floats: np.ndarray, people_ints: np.ndarray, n: int, tie_ints: np.ndarray, tie_floats: np.ndarray,
+    m: int, holder: np.ndarray, role_unit: np.ndarray, u: np.ndarray, mixing: float,
+    social_contact: float, trust_gain: float, overlap_bonus: float, trust_base: float, trust_decay: float,
+    conflict_erosion: float, collective_rate: float, new_tie_probability: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """The week's contact and trust, tie by tie and person by person.
+
+    Each person works in the unit of the roles they hold (-1: none). Two acquaintances
+    still present are in contact when they work in the same unit, or by chance, the likelier
+    the more life spheres they share. Each direction's trust on a tie rises with contact
+    (by ``trust_gain`` times the gap to 1, more with shared spheres), fades towards
+    ``trust_base`` without, and erodes while a conflict is open on it. Each person's trust
+    in the collective moves towards the mean trust they place in their live ties. A working
+    person may meet an active member drawn at random: a new tie if both work in the same
+    unit. Returns each person's unit, each tie's contact and the two ends of the new ties
+    (one row each)."""
+    status = people_ints[INT.status]
+    overlap = people_floats[FLOAT.overlap]
+    u_social, u_tie, u_other = u[:m], u[m : m + n], u[m + n :]
     unit = np.full(n, -1, dtype=np.int64)
-    held = R.holder >= 0
-    unit[R.holder[held]] = R.unit[held]
-    model.person_unit = unit
-    cowork = live & (unit[a] == unit[b]) & (unit[a] >= 0)
-    mixing = model.mods.sphere_mixing
-    pair_overlap = P.overlap[a] * P.overlap[b] * mixing
-    social = live & (u_social < ip.social_contact * pair_overlap)
-    contact = cowork | social
-    model.contact = contact
+    for r in range(holder.size):
+        if holder[r] >= 0:
+            unit[holder[r]] = role_unit[r]
 
-    gain = ip.trust_gain * (1.0 + ip.overlap_bonus * pair_overlap)
-    for t in (N.view("trust_ab"), N.view("trust_ba")):
-        t += np.where(contact, gain * (1.0 - t), -ip.trust_decay * (t - ip.trust_base))
-        t -= ip.conflict_erosion * (N.view("conflict") >= 0)
-        clip01(t)
+    contact = np.zeros(m, dtype=np.bool_)
+    given = np.zeros((2, n))  # trust placed in one's live ties, as their end a and as their end b
+    ties = np.zeros(n)  # live ties
+    for e in range(m):
+        a, b = tie_ints[TIE_INT.a, e], tie_ints[TIE_INT.b, e]
+        live = status[a] != DEPARTED and status[b] != DEPARTED
+        pair_overlap = overlap[a] * overlap[b] * mixing
+        cowork = unit[a] == unit[b] and unit[a] >= 0
+        contact[e] = live and (cowork or u_social[e] < social_contact * pair_overlap)
+        gain = trust_gain * (1.0 + overlap_bonus * pair_overlap)
+        for row in (TIE_FLOAT.trust_ab, TIE_FLOAT.trust_ba):
+            t = tie_floats[row, e]
+            t += gain * (1.0 - t) if contact[e] else -trust_decay * (t - trust_base)
+            if tie_ints[TIE_INT.conflict, e] >= 0:
+                t -= conflict_erosion
+            tie_floats[row, e] = min(max(t, 0.0), 1.0)
+        if live:
+            given[0, a] += tie_floats[TIE_FLOAT.trust_ab, e]
+            given[1, b] += tie_floats[TIE_FLOAT.trust_ba, e]
+            ties[a] += 1.0
+            ties[b] += 1.0
 
-    given = N.trust_given_mean(n, live)
-    deg = N.degree(n, live)
-    tr = P.trust[:n]
-    tr += np.where(deg > 0, ip.collective_rate * (given - tr), 0.0)
-    clip01(tr)
+    trust = people_floats[FLOAT.trust]
+    for i in range(n):
+        if ties[i] > 0:
+            trust[i] += collective_rate * ((given[0, i] + given[1, i]) / ties[i] - trust[i])
+        trust[i] = min(max(trust[i], 0.0), 1.0)
 
-    working = np.flatnonzero((unit >= 0) & (u_tie < ip.new_tie_probability))
-    if working.size:
-        members = np.flatnonzero(P.status[:n] == Status.ACTIVE)
-        other = members[(u_other[working] * members.size).astype(np.int64)]
-        same = unit[other] == unit[working]
-        N.add_ties(working[same], other[same], ip.trust_base)
+    new = np.empty((2, n), dtype=np.int64)
+    k = 0
+    members = np.flatnonzero(status[:n] == ACTIVE)
+    for i in range(n):
+        if unit[i] >= 0 and u_tie[i] < new_tie_probability:
+            other = members[int(u_other[i] * members.size)]
+            if unit[other] == unit[i]:
+                new[0, k], new[1, k] = i, other
+                k += 1
+    return unit, contact, new[:, :k]

@@ -15,6 +15,7 @@ les flux, et non dans les stocks" (financial and emotional security).
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -221,8 +222,9 @@ class Network:
     """The acquaintance network: undirected ties with a trust value in each direction.
 
     Tie ``e`` joins ``a[e]`` and ``b[e]``; ``trust_ab[e]`` is how much ``a`` trusts ``b``
-    and ``trust_ba[e]`` the reverse. Neighbour sums use ``np.bincount`` over the tie ends,
-    never a loop over people.
+    and ``trust_ba[e]`` the reverse; ``conflict[e]`` is the conflict open on it, or -1. The
+    fields share two blocks (``ints``, ``floats``: a row per field, a column per tie, the
+    first ``m`` live), so that a kernel loops over the ties with two arguments.
 
     Example:
         >>> import numpy as np
@@ -280,45 +282,28 @@ class Network:
         return (min(i, j), max(i, j)) in self._pairs
 
     def add_ties(self, a: np.ndarray, b: np.ndarray, trust: float) -> int:
-        """Add the ties (a[k], b[k]) that do not exist yet; return how many were added."""
+        """Add the ties (a[k], b[k]) that do not exist yet, in this order, each stored with its
+        lower end first; return how many were added."""
         new = []
         for i, j in zip(a.tolist(), b.tolist()):
-            key = (min(i, j), max(i, j))
+            key = (i, j) if i < j else (j, i)
             if i != j and key not in self._pairs:
                 self._pairs.add(key)
                 new.append(key)
-        if not new:
+        k = len(new)
+        if k == 0:
             return 0
-        if self.m + len(new) > self._cap:
-            self._grow(self.m + len(new))
-        arr = np.array(new, dtype=np.int64)
-        sl = slice(self.m, self.m + len(new))
-        self.a[sl] = arr[:, 0]
-        self.b[sl] = arr[:, 1]
-        self.trust_ab[sl] = trust
-        self.trust_ba[sl] = trust
-        self.conflict[sl] = -1
-        self.m += len(new)
-        return len(new)
+        if self.m + k > self._cap:
+            self._grow(self.m + k)
+        ties = slice(self.m, self.m + k)
+        self.ints[TIE_INT.a : TIE_INT.b + 1, ties] = np.array(new, dtype=np.int64).T
+        self.ints[TIE_INT.conflict, ties] = -1
+        self.floats[:, ties] = trust
+        self.m += k
+        return k
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.m]
-
-    def degree(self, n: int, live: np.ndarray) -> np.ndarray:
-        """Number of live ties per person (``live`` is a boolean mask over ties)."""
-        a, b = self.view("a"), self.view("b")
-        w = live.astype(float)
-        return np.bincount(a, w, minlength=n) + np.bincount(b, w, minlength=n)
-
-    def trust_given_mean(self, n: int, live: np.ndarray) -> np.ndarray:
-        """Mean trust each person places in their live ties (0 where they have none)."""
-        a, b = self.view("a"), self.view("b")
-        w = live.astype(float)
-        total = np.bincount(a, self.view("trust_ab") * w, minlength=n) + np.bincount(
-            b, self.view("trust_ba") * w, minlength=n
-        )
-        deg = self.degree(n, live)
-        return np.divide(total, deg, out=np.zeros(n), where=deg > 0)
 
     def mutual_trust(self, ties: np.ndarray) -> np.ndarray:
         """The mean of the two directions' trust on each of these ties.
@@ -356,24 +341,79 @@ def founding_network(n: int, ties: int, rewire: float, rng: np.random.Generator)
     return edges[:, 0], edges[:, 1]
 
 
+class ConflictSet:
+    """A set of conflict ids kept as a boolean array (``flags[c]`` is true for a member), so
+    that a kernel reads it as one argument; in Python it reads like a set. Ids index the
+    array as numpy does.
+
+    Example:
+        >>> s = ConflictSet(8)
+        >>> s.add(5); s.add(2)
+        >>> 5 in s, 3 in s, sorted(s), len(s)
+        (True, False, [2, 5], 2)
+        >>> s.discard(5)
+        >>> list(s)
+        [2]
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.flags = np.zeros(capacity, dtype=bool)
+
+    def __contains__(self, c: object) -> bool:
+        return isinstance(c, (int, np.integer)) and bool(self.flags[c])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.flatnonzero(self.flags).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.flags))
+
+    def add(self, c: int) -> None:
+        self.flags[c] = True
+
+    def discard(self, c: int) -> None:
+        self.flags[c] = False
+
+
 class Conflicts:
-    """Open and closed conflicts, one row each.
+    """Open and closed conflicts, one row each, in arrays that grow by doubling.
+
+    Conflict ``c`` is on tie ``tie[c]`` and was opened in week ``opened[c]`` (the first
+    ``total`` rows are live); ``open_ids`` lists the conflicts still open, in the order they
+    were opened; ``festering`` is the set of the open conflicts that fester.
 
     Example:
         >>> import numpy as np
         >>> conflicts = Conflicts()
         >>> conflicts.open(np.array([4, 7]), week=3).tolist()     # on ties 4 and 7
         [0, 1]
-        >>> conflicts.total, conflicts.open_ids.tolist()
-        (2, [0, 1])
+        >>> conflicts.total, conflicts.open_ids.tolist(), int(conflicts.opened[1])
+        (2, [0, 1], 3)
+        >>> conflicts.festering.add(1)
+        >>> conflicts.close(np.array([1])).tolist(), conflicts.open_ids.tolist(), 1 in conflicts.festering
+        ([7], [0], False)
     """
 
-    def __init__(self) -> None:
-        self.tie: list[int] = []
-        self.opened: list[int] = []
-        self.open_ids: np.ndarray = np.zeros(0, dtype=np.int64)  # rows still open
-        self.festering: set[int] = set()
+    def __init__(self, capacity: int = 64) -> None:
         self.total = 0
+        self._cap = max(8, capacity)
+        self.tie = np.zeros(self._cap, dtype=np.int64)
+        self.opened = np.zeros(self._cap, dtype=np.int64)
+        self.festering = ConflictSet(self._cap)
+        self.open_ids: np.ndarray = np.zeros(0, dtype=np.int64)  # rows still open, ascending
+
+    def _grow(self, needed: int) -> None:
+        new_cap = self._cap
+        while new_cap < needed:
+            new_cap *= 2
+        for name in ("tie", "opened"):
+            new = np.zeros(new_cap, dtype=np.int64)
+            new[: self.total] = getattr(self, name)[: self.total]
+            setattr(self, name, new)
+        flags = np.zeros(new_cap, dtype=bool)
+        flags[: self.total] = self.festering.flags[: self.total]
+        self.festering.flags = flags
+        self._cap = new_cap
 
     def ties_of(self, ids: np.ndarray) -> np.ndarray:
         """The tie each of these conflicts is on.
@@ -385,12 +425,24 @@ class Conflicts:
             >>> conflicts.ties_of(np.array([1, 0])).tolist()
             [7, 4]
         """
-        return np.array([self.tie[c] for c in ids.tolist()], dtype=np.int64)
+        return self.tie[ids]
 
     def open(self, ties: np.ndarray, week: int) -> np.ndarray:
-        ids = np.arange(self.total, self.total + ties.size, dtype=np.int64)
-        self.tie.extend(ties.tolist())
-        self.opened.extend([week] * ties.size)
-        self.total += ties.size
-        self.open_ids = np.concatenate([self.open_ids, ids])
+        """Open a conflict on each of these ties; return their ids."""
+        k = ties.size
+        if self.total + k > self._cap:
+            self._grow(self.total + k)
+        ids = np.arange(self.total, self.total + k, dtype=np.int64)
+        self.tie[ids] = ties
+        self.opened[ids] = week
+        self.total += k
+        self.open_ids = np.concatenate((self.open_ids, ids))
         return ids
+
+    def close(self, ids: np.ndarray) -> np.ndarray:
+        """Close these open conflicts (they no longer fester); return their ties."""
+        keep = np.ones(self.open_ids.size, dtype=bool)
+        keep[np.searchsorted(self.open_ids, ids)] = False
+        self.open_ids = self.open_ids[keep]
+        self.festering.flags[ids] = False
+        return self.tie[ids]

@@ -29,6 +29,7 @@ import numpy as np
 from pydantic import Field
 
 from ..base import LeverControl, Mechanism
+from ..compiled import kernel
 from ..conflict import close, open_counts
 
 MEDIATION_CIRCLE = "Écoute & Médiation"
@@ -84,24 +85,22 @@ class Mediation(Mechanism):
     def act(self, model: Any, rng: np.random.Generator) -> None:
         if not model.month_start:
             return
-        C = model.conflicts
-        open_ids = C.open_ids
-        u = rng.random(open_ids.size)
-        if open_ids.size == 0:
+        N, C = model.network, model.conflicts
+        u = rng.random(C.open_ids.size)
+        if C.open_ids.size == 0:
             return
         if self.needs_circle and model.roles.unit_holders(MEDIATION_CIRCLE).size == 0:
             return
-        opened = np.array([C.opened[c] for c in open_ids.tolist()])
-        eligible = np.flatnonzero(model.week - opened >= self.min_age_weeks)
-        taken = eligible[np.argsort(opened[eligible], kind="stable")][: self.capacity_per_month]
+        taken = _taken_up(C.open_ids, C.opened, model.week, self.min_age_weeks, self.capacity_per_month)
         if taken.size == 0:
             return
-        ties = C.ties_of(open_ids[taken])
-        model.emit("conflict_mediated", model.network.a[ties])
-        success = u[taken] < self.success_probability(model, open_ids[taken], ties)
+        ids = C.open_ids[taken]
+        ties = C.tie[ids]
+        model.emit("conflict_mediated", N.a[ties])
+        success = u[taken] < self.success_probability(model, ids, ties)
         model.week_mediated += int(taken.size)
-        model.week_mediated_ok += int(success.sum())
-        close(model, open_ids[taken[success]], "conflict_resolved")
+        model.week_mediated_ok += int(np.count_nonzero(success))
+        close(model, ids[success], "conflict_resolved")
         open_counts(model)
 
     def success_probability(self, model: Any, conflict_ids: np.ndarray, ties: np.ndarray) -> np.ndarray:
@@ -116,11 +115,25 @@ class Mediation(Mechanism):
             >>> med.success_probability(m, np.array([-1]), np.array([0])).round(3).tolist()
             [0.6]
         """
-        N, C = model.network, model.conflicts
-        trust = N.mutual_trust(ties)
-        festering = np.array([c in C.festering for c in conflict_ids.tolist()], dtype=bool)
+        trust = model.network.mutual_trust(ties)
+        festering = model.conflicts.festering.flags[conflict_ids]
         p = self.resolution_probability * (0.5 + trust) * np.where(festering, self.festering_factor, 1.0)
         return np.minimum(p, 1.0)
+
+
+@kernel
+def _taken_up(open_ids: np.ndarray, opened: np.ndarray, week: int, min_age: int, capacity: int) -> np.ndarray:
+    """The open conflicts the commission takes up this month (positions in ``open_ids``):
+    those open for at least ``min_age`` weeks, the oldest first, up to its capacity."""
+    eligible = np.empty(open_ids.size, dtype=np.int64)
+    k = 0
+    for j in range(open_ids.size):
+        if week - opened[open_ids[j]] >= min_age:
+            eligible[k] = j
+            k += 1
+    eligible = eligible[:k]
+    order = np.argsort(opened[open_ids[eligible]], kind="mergesort")  # stable: the first opened first
+    return eligible[order][:capacity]
 
 
 __all__ = ["MEDIATION_CIRCLE", "Mediation"]

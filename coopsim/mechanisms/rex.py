@@ -39,8 +39,12 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import LeverControl, Mechanism, Status, clip
+from ..base import LeverControl, Mechanism, Status
+from ..compiled import kernel
 from ..conflict import close, open_counts
+from ..population import FLAG, FLOAT, INT, TIE_FLOAT, TIE_INT
+
+ACTIVE = Status.ACTIVE  # a plain integer, for the kernels
 
 
 class Rex(Mechanism):
@@ -112,44 +116,29 @@ class Rex(Mechanism):
     )
 
     def act(self, model: Any, rng: np.random.Generator) -> None:
-        P, N, R = model.people, model.network, model.roles
-        n = P.n
-        P.restraint[:n] *= 1.0 - self.limits_fade
-        R.effort += self.forgetting * (1.0 - R.effort)
+        P, R = model.people, model.roles
+        _fade(P.floats, P.n, R.effort, 1.0 - self.limits_fade, self.forgetting)
         if (model.week - self.start_week) % self.every_weeks:
             return
+        N, n = model.network, P.n
         state = model.mechanism_state.setdefault("rex", {})
-        active = (P.status[:n] == Status.ACTIVE) & ~P.burned_out[:n]
         if not state.get("trained"):
             state["trained"] = True
-            pool = np.flatnonzero(active)
+            pool = np.flatnonzero((P.status[:n] == Status.ACTIVE) & ~P.burned_out[:n])
             chosen = rng.permutation(pool)[: self.facilitators]
             P.rex_trained[chosen] = True
-        facilitators = int((active & P.rex_trained[:n]).sum())
-        u_attend = rng.random(n)
-        u_hand = rng.random(n)
-        if facilitators == 0:
-            return
-        attend = np.flatnonzero(active & (u_attend < self.participation))[: facilitators * self.per_facilitator]
+        u = rng.random((2, n))  # u_attend, u_hand
+        attend = _attendance(P.ints, P.flags, n, u[0], self.participation, self.per_facilitator)
         if attend.size < 2:
             return
         model.emit("rex_session", np.array([-1]))
-        hours = P.hours[attend]
-        visible = clip(hours / (hours.max() + 1e-9), 0.0, 1.0)
-        P.recognition[attend] = np.minimum(1.0, P.recognition[attend] + self.recognition_gain * visible)
-        P.meaning[attend] = np.minimum(1.0, P.meaning[attend] + self.meaning_gain)
-        inside = np.zeros(n, dtype=bool)
-        inside[attend] = True
-        both = inside[N.view("a")] & inside[N.view("b")]
-        for t in (N.view("trust_ab"), N.view("trust_ba")):
-            t[both] += self.trust_gain * (1.0 - t[both])
+        inside, handing = _debrief(
+            P.floats, P.ints, n, attend, N.ints, N.floats, N.m, R.holder, R.effort, u[1],
+            self.recognition_gain, self.meaning_gain, self.trust_gain, self.streamlining, self.effort_floor,
+            self.limits, self.handover,
+        )  # fmt: skip
         self._revisit_conflicts(model, inside, rng)
-        debriefed = (R.holder >= 0) & inside[np.maximum(R.holder, 0)]
-        R.effort[debriefed] -= self.streamlining * (R.effort[debriefed] - self.effort_floor)
-        beyond = attend[P.load[attend] > 1.0]  # working beyond capacity: "s'imposer des tâches"
-        P.restraint[beyond] = np.maximum(P.restraint[beyond], self.limits)
-        overloaded = attend[((P.load[attend] > 1.0) | (P.exhaustion[attend] > 0.5)) & (P.roles[attend] > 1)]
-        for i in overloaded[u_hand[overloaded] < self.handover].tolist():
+        for i in handing.tolist():
             model.hand_over_one_role(i, announced=True)
 
     def _revisit_conflicts(self, model: Any, inside: np.ndarray, rng: np.random.Generator) -> None:
@@ -157,14 +146,102 @@ class Rex(Mechanism):
         work situations and the difficulties met ("identifier les difficultés rencontrées et
         trouver des réponses"), the more easily the more the two still trust each other."""
         N, C = model.network, model.conflicts
-        open_ids = C.open_ids
-        u_resolve = rng.random(open_ids.size)
-        if open_ids.size == 0 or self.conflict_resolution == 0:
+        u_resolve = rng.random(C.open_ids.size)
+        if C.open_ids.size == 0 or self.conflict_resolution == 0:
             return
-        ties = C.ties_of(open_ids)
-        trust = N.mutual_trust(ties)
-        both = inside[N.a[ties]] & inside[N.b[ties]]
-        resolved = both & (u_resolve < self.conflict_resolution * trust)
-        if resolved.any():
-            close(model, open_ids[resolved], "conflict_resolved")
+        resolved = _resolved_between(C.open_ids, C.tie, N.ints, N.floats, inside, u_resolve, self.conflict_resolution)
+        if resolved.size:
+            close(model, resolved, "conflict_resolved")
             open_counts(model)
+
+
+@kernel
+def _fade(people_floats: np.ndarray, n: int, effort: np.ndarray, keep: float, forgetting: float) -> None:
+    """Every week: each person's agreement to stop imposing extra hours fades (``keep`` of it
+    stays), and each role's organisation drifts back towards its original hours."""
+    for i in range(n):
+        people_floats[FLOAT.restraint, i] *= keep
+    for r in range(effort.size):
+        effort[r] += forgetting * (1.0 - effort[r])
+
+
+@kernel
+def _attendance(
+    people_ints: np.ndarray, people_flags: np.ndarray, n: int, u_attend: np.ndarray, participation: float,
+    per_facilitator: int,
+) -> np.ndarray:  # fmt: skip
+    """Who attends a session: active members who are not burned out come with chance
+    ``participation``, as many as the trained facilitators among them can hold (none
+    without a facilitator)."""
+    able = np.zeros(n, dtype=np.bool_)
+    facilitators = 0
+    for i in range(n):
+        able[i] = people_ints[INT.status, i] == ACTIVE and not people_flags[FLAG.burned_out, i]
+        if able[i] and people_flags[FLAG.rex_trained, i]:
+            facilitators += 1
+    attend = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if k < facilitators * per_facilitator and able[i] and u_attend[i] < participation:
+            attend[k] = i
+            k += 1
+    return attend[:k]
+
+
+@kernel
+def _debrief(
+    people_floats: np.ndarray, people_ints: np.ndarray, n: int, attend: np.ndarray, tie_ints: np.ndarray,
+    tie_floats: np.ndarray, m: int, holder: np.ndarray, effort: np.ndarray, u_hand: np.ndarray,
+    recognition_gain: float, meaning_gain: float, trust_gain: float, streamlining: float, effort_floor: float,
+    limits: float, handover: float,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """What a session does for its participants: recognition in proportion to the hours
+    one carries (relative to the most), renewed meaning, trust between participants, the
+    roles they hold streamlined, an agreement to stop working beyond capacity. Returns who
+    was inside and the overloaded participants (beyond capacity or exhausted, with several
+    roles) who hand over a role."""
+    hours_max = people_floats[FLOAT.hours, attend[0]]
+    for i in attend[1:]:
+        hours_max = max(hours_max, people_floats[FLOAT.hours, i])
+    inside = np.zeros(n, dtype=np.bool_)
+    handing = np.empty(attend.size, dtype=np.int64)
+    k = 0
+    for i in attend:
+        inside[i] = True
+        visible = min(max(people_floats[FLOAT.hours, i] / (hours_max + 1e-9), 0.0), 1.0)
+        people_floats[FLOAT.recognition, i] = min(1.0, people_floats[FLOAT.recognition, i] + recognition_gain * visible)
+        people_floats[FLOAT.meaning, i] = min(1.0, people_floats[FLOAT.meaning, i] + meaning_gain)
+        load = people_floats[FLOAT.load, i]
+        if load > 1.0:  # working beyond capacity: "s'imposer des tâches"
+            people_floats[FLOAT.restraint, i] = max(people_floats[FLOAT.restraint, i], limits)
+        overloaded = (load > 1.0 or people_floats[FLOAT.exhaustion, i] > 0.5) and people_ints[INT.roles, i] > 1
+        if overloaded and u_hand[i] < handover:
+            handing[k] = i
+            k += 1
+    for e in range(m):
+        if inside[tie_ints[TIE_INT.a, e]] and inside[tie_ints[TIE_INT.b, e]]:
+            for row in (TIE_FLOAT.trust_ab, TIE_FLOAT.trust_ba):
+                tie_floats[row, e] += trust_gain * (1.0 - tie_floats[row, e])
+    for r in range(holder.size):
+        if holder[r] >= 0 and inside[holder[r]]:
+            effort[r] -= streamlining * (effort[r] - effort_floor)
+    return inside, handing[:k]
+
+
+@kernel
+def _resolved_between(
+    open_ids: np.ndarray, tie_of: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, inside: np.ndarray,
+    u_resolve: np.ndarray, resolution: float,
+) -> np.ndarray:  # fmt: skip
+    """The open conflicts between two participants that the session resolves, with chance
+    ``resolution`` times their mutual trust."""
+    resolved = np.empty(open_ids.size, dtype=np.int64)
+    k = 0
+    for j in range(open_ids.size):
+        e = tie_of[open_ids[j]]
+        trust = 0.5 * (tie_floats[TIE_FLOAT.trust_ab, e] + tie_floats[TIE_FLOAT.trust_ba, e])
+        both = inside[tie_ints[TIE_INT.a, e]] and inside[tie_ints[TIE_INT.b, e]]
+        if both and u_resolve[j] < resolution * trust:
+            resolved[k] = open_ids[j]
+            k += 1
+    return resolved[:k]
