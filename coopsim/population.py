@@ -22,7 +22,8 @@ import networkx as nx
 import numpy as np
 from pydantic import Field
 
-from .base import Paid, Params, Status, clip
+from .base import Paid, Params, Status
+from .compiled import kernel
 
 
 class PopulationParams(Params):
@@ -171,28 +172,27 @@ class People:
         self._bind_views()
 
     def add(self, count: int, week: int, status: int, p: PopulationParams, rng: np.random.Generator) -> np.ndarray:
-        """Add ``count`` people with traits drawn from ``p``; return their indices."""
+        """Add ``count`` people with traits drawn from ``p``; return their indices.
+
+        The draws, in this order: capacity, engagement, meaning and own income (normal),
+        duty and preference for working alone (uniform), life spheres shared (normal).
+        """
         if self.n + count > self._cap:
             self._grow(self.n + count)
-        idx = np.arange(self.n, self.n + count)
+        start = self.n
         self.n += count
-        self.status[idx] = status
-        self.arrival_week[idx] = week
-        self.status_week[idx] = week
-        self.capacity[idx] = clip(rng.normal(p.capacity_hours_mean, p.capacity_hours_sd, count), 2.0, 50.0)
-        self.engagement[idx] = clip(rng.normal(p.engagement_mean, p.engagement_sd, count), 0.05, 1.0)
-        self.meaning[idx] = clip(rng.normal(p.meaning_mean, p.meaning_sd, count), 0.0, 1.0)
-        self.trust[idx] = 0.5
-        self.recognition[idx] = 0.3
-        self.income_base[idx] = clip(rng.normal(p.financial_security_mean, 0.15, count), 0.0, 1.0)
-        self.security_fin[idx] = self.income_base[idx]
-        self.security_emo[idx] = 0.5
-        self.duty[idx] = (rng.random(count) < p.duty_share).astype(float)
-        self.prefers_alone[idx] = rng.random(count) < p.prefers_alone_share
-        spheres = clip(np.round(rng.normal(p.spheres_mean, 0.7, count)), 1, 3)
-        self.overlap[idx] = (spheres - 1.0) / 2.0
-        self.paid[idx] = Paid.VOLUNTEER
-        return idx
+        normals = rng.normal(
+            [[p.capacity_hours_mean], [p.engagement_mean], [p.meaning_mean], [p.financial_security_mean]],
+            [[p.capacity_hours_sd], [p.engagement_sd], [p.meaning_sd], [0.15]],
+            size=(4, count),
+        )
+        uniforms = rng.random((2, count))
+        spheres = rng.normal(p.spheres_mean, 0.7, count)
+        _new_people(
+            self.floats, self.ints, self.flags, start, week, status, normals, uniforms, spheres,
+            p.duty_share, p.prefers_alone_share,
+        )  # fmt: skip
+        return np.arange(start, start + count)
 
     def view(self, name: str) -> np.ndarray:
         """The live rows of one array (a view, no copy)."""
@@ -205,6 +205,34 @@ class People:
     def present(self) -> np.ndarray:
         """Boolean mask of the people who have not departed."""
         return self.status[: self.n] != Status.DEPARTED
+
+
+@kernel
+def _new_people(
+    floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, start: int, week: int, status: int,
+    normals: np.ndarray, uniforms: np.ndarray, spheres: np.ndarray, duty_share: float, alone_share: float,
+) -> None:  # fmt: skip
+    """The rows of the people who arrive: traits from the draws, clipped to their ranges, and
+    the same starting trust (0.5), recognition (0.3) and emotional security (0.5) for all."""
+    for k in range(normals.shape[1]):
+        i = start + k
+        ints[INT.status, i] = status
+        ints[INT.arrival_week, i] = week
+        ints[INT.status_week, i] = week
+        ints[INT.paid, i] = VOLUNTEER
+        floats[FLOAT.capacity, i] = min(max(normals[0, k], 2.0), 50.0)
+        floats[FLOAT.engagement, i] = min(max(normals[1, k], 0.05), 1.0)
+        floats[FLOAT.meaning, i] = min(max(normals[2, k], 0.0), 1.0)
+        floats[FLOAT.trust, i] = 0.5
+        floats[FLOAT.recognition, i] = 0.3
+        income = min(max(normals[3, k], 0.0), 1.0)
+        floats[FLOAT.income_base, i] = income
+        floats[FLOAT.security_fin, i] = income
+        floats[FLOAT.security_emo, i] = 0.5
+        floats[FLOAT.duty, i] = 1.0 if uniforms[0, k] < duty_share else 0.0
+        flags[FLAG.prefers_alone, i] = uniforms[1, k] < alone_share
+        shared = min(max(np.rint(spheres[k]), 1.0), 3.0)
+        floats[FLOAT.overlap, i] = (shared - 1.0) / 2.0
 
 
 def _field_index(name: str, fields: tuple[str, ...]) -> Any:
@@ -319,6 +347,7 @@ class Network:
         return 0.5 * (self.trust_ab[ties] + self.trust_ba[ties])
 
 
+VOLUNTEER = Paid.VOLUNTEER
 TIE_INT = _field_index("TieIntRows", Network.INT_FIELDS)
 TIE_FLOAT = _field_index("TieFloatRows", Network.FLOAT_FIELDS)
 
