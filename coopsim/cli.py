@@ -165,15 +165,21 @@ def _add_run_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _simulate(scenario: Scenario, seed: int | None, years: float | None, quiet: bool) -> RunResult:
-    """Run the scenario with a progress bar over the weeks (on a terminal, unless quiet)."""
+    """Run the scenario with a progress bar over the weeks (on a terminal, unless quiet).
+
+    Without a bar to show, no tqdm is made at all: even a disabled one creates tqdm's
+    inter-process lock, which starts multiprocessing's resource-tracker process.
+    """
+    from .runner import run
+
+    if quiet or not sys.stderr.isatty():
+        return run(scenario, seed=seed, years=years)
     from tqdm import tqdm
 
     from .base import WEEKS_PER_YEAR
-    from .runner import run
 
     weeks = round((years if years is not None else scenario.years) * WEEKS_PER_YEAR)
-    show = not quiet and sys.stderr.isatty()
-    with tqdm(total=weeks, unit="week", desc=scenario.name, disable=not show, leave=False) as bar:
+    with tqdm(total=weeks, unit="week", desc=scenario.name, leave=False) as bar:
         return run(scenario, seed=seed, years=years, progress=bar.update)
 
 
