@@ -30,6 +30,7 @@ Design:
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import sys
 from collections.abc import Sequence
@@ -590,7 +591,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``coopsim`` command; returns the exit code.
 
     0: done; 2: a mistake in the scenario or the options (one line on stderr, nothing
-    written); 130: interrupted. ``--help`` and ``--version`` return 0.
+    written); 130: interrupted. ``--help`` and ``--version`` return 0. Without ``argv`` (the
+    ``coopsim`` program itself, reading ``sys.argv``) it ends with :func:`gc.freeze`, as the
+    process ends next.
 
     Example:
         >>> main(["run", "no-such-scenario"])      # one "coopsim: error:" line on stderr, nothing written
@@ -598,6 +601,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(only=_chosen(words))
+    try:
+        return _handle(parser, words)
+    finally:
+        if argv is None:
+            # Run as the program, the process ends now: freezing the objects spares Python's
+            # final collections a walk through every object of Mesa, pandas and matplotlib
+            # (about 0.3 s, a tenth of 'coopsim run').
+            gc.freeze()
+
+
+def _handle(parser: argparse.ArgumentParser, words: list[str]) -> int:
+    """Parse the words and run the chosen sub-command; return the exit code (see :func:`main`)."""
     try:
         args = parser.parse_args(words)
         if getattr(args, "handler", None) is None:
