@@ -5,6 +5,10 @@ The main command (:mod:`coopsim.cli`) and the sub-commands that live with their 
 package (:mod:`coopsim.experiments.commands`, :mod:`coopsim.experiments.sweep_cli`,
 :mod:`coopsim.validation.commands`) import from here, so that none of them imports the
 main command.
+
+It imports nothing heavy at module level (no numpy, pydantic, Mesa or pandas): ``coopsim
+--help`` and every ``--help`` of a sub-command import this module, and should start at
+once. What a check needs (the model, the scenario loader) is imported when it runs.
 """
 
 from __future__ import annotations
@@ -20,11 +24,10 @@ import textwrap
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .base import WEEKS_PER_YEAR
-from .model import CoopModel
-from .scenario import SCENARIO_DIR, Scenario, ScenarioError
+if TYPE_CHECKING:
+    from .scenario import Scenario
 
 PROG = "coopsim"
 EXIT_USER_ERROR = 2
@@ -32,7 +35,9 @@ EXIT_INTERRUPTED = 130
 MAX_MESSAGE = 1000  # characters of an error message kept on its one line
 HELP_WIDTH = 88  # columns of the hand-formatted parts of the help
 
-#: The files ``coopsim run`` writes, with what each holds (shown in ``--help``).
+#: The folder of the shipped scenarios: ``coopsim.scenario.SCENARIO_DIR``, found here without
+#: importing that module (it loads numpy and pydantic), for the help texts.
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 class UserError(Exception):
@@ -77,14 +82,17 @@ def shipped_scenarios() -> list[Path]:
     Example:
         >>> "tera" in [path.stem for path in shipped_scenarios()]
         True
+        >>> from coopsim.scenario import SCENARIO_DIR       # the folder the loader reads
+        >>> SHIPPED_DIR == SCENARIO_DIR
+        True
     """
-    return sorted(SCENARIO_DIR.glob("*.toml"), key=lambda p: p.stem)
+    return sorted(SHIPPED_DIR.glob("*.toml"), key=lambda p: p.stem)
 
 
 def _scenario_names_text() -> str:
     """The shipped scenario names after 'shipped scenarios:', wrapped for help texts."""
     names = [p.stem for p in shipped_scenarios()]
-    text = ", ".join(names) if names else f"(none found in {SCENARIO_DIR})"
+    text = ", ".join(names) if names else f"(none found in {SHIPPED_DIR})"
     return textwrap.fill(f"shipped scenarios: {text}", width=HELP_WIDTH, subsequent_indent="  ")
 
 
@@ -142,6 +150,8 @@ def int_at_least(low: int, what: str) -> Callable[[str], int]:
 
 def _years(text: str) -> float:
     """``--years``: a positive number of years, at least one week and at most 200 years."""
+    from .base import WEEKS_PER_YEAR
+
     try:
         value = float(text)
     except ValueError:
@@ -218,6 +228,9 @@ def _check_out(out: Path) -> None:
 def _check_model(scenario: Scenario, seed: int | None, years: float | None) -> None:
     """Build the model once without running it, so that a scenario the model cannot set up
     is refused before anything is written (building takes milliseconds)."""
+    from .model import CoopModel
+    from .scenario import ScenarioError
+
     try:
         CoopModel(scenario, seed=seed, years=years)
     except ScenarioError:
