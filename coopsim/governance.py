@@ -19,7 +19,11 @@ import numpy as np
 from pydantic import Field
 
 from .base import Params, Status, clip
+from .compiled import kernel
+from .population import INT
 from .state import ModelState
+
+ACTIVE = Status.ACTIVE  # a plain integer, for the kernel
 
 
 class GovernanceParams(Params):
@@ -58,12 +62,34 @@ def decision_capacity(model: ModelState) -> float:
         >>> decision_capacity(m) > 0
         True
     """
-    gp = model.scenario.governance
-    if model.mods.delegation:
-        R = model.roles
-        return gp.circle_capacity * R.staffed_circles() + gp.consent_capacity * 0.5
-    active = max(model.count(Status.ACTIVE), 1)
+    R = model.roles
+    active, circles = _active_and_staffed(model.people.ints, model.people.n, R.holder, R.unit, R.unit_is_circle)
+    return _capacity(model.scenario.governance, model.mods.delegation, active, circles)
+
+
+def _capacity(gp: GovernanceParams, delegation: bool, active: int, circles: int) -> float:
+    """Under delegation, each staffed circle decides its matters; under consent of all, the
+    capacity shrinks as the active group outgrows the reference size."""
+    if delegation:
+        return gp.circle_capacity * circles + gp.consent_capacity * 0.5
+    active = max(active, 1)
     return gp.consent_capacity * (gp.reference_size / max(active, gp.reference_size)) ** gp.consent_exponent
+
+
+@kernel
+def _active_and_staffed(
+    people_ints: np.ndarray, n: int, holder: np.ndarray, unit: np.ndarray, unit_is_circle: np.ndarray
+) -> tuple[int, int]:
+    """The active members, and the circles with at least one role held."""
+    active = 0
+    for i in range(n):
+        if people_ints[INT.status, i] == ACTIVE:
+            active += 1
+    staffed = np.zeros(unit_is_circle.size, dtype=np.bool_)
+    for r in range(holder.size):
+        if holder[r] >= 0 and unit_is_circle[unit[r]]:
+            staffed[unit[r]] = True
+    return active, int(staffed.sum())
 
 
 def consent_probability(model: ModelState, deciders: np.ndarray) -> float:
@@ -96,10 +122,10 @@ def decide(model: ModelState, rng: np.random.Generator) -> None:
         >>> m.backlog >= 0 and m.week_decision_capacity > 0
         True
     """
-    gp = model.scenario.governance
-    active = model.count(Status.ACTIVE)
+    gp, R = model.scenario.governance, model.roles
+    active, circles = _active_and_staffed(model.people.ints, model.people.n, R.holder, R.unit, R.unit_is_circle)
     arriving = rng.poisson(gp.decisions_per_member * active)
-    capacity = decision_capacity(model)
+    capacity = _capacity(gp, model.mods.delegation, active, circles)
     model.week_decision_capacity = capacity
     waiting = model.backlog * (1.0 - gp.lapse) + arriving
     model.backlog = max(0.0, waiting - capacity)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status
+from .base import EVENT_CODE, WEEKS_PER_YEAR, WORK_CODE, Params, Status
 from .compiled import kernel, numpy_sum
 from .population import FLOAT, INT
 from .state import ModelState
@@ -164,7 +164,15 @@ def pay_salaries(model: ModelState) -> None:
 
 
 def tell_unpaid(model: ModelState, unpaid: np.ndarray) -> None:
-    """One ``salary_unpaid`` event per role left unpaid."""
+    """One ``salary_unpaid`` event per role left unpaid (``unpaid``: each such role's holder).
+
+    Example:
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> tell_unpaid(m, np.array([0, 3]))
+        >>> [int(p[0]) for _, code, p in m.recorder._events if code == EVENT_CODE["salary_unpaid"]]
+        [0, 3]
+    """
     for h in unpaid.tolist():
         model.emit("salary_unpaid", np.array([h]))
 

@@ -18,8 +18,12 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status, clip
+from .base import Params, Status
+from .compiled import kernel, numpy_sum
+from .population import FLOAT, INT
 from .state import ModelState
+
+ACTIVE, DEPARTED = Status.ACTIVE, Status.DEPARTED  # plain integers, for the kernels
 
 
 class TerritoryParams(Params):
@@ -61,14 +65,24 @@ def update_acceptance(model: ModelState) -> None:
         True
     """
     tp = model.scenario.territory
-    P = model.people
-    n = P.n
-    active = P.status[:n] == Status.ACTIVE
-    involvement = float((P.engagement[:n] * active).sum() / max(active.sum(), 1))
+    involvement = _involvement(model.people.floats, model.people.ints, model.people.n)
     a = model.acceptance
     a += tp.involvement_gain * involvement * (1.0 - a) + model.mods.acceptance_gain * (1.0 - a)
     a -= tp.acceptance_decay * (a - tp.acceptance_floor)
-    model.acceptance = float(clip(a, 0.0, 1.0))
+    model.acceptance = min(max(a, 0.0), 1.0)
+
+
+@kernel
+def _involvement(people_floats: np.ndarray, people_ints: np.ndarray, n: int) -> float:
+    """The active members' involvement in local life: the mean engagement of the active
+    members (summed over every row, zero for the others, as numpy sums it)."""
+    engaged = np.zeros(n)
+    active = 0
+    for i in range(n):
+        if people_ints[INT.status, i] == ACTIVE:
+            engaged[i] = people_floats[FLOAT.engagement, i]
+            active += 1
+    return float(numpy_sum(engaged, n) / max(active, 1))
 
 
 def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:
@@ -84,8 +98,21 @@ def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:
         True
     """
     tp = model.scenario.territory
-    present = int(model.people.present().sum())
+    present, active = _present_and_active(model.people.ints, model.people.n)
     room = max(0.0, 1.0 - present / tp.housing_capacity)
-    visible = min(1.0, model.count(Status.ACTIVE) / tp.visibility_size)
+    visible = min(1.0, active / tp.visibility_size)
     rate = tp.arrivals_per_week * (0.5 + model.acceptance) * (0.5 + 0.5 * visible) * room
     return int(rng.poisson(rate))
+
+
+@kernel
+def _present_and_active(people_ints: np.ndarray, n: int) -> tuple[int, int]:
+    """The people still present, and the active members among them."""
+    present = active = 0
+    for i in range(n):
+        status = people_ints[INT.status, i]
+        if status != DEPARTED:
+            present += 1
+        if status == ACTIVE:
+            active += 1
+    return present, active

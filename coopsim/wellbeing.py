@@ -24,8 +24,14 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Paid, Params, Status, clip, clip01
+from .base import Paid, Params, Status
+from .compiled import kernel, numpy_sum
+from .population import FLAG, FLOAT, INT
 from .state import ModelState
+
+ACTIVE, DEPARTED = Status.ACTIVE, Status.DEPARTED  # plain integers, for the kernels
+SALARIED, STIPEND = Paid.SALARIED, Paid.STIPEND
+NOTICED, HANDS_OVER, BURNING, RECOVERED = range(4)  # the rows of the people the strain kernel flags
 
 
 class WellbeingParams(Params):
@@ -87,6 +93,10 @@ class WellbeingParams(Params):
 def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
     """Process *strain*: exhaustion rises with strain and recovers in proportion to itself; burnout.
 
+    Each person's week is computed by :func:`_strain`; the people it flags are then
+    handled here in order: the noticed are recorded and may hand over a role, the burning
+    burn out (one draw each from the *membership* stream), the recovered are recorded.
+
     Example:
         >>> import numpy as np
         >>> from coopsim import CoopModel
@@ -99,42 +109,86 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
     """
     P, wp = model.people, model.scenario.wellbeing
     n = P.n
-    u_notice = rng.random(n)
-    u_handover = rng.random(n)
-    present = P.present()
-    load = P.load[:n]
-    roles = P.roles[:n]
-    strain = (
-        wp.overload_strain * clip(load - 1.0, 0.0)
-        + wp.role_strain * clip(roles - wp.role_comfort, 0)
-        + wp.conflict_strain * P.conflicts[:n]
-        + wp.pressure_strain * P.pressure[:n]
-        + wp.saturation_strain * P.overlap[:n] * model.mods.sphere_mixing
-    )
-    rate = wp.recovery_floor + wp.recovery * clip(1.0 - load, 0.0, 1.0) * (0.5 + 0.5 * P.security_emo[:n])
-    rate = rate + wp.rest_recovery * P.burned_out[:n]
-    exh = P.exhaustion[:n]
-    exh += np.where(present, strain - rate * exh, 0.0)
-    clip01(exh)
-
+    u = rng.random((2, n))  # who is noticed, who agrees to hand over a role
+    flagged = np.empty((4, n), dtype=np.int64)
+    noticed, burning, recovered = _strain(
+        P.floats, P.ints, P.flags, n, u, flagged,
+        wp.overload_strain, wp.role_comfort, wp.role_strain, wp.conflict_strain, wp.pressure_strain,
+        wp.saturation_strain, model.mods.sphere_mixing, wp.recovery_floor, wp.recovery, wp.rest_recovery,
+        wp.notice_level, model.mods.exhaustion_notice, model.scenario.population.duty_hold,
+        wp.burnout_threshold, wp.recovered_below,
+    )  # fmt: skip
     # Noticed by others (tour météo, first aiders): supported, and asked to hand over a role,
     # which the dutiful often refuse ("Je prends les tâches que personne ne prend").
-    noticed = present & ~P.burned_out[:n] & (exh > wp.notice_level) & (u_notice < model.mods.exhaustion_notice)
-    agrees = u_handover >= model.scenario.population.duty_hold * P.duty[:n]
-    for i in np.flatnonzero(noticed):
-        P.security_emo[i] = min(1.0, P.security_emo[i] + 0.1)
+    for k in range(noticed):
+        i = flagged[NOTICED, k]
         model.emit("exhaustion_noticed", np.array([i]))
-        if P.roles[i] > 0 and agrees[i]:
+        if flagged[HANDS_OVER, k]:
             model.hand_over_one_role(int(i), announced=True)
-
-    burning = present & ~P.burned_out[:n] & (exh >= wp.burnout_threshold)
-    for i in np.flatnonzero(burning):
-        model.burnout(int(i))
-    recovered = P.burned_out[:n] & (exh < wp.recovered_below)
-    if recovered.any():
-        idx = np.flatnonzero(recovered)
+    for k in range(burning):
+        model.burnout(int(flagged[BURNING, k]))
+    if recovered:
+        idx = flagged[RECOVERED, :recovered].copy()
         P.burned_out[idx] = False
         model.emit("recovery", idx)
+
+
+@kernel
+def _strain(
+    floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, u: np.ndarray, flagged: np.ndarray,
+    overload_strain: float, role_comfort: int, role_strain: float, conflict_strain: float, pressure_strain: float,
+    saturation_strain: float, sphere_mixing: float, recovery_floor: float, recovery: float, rest_recovery: float,
+    notice_level: float, notice: float, duty_hold: float, burnout_threshold: float, recovered_below: float,
+) -> tuple[int, int, int]:  # fmt: skip
+    """Each present person's exhaustion rises with strain (load above capacity, roles above
+    comfort, open conflicts, social pressure, life-sphere overlap) and recovers a share of
+    itself, larger when the load is light and one feels safe, and while burned out.
+
+    A present person not burned out whose exhaustion shows (above ``notice_level``) is
+    noticed with chance ``notice`` (``u[0]``): supported (emotional security), and asked to
+    hand over a role, which a dutiful person often refuses (``u[1]``). A present person not
+    burned out at ``burnout_threshold`` burns out; a burned-out person (or one burning out
+    now) under ``recovered_below`` has recovered. The noticed (with whether they hand over
+    a role holding one), the burning and the recovered are written, in order of index, in
+    the rows ``NOTICED``, ``HANDS_OVER``, ``BURNING`` and ``RECOVERED`` of ``flagged``; their
+    numbers are returned."""
+    noticed = burning = recovered = 0
+    for i in range(n):
+        present = ints[INT.status, i] != DEPARTED
+        load = floats[FLOAT.load, i]
+        exh = floats[FLOAT.exhaustion, i]
+        if present:
+            strain = (
+                overload_strain * max(load - 1.0, 0.0)
+                + role_strain * max(ints[INT.roles, i] - role_comfort, 0)
+                + conflict_strain * ints[INT.conflicts, i]
+                + pressure_strain * floats[FLOAT.pressure, i]
+                + saturation_strain * floats[FLOAT.overlap, i] * sphere_mixing
+            )
+            rate = recovery_floor + recovery * min(max(1.0 - load, 0.0), 1.0) * (
+                0.5 + 0.5 * floats[FLOAT.security_emo, i]
+            )
+            if flags[FLAG.burned_out, i]:
+                rate = rate + rest_recovery
+            exh = exh + (strain - rate * exh)
+        exh = min(max(exh, 0.0), 1.0)
+        floats[FLOAT.exhaustion, i] = exh
+
+        was_burned_out = flags[FLAG.burned_out, i]
+        if present and not was_burned_out and exh > notice_level and u[0, i] < notice:
+            floats[FLOAT.security_emo, i] = min(1.0, floats[FLOAT.security_emo, i] + 0.1)
+            flagged[NOTICED, noticed] = i
+            agrees = u[1, i] >= duty_hold * floats[FLOAT.duty, i]
+            flagged[HANDS_OVER, noticed] = ints[INT.roles, i] > 0 and agrees
+            noticed += 1
+        burns = present and not was_burned_out and exh >= burnout_threshold
+        if burns:
+            flagged[BURNING, burning] = i
+            burning += 1
+        if (was_burned_out or burns) and exh < recovered_below:
+            flagged[RECOVERED, recovered] = i
+            recovered += 1
+    return noticed, burning, recovered
 
 
 def update_engagement(model: ModelState, rng: np.random.Generator) -> None:
@@ -150,49 +204,99 @@ def update_engagement(model: ModelState, rng: np.random.Generator) -> None:
         >>> bool(((e >= 0) & (e <= 1)).all())
         True
     """
-    P, wp = model.people, model.scenario.wellbeing
+    P, wp, mods, R = model.people, model.scenario.wellbeing, model.mods, model.roles
     n = P.n
     noise = rng.normal(0.0, wp.engagement_noise, n)
-    present = P.present()
+    _engage(
+        P.floats, P.ints, n, noise, R.holder, R.formal, model.backlog,
+        mods.formal_recognition, mods.description_recognition, wp.recognition_decay, wp.visibility,
+        wp.salaried_security, wp.stipend_security, wp.security_rate,
+        wp.engagement_rate, wp.baseline, wp.w_meaning, wp.w_trust, wp.w_recognition,
+        wp.w_security, wp.w_exhaustion, wp.w_pressure, wp.w_conflict, wp.w_backlog, wp.w_frustration,
+    )  # fmt: skip
 
-    rec = P.recognition[:n]
-    rec += wp.recognition_decay * (wp.visibility - rec)
-    held_formal = model.roles.holder[(model.roles.holder >= 0) & model.roles.formal]
-    rec[held_formal] += model.mods.formal_recognition
-    held_any = model.roles.holder[model.roles.holder >= 0]
-    rec[held_any] += model.mods.description_recognition
-    clip01(rec)
 
-    paid = P.paid[:n]
-    target_fin = np.where(
-        paid == Paid.SALARIED, wp.salaried_security, np.where(paid == Paid.STIPEND, wp.stipend_security, 0.0)
-    )
-    target_fin = np.maximum(target_fin, P.income_base[:n])
-    P.security_fin[:n] += wp.security_rate * (target_fin - P.security_fin[:n])
-    target_emo = 0.3 + 0.5 * P.trust[:n] + 0.2 * (P.conflicts[:n] == 0)
-    P.security_emo[:n] += wp.security_rate * (target_emo - P.security_emo[:n])
-    clip01(P.security_emo[:n])
+@kernel
+def _engage(
+    floats: np.ndarray, ints: np.ndarray, n: int, noise: np.ndarray, holder: np.ndarray, formal: np.ndarray,
+    backlog: float, formal_recognition: float, description_recognition: float, recognition_decay: float,
+    visibility: float, salaried_security: float, stipend_security: float, security_rate: float,
+    engagement_rate: float, baseline: float, w_meaning: float, w_trust: float,
+    w_recognition: float, w_security: float, w_exhaustion: float, w_pressure: float, w_conflict: float,
+    w_backlog: float, w_frustration: float,
+) -> None:  # fmt: skip
+    """Each person's recognition, security, shared meaning and engagement for the week.
 
-    P.meaning[:n] += 0.005 * (P.trust[:n] - P.meaning[:n]) - 0.002 * np.minimum(P.conflicts[:n], 3)
-    clip01(P.meaning[:n])
+    Recognition fades towards what invisible work gets by itself (``visibility``), and
+    holding a formal role, or any described role, adds to it. Financial security moves
+    towards what one's pay (salary, stipend) or own income gives, emotional security
+    towards what trust and the absence of open conflicts give; shared meaning follows trust
+    and wears with open conflicts. A present person's engagement moves towards its target
+    (meaning, trust, recognition, security, less exhaustion, pressure, open conflicts, the
+    backlog per active member, and the frustration of working much more than the mean
+    present person unrecognised), plus its ``noise``."""
+    status, paid, conflicts = ints[INT.status], ints[INT.paid], ints[INT.conflicts]
+    hours = floats[FLOAT.hours]
+    holds_formal, holds_any = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    for r in range(holder.size):
+        if holder[r] >= 0:
+            holds_any[holder[r]] = True
+            holds_formal[holder[r]] |= formal[r]
+    present_hours = np.empty(n)
+    n_present = active = 0
+    for i in range(n):
+        if status[i] != DEPARTED:
+            present_hours[n_present] = hours[i]
+            n_present += 1
+        if status[i] == ACTIVE:
+            active += 1
+    mean_hours = numpy_sum(present_hours, n_present) / n_present if n_present else 0.0
+    backlog_term = w_backlog * min(backlog / max(active, 1), 1.0)
 
-    n_present = int(present.sum())
-    mean_hours = P.hours[:n][present].sum() / n_present if n_present else 0.0
-    heavy = clip(P.hours[:n] / (mean_hours + 1e-9) - 1.0, 0.0, 2.0) / 2.0
-    frustration = wp.w_frustration * heavy * (1.0 - rec)
-    active = max(model.count(Status.ACTIVE), 1)
-    target = (
-        wp.w_meaning * P.meaning[:n]
-        + wp.w_trust * P.trust[:n]
-        + wp.w_recognition * rec
-        + wp.w_security * 0.5 * (P.security_fin[:n] + P.security_emo[:n])
-        - wp.w_exhaustion * P.exhaustion[:n]
-        - wp.w_pressure * P.pressure[:n]
-        - wp.w_conflict * np.minimum(P.conflicts[:n], 3)
-        - wp.w_backlog * min(model.backlog / active, 1.0)
-        - frustration
-        + wp.baseline
-    )
-    eng = P.engagement[:n]
-    eng += np.where(present, wp.engagement_rate * (target - eng) + noise, 0.0)
-    clip01(eng)
+    for i in range(n):
+        rec = floats[FLOAT.recognition, i]
+        rec = rec + recognition_decay * (visibility - rec)
+        if holds_formal[i]:
+            rec = rec + formal_recognition
+        if holds_any[i]:
+            rec = rec + description_recognition
+        rec = min(max(rec, 0.0), 1.0)
+        floats[FLOAT.recognition, i] = rec
+
+        trust = floats[FLOAT.trust, i]
+        target_fin = 0.0
+        if paid[i] == SALARIED:
+            target_fin = salaried_security
+        elif paid[i] == STIPEND:
+            target_fin = stipend_security
+        target_fin = max(target_fin, floats[FLOAT.income_base, i])
+        fin = floats[FLOAT.security_fin, i]
+        fin = fin + security_rate * (target_fin - fin)
+        floats[FLOAT.security_fin, i] = fin
+        target_emo = 0.3 + 0.5 * trust + (0.2 if conflicts[i] == 0 else 0.0)
+        emo = floats[FLOAT.security_emo, i]
+        emo = min(max(emo + security_rate * (target_emo - emo), 0.0), 1.0)
+        floats[FLOAT.security_emo, i] = emo
+        meaning = floats[FLOAT.meaning, i]
+        meaning = meaning + (0.005 * (trust - meaning) - 0.002 * min(conflicts[i], 3))
+        meaning = min(max(meaning, 0.0), 1.0)
+        floats[FLOAT.meaning, i] = meaning
+
+        eng = floats[FLOAT.engagement, i]
+        if status[i] != DEPARTED:
+            heavy = min(max(hours[i] / (mean_hours + 1e-9) - 1.0, 0.0), 2.0) / 2.0
+            frustration = w_frustration * heavy * (1.0 - rec)
+            target = (
+                w_meaning * meaning
+                + w_trust * trust
+                + w_recognition * rec
+                + w_security * 0.5 * (fin + emo)
+                - w_exhaustion * floats[FLOAT.exhaustion, i]
+                - w_pressure * floats[FLOAT.pressure, i]
+                - w_conflict * min(conflicts[i], 3)
+                - backlog_term
+                - frustration
+                + baseline
+            )
+            eng = eng + (engagement_rate * (target - eng) + noise[i])
+        floats[FLOAT.engagement, i] = min(max(eng, 0.0), 1.0)

@@ -609,6 +609,96 @@ def test_newcomer_who_burns_out_does_not_become_member_without_consent(small_mod
     assert P.status[4] != Status.ACTIVE
 
 
+def test_strain_week_handles_the_noticed_then_the_burning_then_the_recovered(small_model) -> None:
+    m = small_model("membership.burnout_departure=0", "population.duty_hold=0")
+    P, wp = m.people, m.scenario.wellbeing
+    vacate_all(m)
+    ops = volunteer_roles(m)
+    give(m, 0, ops[0])
+    give(m, 2, ops[1])
+    P.load[:4] = 1.0
+    P.conflicts[:4] = 0
+    P.pressure[:4] = 0.0
+    P.exhaustion[:4] = [wp.notice_level + 0.05, 1.0, 1.0, 0.0]
+    assert wp.notice_level + 0.05 < wp.burnout_threshold
+    P.burned_out[3] = True
+    m.mods.exhaustion_notice = 1.0
+
+    strain_and_recovery(m, m.streams["strain"])
+
+    frame = m.recorder.events_frame()
+    assert list(zip(frame["kind"].astype(str), frame["person"].astype(int), strict=True)) == [
+        ("exhaustion_noticed", 0),
+        ("role_dropped", 0),
+        ("exhaustion_noticed", 1),
+        ("exhaustion_noticed", 2),
+        ("role_dropped", 2),
+        ("burnout", 1),
+        ("burnout", 2),
+        ("recovery", 3),
+    ]
+    np.testing.assert_array_equal(P.burned_out[:4], [False, True, True, False])
+
+
+def test_engagement_arithmetic(small_model) -> None:
+    m = small_model()
+    P, R, wp = m.people, m.roles, m.scenario.wellbeing
+    vacate_all(m)
+    ops = volunteer_roles(m)
+    give(m, 0, ops[0], ops[1])
+    give(m, 1, ops[2])
+    R.formal[ops[:2]] = True  # person 0 holds two formal roles: recognised once
+    m.mods.formal_recognition, m.mods.description_recognition = 0.01, 0.004
+    P.status[3] = Status.DEPARTED
+    P.paid[:4] = [Paid.SALARIED, Paid.STIPEND, Paid.VOLUNTEER, Paid.VOLUNTEER]
+    P.income_base[:4] = [0.1, 0.9, 0.4, 0.4]
+    P.hours[:4] = [30.0, 10.0, 2.0, 50.0]
+    P.conflicts[:4] = [0, 1, 4, 0]
+    P.trust[:4] = [0.8, 0.5, 0.2, 0.6]
+    P.recognition[:4] = [0.3, 0.5, 0.2, 0.1]
+    P.security_fin[:4] = [0.5, 0.5, 0.5, 0.5]
+    P.security_emo[:4] = [0.6, 0.4, 0.3, 0.5]
+    P.meaning[:4] = [0.7, 0.6, 0.5, 0.4]
+    P.exhaustion[:4] = [0.2, 0.4, 0.6, 0.1]
+    P.pressure[:4] = [0.0, 0.3, 0.0, 0.0]
+    P.engagement[:4] = [0.6, 0.5, 0.4, 0.7]
+    m.backlog = 2.0
+    noise = copy.deepcopy(m.streams["engagement"]).normal(0.0, wp.engagement_noise, 4)
+    before = P.engagement[:4].copy()
+
+    update_engagement(m, m.streams["engagement"])
+
+    rec = np.array([0.3, 0.5, 0.2, 0.1])
+    rec = np.clip(rec + wp.recognition_decay * (wp.visibility - rec) + [0.014, 0.004, 0.0, 0.0], 0.0, 1.0)
+    fin_target = np.maximum([wp.salaried_security, wp.stipend_security, 0.0, 0.0], [0.1, 0.9, 0.4, 0.4])
+    fin = 0.5 + wp.security_rate * (fin_target - 0.5)
+    emo_before = np.array([0.6, 0.4, 0.3, 0.5])
+    emo_target = 0.3 + 0.5 * P.trust[:4] + 0.2 * (P.conflicts[:4] == 0)
+    emo = np.clip(emo_before + wp.security_rate * (emo_target - emo_before), 0.0, 1.0)
+    meaning_before = np.array([0.7, 0.6, 0.5, 0.4])
+    meaning = meaning_before + 0.005 * (P.trust[:4] - meaning_before) - 0.002 * np.minimum(P.conflicts[:4], 3)
+    heavy = np.clip(P.hours[:4] / (42.0 / 3 + 1e-9) - 1.0, 0.0, 2.0) / 2.0  # the mean over the present
+    target = (
+        wp.w_meaning * meaning
+        + wp.w_trust * P.trust[:4]
+        + wp.w_recognition * rec
+        + wp.w_security * 0.5 * (fin + emo)
+        - wp.w_exhaustion * P.exhaustion[:4]
+        - wp.w_pressure * P.pressure[:4]
+        - wp.w_conflict * np.minimum(P.conflicts[:4], 3)
+        - wp.w_backlog * min(2.0 / 3, 1.0)  # three active members
+        - wp.w_frustration * heavy * (1.0 - rec)
+        + wp.baseline
+    )
+    engagement = np.clip(before + wp.engagement_rate * (target - before) + noise, 0.0, 1.0)
+    engagement[3] = before[3]  # the departed are left alone
+    np.testing.assert_allclose(P.recognition[:4], rec)
+    np.testing.assert_allclose(P.security_fin[:4], fin)
+    np.testing.assert_allclose(P.security_emo[:4], emo)
+    np.testing.assert_allclose(P.meaning[:4], meaning)
+    np.testing.assert_allclose(P.engagement[:4], engagement)
+
+
 # --- money ---------------------------------------------------------------------------------
 
 

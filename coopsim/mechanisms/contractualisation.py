@@ -28,6 +28,8 @@ import numpy as np
 from pydantic import Field
 
 from ..base import LeverControl, Mechanism, Modifiers
+from ..compiled import kernel
+from ..population import FLAG
 
 
 class Contractualisation(Mechanism):
@@ -100,6 +102,14 @@ class Contractualisation(Mechanism):
             R.formal[:] = rng.random(R.count) < self.share_formalised
             if self.max_roles_per_person:
                 model.enforce_role_cap(self.max_roles_per_person)
-        n = P.n
-        P.contract[:n] = False
-        P.contract[R.holder[(R.holder >= 0) & R.formal]] = True
+        _mark_contracts(P.flags, P.n, R.holder, R.formal)
+
+
+@kernel
+def _mark_contracts(flags: np.ndarray, n: int, holder: np.ndarray, formal: np.ndarray) -> None:
+    """A person holds a cooperation agreement while holding a formalised role."""
+    for i in range(n):
+        flags[FLAG.contract, i] = False
+    for r in range(holder.size):
+        if holder[r] >= 0 and formal[r]:
+            flags[FLAG.contract, holder[r]] = True

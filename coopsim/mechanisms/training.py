@@ -23,6 +23,10 @@ import numpy as np
 from pydantic import Field
 
 from ..base import WEEKS_PER_YEAR, Mechanism, Modifiers, Status
+from ..compiled import kernel
+from ..population import FLAG, INT
+
+ACTIVE = Status.ACTIVE  # a plain integer, for the kernel
 
 
 class InternalTraining(Mechanism):
@@ -51,9 +55,7 @@ class InternalTraining(Mechanism):
     )
 
     def modify(self, mods: Modifiers, model: Any) -> None:
-        P = model.people
-        n = P.n
-        aiders = int((P.first_aider[:n] & (P.status[:n] == Status.ACTIVE)).sum())
+        aiders = _active_first_aiders(model.people.flags, model.people.ints, model.people.n)
         mods.exhaustion_notice = min(0.9, mods.exhaustion_notice + self.notice_per_first_aider * aiders)
 
     def act(self, model: Any, rng: np.random.Generator) -> None:
@@ -70,3 +72,13 @@ class InternalTraining(Mechanism):
         if missing > 0:
             candidates = [i for i in order.tolist() if active[i] and not P.first_aider[i]]
             P.first_aider[candidates[:missing]] = True
+
+
+@kernel
+def _active_first_aiders(flags: np.ndarray, ints: np.ndarray, n: int) -> int:
+    """The active members trained in mental-health first aid."""
+    aiders = 0
+    for i in range(n):
+        if flags[FLAG.first_aider, i] and ints[INT.status, i] == ACTIVE:
+            aiders += 1
+    return aiders
