@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import EVENT_CODE, WEEKS_PER_YEAR, WORK_CODE, Params, Status
+from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status
 from .compiled import kernel, numpy_sum
 from .population import FLOAT, INT
 from .state import ModelState
