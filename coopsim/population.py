@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from .base import Paid, Params, Status
 from .compiled import kernel
@@ -54,6 +54,23 @@ class PopulationParams(Params):
     )
     financial_security_mean: float = Field(0.45, ge=0, le=1)
     salaried_founders: int = Field(2, ge=0, le=20000, description="founders salaried by the structures")
+
+    @field_validator("salaried_founders")
+    @classmethod
+    def _among_founders(cls, value: int, info: ValidationInfo) -> int:
+        """The salaried founders are some of the founders (``founders`` is checked first).
+
+        Example:
+            >>> try:
+            ...     PopulationParams(founders=3, salaried_founders=5)
+            ... except ValueError as exc:
+            ...     print(exc.errors()[0]["msg"])
+            Value error, at most founders = 3 (the salaried founders are some of the founders)
+        """
+        founders = info.data.get("founders")
+        if founders is not None and value > founders:
+            raise ValueError(f"at most founders = {founders} (the salaried founders are some of the founders)")
+        return value
 
 
 class People:

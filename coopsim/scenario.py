@@ -9,7 +9,11 @@ tables are not written here: :class:`Scenario` has one field per lever of
 :data:`coopsim.mechanisms.REGISTRY`, named by its key, so a new lever is a new table
 without a change to this module. A file may
 start with ``extends = "tera.toml"`` to inherit every value from another file and change
-only some. Any value can be overridden at load time with ``"rex.enabled=true"``.
+only some; the parent is looked for next to the file, then among the shipped scenarios,
+never in the working folder (a file means the same wherever it is run from). Any value can
+be overridden at load time with ``"rex.enabled=true"``. A scenario's ``name`` (by default
+its file name) is the name of its output folder, ``out/NAME``: a name that is not a plain
+folder name (``../x``, ``a/b``) is refused.
 
 Anything wrong (unknown key, wrong type, value out of range, unreadable file) raises
 :class:`ScenarioError`, a ``ValueError`` whose one-line message names the file, the
@@ -26,10 +30,11 @@ Example::
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 
 from .base import Mechanism, Params
@@ -47,6 +52,23 @@ from .wellbeing import WellbeingParams
 from .work import WorkParams
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+FOLDER_NAME_RULE = "no '/' or '\\', no control character, not empty, '.' or '..', at most 255 bytes"
+
+
+def is_folder_name(name: str) -> bool:
+    """Whether ``name`` is one plain folder name, safe to join to an output folder.
+
+    Example:
+        >>> [is_folder_name(n) for n in ("tera", "TERA sans REX", "../tera", "a/b", "..", "")]
+        [True, True, False, False, False, False]
+    """
+    return (
+        name not in ("", ".", "..")
+        and not any(c in "/\\" or unicodedata.category(c) == "Cc" for c in name)
+        and len(name.encode("utf-8", "surrogatepass")) <= 255
+    )
 
 
 class ScenarioError(ValueError):
@@ -83,7 +105,7 @@ class Scenario(Params):
         2
     """
 
-    name: str = "unnamed"
+    name: str = Field("unnamed", description="a short name; also the name of its output folder, out/NAME")
     description: str = ""
     years: float = Field(10, gt=0, le=200, description="default horizon in years (52 weeks each)")
 
@@ -102,6 +124,14 @@ class Scenario(Params):
     # here, one field per lever of the registry (``rex: Rex`` ...), added by _install_levers
 
     record: RecordParams = Field(default_factory=RecordParams)
+
+    @field_validator("name")
+    @classmethod
+    def _folder_name(cls, name: str) -> str:
+        """The name becomes a folder (``out/NAME``): no separator, no '..', no control character."""
+        if not is_folder_name(name):
+            raise ValueError(f"not usable as a folder name (out/NAME): {FOLDER_NAME_RULE}")
+        return name
 
     if TYPE_CHECKING:
 
@@ -155,15 +185,21 @@ on_change(_install_levers)
 
 
 def resolve_path(ref: str | Path, base: Path | None = None) -> Path:
-    """Find a scenario file: a path, a path relative to ``base``, or a name in ``scenarios/``.
+    """Find a scenario file: ``ref`` as a path, else a name among the shipped ``scenarios/``.
+
+    Without ``base`` (a name or path typed on the command line) a relative ``ref`` is
+    relative to the working folder, as any path a user types. With ``base`` (the folder of
+    the file that names ``ref``: an ``extends`` or an experiment's ``scenario``) it is
+    relative to ``base`` only, never to the working folder, so that a file means the same
+    wherever it is run from. The error lists every place looked at.
 
     Example:
         >>> resolve_path("tera").name
         'tera.toml'
+        >>> resolve_path("tera.toml", base=Path("/nowhere")) == SCENARIO_DIR / "tera.toml"
+        True
     """
-    candidates = [Path(ref)]
-    if base is not None:
-        candidates.insert(0, base / ref)
+    candidates = [base / ref if base is not None else Path(ref)]
     name = str(ref)
     if not name.endswith(".toml"):
         candidates.append(SCENARIO_DIR / f"{name}.toml")
@@ -181,8 +217,25 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: {_not_utf8(exc)}") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _not_utf8(exc: UnicodeDecodeError) -> str:
+    """Where the bytes of a file stop being UTF-8 text, for an error message.
+
+    Example:
+        >>> data = 'name = "tera"\\ndescription = "Écoute"\\n'.encode("latin-1")
+        >>> try:
+        ...     data.decode("utf-8")
+        ... except UnicodeDecodeError as exc:
+        ...     print(_not_utf8(exc))
+        not UTF-8 text (byte 0xc9 on line 2); a scenario file must be saved as UTF-8
+    """
+    line = exc.object[: exc.start].count(b"\n") + 1
+    return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}); a scenario file must be saved as UTF-8"
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -209,7 +262,8 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     try:
         parent_path = resolve_path(parent, base=path.parent)
     except ScenarioError as exc:
-        raise ScenarioError(f"{path}: extends = {parent!r}: {exc}") from None
+        where = "a parent is looked for next to the file, then among the shipped scenarios"
+        raise ScenarioError(f"{path}: extends = {parent!r}: {exc}; {where}") from None
     return _merge(_load_raw(parent_path.resolve(), (*seen, path)), data)
 
 

@@ -93,7 +93,7 @@ class StructureSpec(Params):
 
     key: Literal["sci", "coop", "qrt", "abeille", "fund", "association"]
     name: str
-    treasury: float = Field(ge=0, description="treasury at the start, euros")
+    treasury: float = Field(ge=0, le=1e9, description="treasury at the start, euros")
 
 
 class StructuresParams(Params):

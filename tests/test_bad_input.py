@@ -5,6 +5,12 @@ start with ``extends = "<scenarios/tera.toml>"`` and change one thing), calls
 ``coopsim run`` and checks: exit code 2; stderr is one line starting with
 ``coopsim: error:`` that names the problem (the file, field or value); no traceback;
 the ``--out`` folder does not exist afterwards.
+
+Further down, the same promise where a case needs more than a file and a command line: a
+scenario's ``extends`` means the same whatever the working folder, a ``name`` that would
+write outside ``out/`` is refused, a file that is not UTF-8, values that used to pass
+(``treasury = inf``, more salaried founders than founders), and analysis options out of
+range (``discover --step`` beyond the trajectory, Sobol' indices of too few samples).
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 from coopsim.cli import main
-from coopsim.scenario import SCENARIO_DIR
+from coopsim.scenario import SCENARIO_DIR, load_scenario
 
 TERA = (SCENARIO_DIR / "tera.toml").as_posix()
 EXTENDS = f'extends = "{TERA}"\n'
@@ -192,3 +200,188 @@ def test_bad_input_from_the_shell(case: Case, tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "coopsim", *argv], capture_output=True, text=True, timeout=120)
     assert proc.stdout == ""
     _check(case, tmp_path, argv, proc.returncode, proc.stderr)
+
+
+# --- paths: where a scenario's parent is looked for, where its name writes ------------------
+
+
+def _error_line(code: int, err: str) -> str:
+    """The one error line of a refused command (exit 2, no traceback)."""
+    assert code == 2, err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got: {err!r}"
+    assert lines[0].startswith("coopsim: error: ")
+    return lines[0]
+
+
+def test_extends_means_the_same_from_any_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``extends = "tera.toml"`` is the shipped tera, even run from a folder holding another tera.toml."""
+    project, decoy = tmp_path / "project", tmp_path / "decoy"
+    project.mkdir()
+    decoy.mkdir()
+    (project / "s.toml").write_text('extends = "tera.toml"\nyears = 2\n', encoding="utf-8")
+    (decoy / "tera.toml").write_text(EXTENDS + 'name = "decoy"\n[rex]\nenabled = false\n', encoding="utf-8")
+    loaded = []
+    for folder in (project, decoy, tmp_path):
+        monkeypatch.chdir(folder)
+        loaded.append(load_scenario(project / "s.toml").model_dump(mode="json"))
+    assert loaded[0] == loaded[1] == loaded[2]
+    expected = load_scenario("tera", overrides={"years": 2}).model_dump(mode="json")
+    assert loaded[0] == expected
+
+
+def test_a_parent_only_in_the_working_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, work = tmp_path / "project", tmp_path / "work"
+    project.mkdir()
+    work.mkdir()
+    (project / "s.toml").write_text('extends = "mine.toml"\n', encoding="utf-8")
+    (work / "mine.toml").write_text(EXTENDS, encoding="utf-8")
+    monkeypatch.chdir(work)
+    out = tmp_path / "out"
+    code = main(["run", str(project / "s.toml"), "--years", "0.1", "--out", str(out), "--quiet"])
+    line = _error_line(code, capsys.readouterr().err)
+    for word in ("s.toml", "extends = 'mine.toml'", "no such scenario file", "looked in"):
+        assert word in line, line
+    assert str(project / "mine.toml") in line and str(SCENARIO_DIR / "mine.toml") in line
+    assert str(work / "mine.toml") not in line
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["../escape", "a/../../escape", "sub/dir", "..", ""])
+def test_a_name_that_is_not_a_folder_name_is_refused(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default output folder is out/NAME: a name with '/' or '..' would write elsewhere."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "s.toml").write_text(EXTENDS + f"name = {name!r}\n".replace("'", '"'), encoding="utf-8")
+    monkeypatch.chdir(work)
+    line = _error_line(main(["run", "s.toml", "--years", "0.1", "--quiet"]), capsys.readouterr().err)
+    for word in ("s.toml", f"name = {name!r}", "folder name", "no '/'"):
+        assert word in line, line
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["s.toml", "work"]  # nothing written anywhere
+
+
+def test_a_name_set_from_the_command_line_is_checked_too(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    line = _error_line(main(["run", "tera", "--set", "name=../x", "--out", str(out)]), capsys.readouterr().err)
+    assert "name (from --set) = '../x'" in line and "folder name" in line
+    assert not out.exists()
+
+
+# --- values that used to pass or crash --------------------------------------------------------
+
+
+def test_a_file_that_is_not_utf8_gets_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = (EXTENDS + 'description = "Écoute et médiation"\n').encode("latin-1")
+    (tmp_path / "s.toml").write_bytes(data)
+    out = tmp_path / "out"
+    line = _error_line(main(["run", str(tmp_path / "s.toml"), "--out", str(out)]), capsys.readouterr().err)
+    for word in ("s.toml", "not UTF-8", "byte 0xc9 on line 2", "saved as UTF-8"):
+        assert word in line, line
+    assert (tmp_path / "s.toml").read_bytes() == data
+    assert not out.exists()
+
+
+VALUE_CASES = [
+    Case(
+        "treasury-inf",
+        ["run", "{tmp}/s.toml"],
+        ["s.toml", "structures.structures.0.treasury", "inf", "less than or equal to 1000000000"],
+        {"s.toml": EXTENDS + SIX.replace("treasury = 1000", "treasury = inf", 1)},
+    ),
+    Case(
+        "salaried-founders-above-founders",
+        ["run", "{tmp}/s.toml"],
+        ["s.toml", "population.salaried_founders = 5", "at most founders = 3"],
+        {"s.toml": EXTENDS + "[population]\nfounders = 3\nsalaried_founders = 5\n"},
+    ),
+    Case(
+        "set-salaried-founders-above-founders",
+        ["run", "tera", "--set", "population.salaried_founders=16"],
+        ["tera.toml", "population.salaried_founders (from --set) = 16", "at most founders = 15"],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", VALUE_CASES, ids=[c.id for c in VALUE_CASES])
+def test_values_that_used_to_pass(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = _prepare(case, tmp_path)
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    _check(case, tmp_path, argv, code, captured.err)
+
+
+# --- analysis options out of range ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def founders_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished sweep: founders 10, 15, 20 × 2 replications of 5 weeks (6 runs)."""
+    from coopsim.experiments import experiment_from_dict, sweep
+
+    exp = experiment_from_dict(
+        {
+            "scenario": "tera",
+            "years": 0.1,
+            "design": "grid",
+            "master_seed": 1,
+            "replications": 2,
+            "outcomes": ["mean_engagement"],
+            "factors": {"population.founders": [10, 15, 20]},
+        }
+    )
+    return sweep(exp, tmp_path_factory.mktemp("sweep") / "founders", workers=1, progress=False)
+
+
+@pytest.mark.parametrize("step", [999, 30])
+def test_discover_refuses_a_step_the_trajectory_does_not_have(
+    step: int, founders_sweep: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "discover"
+    before = sorted(p.relative_to(founders_sweep) for p in founders_sweep.rglob("*"))
+    argv = ["discover", str(founders_sweep), "--outcome", "mean_engagement", "--above", "0.55"]
+    code = main([*argv, "--step", str(step), "--out", str(out), "--quiet"])
+    line = _error_line(code, capsys.readouterr().err)
+    assert f"--step {step}" in line and "steps 0 to" in line and "give a step from 0 to" in line, line
+    assert not out.exists()
+    assert sorted(p.relative_to(founders_sweep) for p in founders_sweep.rglob("*")) == before
+    assert main([*argv, "--step", "0", "--out", str(out), "--quiet"]) == 0  # a step it has is still fine
+    assert "(here step 0 as asked)" in (out / "discover.md").read_text(encoding="utf-8")
+
+
+def _sobol_runs(base: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A finished Sobol design of ``base`` base samples, y = 3·a + b², as the store gives it."""
+    from SALib.sample import sobol as sobol_sample
+
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0.0, 1.0], [0.0, 1.0]]}
+    X = sobol_sample.sample(problem, base, calc_second_order=False, seed=1)
+    frame = pd.DataFrame({"sample_id": range(len(X)), "a": X[:, 0], "b": X[:, 1], "y": 3 * X[:, 0] + X[:, 1] ** 2})
+    manifest = {
+        "design": "sobol",
+        "problem": problem,
+        "outcomes": ["y"],
+        "samples": len(X),
+        "experiment": {"file": "/somewhere/sobol-tiny.toml", "data": {"second_order": False}},
+    }
+    return frame, manifest
+
+
+@pytest.mark.parametrize("base", [1, 2, 4])
+def test_sobol_refuses_too_few_base_samples(base: int) -> None:
+    """Sobol' indices of 1, 2 or 4 base samples are noise (with 1, an interval of 0 besides)."""
+    from coopsim.experiments.analysis_base import AnalysisError
+    from coopsim.experiments.sensitivity import sensitivity
+
+    frame, manifest = _sobol_runs(base)
+    with pytest.raises(AnalysisError) as info:
+        sensitivity(frame, manifest)
+    line = str(info.value)
+    assert "\n" not in line
+    for word in ("sobol-tiny.toml", f"samples = {base}", "at least 8 base samples", "samples = 8 or more"):
+        assert word in line, line
+    assert len(sensitivity(*_sobol_runs(8))) == 2  # the minimum itself is analysed

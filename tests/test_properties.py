@@ -52,8 +52,8 @@ def scenario_overrides(draw: st.DrawFn) -> dict[str, Any]:
     for name in MECHANISM_NAMES:
         ov[f"{name}.enabled"] = draw(st.booleans())
         ov[f"{name}.start_week"] = draw(st.integers(0, 40))
-    ov["population.founders"] = draw(st.integers(2, 40))
-    ov["population.salaried_founders"] = draw(st.integers(0, 3))
+    ov["population.founders"] = founders = draw(st.integers(2, 40))
+    ov["population.salaried_founders"] = draw(st.integers(0, min(3, founders)))  # some of the founders
     ov["population.duty_share"] = draw(st.sampled_from([0.0, 0.12, 0.5]))
     ov["territory.arrivals_per_week"] = draw(st.floats(0.0, 2.0))
     ov["territory.housing_capacity"] = draw(st.integers(5, 200))

@@ -342,7 +342,8 @@ def discover(
     Runs where the outcome is undefined (NaN) are left out.
 
     Raises:
-        AnalysisError: no such outcome, both or neither of below/above, no good run, ...
+        AnalysisError: no such outcome, both or neither of below/above, no good run, a
+            ``step`` the trajectory does not have, ...
 
     Example:
         >>> import numpy as np, pandas as pd
@@ -413,7 +414,7 @@ def discover(
                 }
             )
         traj = pd.DataFrame(rows)
-        chosen = _select(traj, min_density) if step is None or number > 1 else min(max(step, 0), len(traj) - 1)
+        chosen = _select(traj, min_density) if step is None or number > 1 else _asked_step(step, len(traj))
         base_density = good[idx].mean()
         if number > 1 and traj.loc[chosen, "density"] <= base_density:
             break  # no box denser than the runs left: stop covering
@@ -443,6 +444,26 @@ def discover(
         boxes.append(box)
         remaining &= ~inside
     return boxes
+
+
+def _asked_step(step: int, n_steps: int) -> int:
+    """The step asked for with ``--step``, if the peeling trajectory has it.
+
+    Example:
+        >>> _asked_step(3, 10)
+        3
+        >>> try:
+        ...     _asked_step(999, 38)
+        ... except AnalysisError as exc:
+        ...     print(exc)
+        --step 999: the peeling trajectory has steps 0 to 37 only; give a step from 0 to 37
+    """
+    if not 0 <= step < n_steps:
+        last = n_steps - 1
+        raise AnalysisError(
+            f"--step {step}: the peeling trajectory has steps 0 to {last} only; give a step from 0 to {last}"
+        )
+    return step
 
 
 def _factor_columns(

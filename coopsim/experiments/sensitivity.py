@@ -62,6 +62,10 @@ from .analysis_base import (
 )
 
 DEFAULT_RESAMPLES = 1000
+# Fewest base samples (N of the Saltelli scheme) for Sobol' indices: with fewer, the
+# bootstrap intervals come from a handful of distinct resamples (none at all with N = 1,
+# whose interval is 0) and the indices are far outside [0, 1]; 256 or more for stable ones.
+SOBOL_MIN_SAMPLES = 8
 
 
 def _problem(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -148,6 +152,26 @@ def _check_size(design: str, n: int, d: int, second_order: bool) -> None:
             )
 
 
+def _check_sobol_samples(manifest: dict[str, Any], base: int) -> None:
+    """Refuse a Sobol design of fewer than :data:`SOBOL_MIN_SAMPLES` base samples.
+
+    Example:
+        >>> try:
+        ...     _check_sobol_samples({"experiment": {"file": "e.toml"}}, 1)
+        ... except AnalysisError as exc:
+        ...     print(exc)
+        e.toml: samples = 1: Sobol' indices need at least 8 base samples (a power of two; 256 or more for stable indices); run the experiment again with samples = 8 or more
+    """
+    if base >= SOBOL_MIN_SAMPLES:
+        return
+    file = (manifest.get("experiment") or {}).get("file")
+    where = f"{file}: " if file else ""
+    raise AnalysisError(
+        f"{where}samples = {base}: Sobol' indices need at least {SOBOL_MIN_SAMPLES} base samples (a power of two; "
+        f"256 or more for stable indices); run the experiment again with samples = {SOBOL_MIN_SAMPLES} or more"
+    )
+
+
 def _sobol_second_order(manifest: dict[str, Any], n: int, d: int) -> bool:
     value = design_option(manifest, "calc_second_order", "second_order")
     if value is not None:
@@ -220,6 +244,8 @@ def sensitivity(
         )
     second_order = _sobol_second_order(manifest, n, d) if design == "sobol" else False
     _check_size(design, n, d, second_order)
+    if design == "sobol":
+        _check_sobol_samples(manifest, n // (2 * d + 2 if second_order else d + 2))
     notes = []
     if design == "morris":
         steps = np.diff(X.reshape(-1, d + 1, d), axis=1)
