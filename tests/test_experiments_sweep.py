@@ -360,16 +360,18 @@ def test_damaged_parts_are_set_aside_and_their_runs_run_again(
     (out / "runs" / names[1]).write_bytes(b"")  # zero length
     series = out / "series" / names[2]
     series.write_bytes(series.read_bytes()[: series.stat().st_size // 2])  # truncated
+    (out / "plan.parquet").write_bytes(b"PAR1")  # the plan too (the manifest vouches for it: written again)
     assert completed_ids(out) == set(load(reference)["run_id"]) - set(_ids(reference, names[:2]))
     assert main(["sweep", str(exp_file), "--out", str(out), "--workers", "1", "--quiet"]) == 0
-    notes = capsys.readouterr().err.strip().splitlines()
+    *notes, plan_note = capsys.readouterr().err.strip().splitlines()
     assert len(notes) == 3 and all("damaged" in n and "set aside" in n and "run again" in n for n in notes), notes
+    assert "plan.parquet: missing or damaged; written again" in plan_note
     assert f"runs/{names[0]}: damaged (Parquet magic bytes not found" in notes[0]
     assert f"runs/{names[1]}: damaged (Parquet file size is 0 bytes" in notes[1]
     assert f"series/{names[2]}: damaged (" in notes[2]
     quarantine = out / "quarantine"
     moved = sorted(p.relative_to(quarantine).as_posix() for p in quarantine.rglob("*.parquet"))
-    assert moved == sorted(f"{kind}/{name}" for kind in ("runs", "series") for name in names[:3])
+    assert moved == sorted([f"{kind}/{name}" for kind in ("runs", "series") for name in names[:3]] + ["plan.parquet"])
     assert_same_store(reference, out)
     assert len(read_manifest(out)["sessions"][-1]["quarantined"]) == 6
 
@@ -425,8 +427,8 @@ def test_a_run_that_keeps_killing_its_process_stops_the_sweep_naming_it(
     argv = ["sweep", str(exp_file), "--out", str(out), "--workers", "2", "--save-every", "1", "--quiet"]
     line = _error_line(argv, capsys)
     assert re.search(
-        rf"error: run {VICTIM} \(sample 1, replicate 1, .*\): its process died 3 times, the last 1 running it alone "
-        r"\(killed by SIGKILL\).* completed before it are saved",
+        rf"error: run {VICTIM} \(sample 1, replicate 1, .*\): lost 3 times with a process that died, the last time "
+        r"running alone on a process of its own \(killed by SIGKILL\).* completed before it are saved",
         line,
     ), line
     assert attempts(VICTIM) == 3

@@ -234,6 +234,7 @@ def _how_it_ended(processes: list[Any]) -> str:
     """How the processes of a broken pool ended ('killed by SIGKILL', 'exit code 1'), if known."""
     ends = []
     for process in processes:
+        process.join(timeout=1)  # reaped already, as a rule: then at once
         code = process.exitcode
         if code is not None and code < 0:
             with contextlib.suppress(ValueError):
@@ -262,7 +263,6 @@ class Pool:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.restarts = 0  # times the pool broke and was started again
         self._pool = _spawn_pool(workers)
         self._alone: ProcessPoolExecutor | None = None  # one process, for a run lost twice
         self._alone_processes: list[Any] = []
@@ -279,7 +279,6 @@ class Pool:
         """Replace the broken shared pool by a new one."""
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = _spawn_pool(self.workers)
-        self.restarts += 1
 
     def _submit_alone(self, task: dict[str, Any]) -> Future[dict[str, Any]]:
         """Run ``task`` on the one-process pool (started if needed), nothing else beside it there."""
@@ -292,11 +291,10 @@ class Pool:
 
     def _drop_alone(self) -> str:
         """Shut the one-process pool whose process died; say how it ended."""
-        how = _how_it_ended(self._alone_processes)
         if self._alone is not None:
-            self._alone.shutdown(wait=False, cancel_futures=True)
+            self._alone.shutdown(wait=True, cancel_futures=True)  # broken: its process is reaped, quickly
             self._alone = None
-        return how
+        return _how_it_ended(self._alone_processes)
 
     def results(self, todo: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         flight = _Flight(iter(todo))
@@ -347,9 +345,10 @@ class Pool:
         deaths = flight.died_alone[run_id] = flight.died_alone.get(run_id, 0) + 1
         how = self._drop_alone()
         if deaths >= ALONE_RETRIES:
+            last = "the last time" if deaths == 1 else f"the last {deaths} times"
             raise WorkerDiedError(
-                f"{_describe_task(task)}: its process died {flight.lost.get(run_id, 0) + deaths} times, the last "
-                f"{deaths} running it alone ({how}): out of memory, or killed from outside?"
+                f"{_describe_task(task)}: lost {flight.lost.get(run_id, 0) + deaths} times with a process that died, "
+                f"{last} running alone on a process of its own ({how}): out of memory, or killed from outside?"
             )
         flight.alone.appendleft(task)
         return None
@@ -654,7 +653,12 @@ def sweep(
 
 
 class Outcome(NamedTuple):
-    """What :func:`run_sweep` did: the results folder, and how many runs it saved."""
+    """What :func:`run_sweep` did: the results folder, and how many runs it saved.
+
+    Example:
+        >>> Outcome(Path("out/smoke"), 24).saved
+        24
+    """
 
     folder: Path
     saved: int
@@ -688,8 +692,8 @@ def run_sweep(
     out = Path(out)
     found = survey(out, exp, plan)  # refuses a wrong folder before starting workers
     to_run = len(found.ids) < len(plan)
-    if not to_run and found.manifest and not found.plan_damaged:
-        return Outcome(out, 0)
+    if not to_run and found.manifest and not found.plan_damaged and not found.damaged:
+        return Outcome(out, 0)  # nothing to run, nothing to repair
     with (
         _sigterm_interrupts(),
         make_executor(workers, scheduler, dask) if to_run else InProcess() as executor,

@@ -525,6 +525,8 @@ class Store:
                 say(
                     f"{folder / PLAN}: missing or damaged; written again from the experiment (the manifest vouches for it)"
                 )
+            for sub in (RUNS, SERIES):  # deleted by hand, perhaps
+                (folder / sub).mkdir(exist_ok=True)
             _clean(folder)
             store = cls(folder, lock, found, quarantined)
         except BaseException:
@@ -620,7 +622,13 @@ class Store:
 
 @dataclass
 class Survey:
-    """What a results folder holds for a plan (see :func:`survey`)."""
+    """What a results folder holds for a plan (see :func:`survey`).
+
+    Example:
+        >>> found = Survey("5e1f...", manifest=True, ids={0, 1})
+        >>> sorted(found.ids), found.damaged
+        ([0, 1], {})
+    """
 
     fingerprint: str  #: the plan's fingerprint
     manifest: bool = False  #: whether the folder has a manifest (else one is made)
