@@ -59,7 +59,8 @@ files written into the --out folder:
                          seed, one column per factor (its dotted key), one per outcome
   series/part-*.parquet  the weekly series, when the experiment asks for some
   quarantine/            damaged part files a resumed sweep set aside (their runs are
-                         run again; each part file names its experiment's plan)
+                         run again)
+Each part file names the plan of its runs (experiment, scenario, seeds, horizon).
 
 Read the results with pandas:
   from coopsim.experiments import load
