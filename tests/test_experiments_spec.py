@@ -250,6 +250,12 @@ BAD_CASES = [
     ("unknown-weekly", GOOD.replace("[factors]", 'weekly = ["mood"]\n\n[factors]'), ["weekly", "mood"]),
     ("factor-scalar", GOOD + "rex.every_weeks = 4\n", ["factors.rex.every_weeks", "expected a list of levels"]),
     (
+        "plan-too-large-for-memory",  # refused from the counts, before anything is drawn (was a 72 TiB allocation)
+        LATIN.replace('"latin"', '"random"').replace("samples = 4", "samples = 10000000\nreplications = 1000000")
+        + "rex.participation = { low = 0.2, high = 0.9 }\n",
+        ["10,000,000,000,000 runs", "10,000,000 per replicate x 1,000,000 replications", "PiB of memory", "lower"],
+    ),
+    (
         "odd-morris-levels",
         LATIN.replace('"latin"', '"morris"').replace("[factors]", "morris_levels = 3\n\n[factors]")
         + "rex.participation = { low = 0.2, high = 0.9 }\n",
@@ -280,6 +286,23 @@ def test_malformed_experiments_get_one_clear_line(
     for word in expect:
         assert word in line, line
     assert not out.exists()
+
+
+def test_a_plan_too_large_for_memory_is_refused_before_anything_is_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coopsim.experiments import Experiment, design
+
+    exp = _exp("grid", factors={"rex.every_weeks": [4, 8, 16], "mediation.enabled": [True, False]}, replications=1000)
+    assert design.plan_bytes(exp) == 6000 * (3 * 8 * 6 + 150)
+    monkeypatch.setattr(design, "memory_total", lambda: 2 * design.plan_bytes(exp))  # just fits in half
+    assert len(plan(exp)) == 6000
+    monkeypatch.setattr(design, "memory_total", lambda: 2 * design.plan_bytes(exp) - 1)
+    with pytest.raises(
+        ExperimentError, match=r"6,000 runs \(6 per replicate x 1,000 replications\).*about 1.68 MiB of memory"
+    ):
+        plan(exp)
+    raw = Experiment.model_validate({**exp.to_data(), "replications": 1000})  # plan() checks even an unchecked one
+    with pytest.raises(ExperimentError, match="6,000 runs"):
+        plan(raw)
 
 
 def test_missing_experiment_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

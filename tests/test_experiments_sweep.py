@@ -10,7 +10,14 @@ must reproduce exactly (``load()`` frames equal, series equal):
 - Ctrl-C (SIGINT), then the same command;
 - a Dask cluster one of whose workers is SIGKILLed mid-sweep;
 - a store with a half-written temporary file and an orphan series part;
-- a disk that fills up, then has room again; a run that raises.
+- a disk that fills up, then has room again; a run that raises;
+- damaged part files (not Parquet, empty, truncated): set aside, their runs run again;
+- a pool process that dies inside a run: the pool heals and the lost runs are run again;
+  a run that kills its process every time stops the sweep, naming it and no other.
+
+Runs are never adopted by another plan: every part file names its plan, and a folder
+whose manifest is lost (deleted, or moved aside because it was damaged) is refused to
+another experiment and rebuilt for its own.
 
 No run may be missing or saved twice (checked on the raw parts, not only on ``load``).
 """
@@ -18,8 +25,10 @@ No run may be missing or saved twice (checked on the raw parts, not only on ``lo
 from __future__ import annotations
 
 import errno
+import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -42,11 +51,13 @@ from coopsim.experiments import (
     load,
     load_experiment,
     load_series,
+    plan,
     read_manifest,
     store,
     sweep,
     worker,
 )
+from coopsim.experiments.design import plan_fingerprint
 from coopsim.experiments.seeds import derive_seed
 
 TINY = """\
@@ -78,7 +89,7 @@ def exp_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def reference(exp_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store of an uninterrupted in-process sweep."""
     out = tmp_path_factory.mktemp("ref") / "store"
-    sweep(exp_file, out, workers=1, progress=False)
+    sweep(exp_file, out, workers=1, progress=False, batch_size=6)  # 4 batches: 4 runs parts, 4 series parts
     return out
 
 
@@ -115,6 +126,17 @@ def test_a_store_holds_one_tidy_row_per_run(reference: Path, exp_file: Path) -> 
     assert manifest["finished"] is not None
     assert manifest["sessions"][-1]["status"] == "finished"
     assert_each_run_once(reference)
+
+
+def test_every_part_file_names_its_plan(reference: Path, exp_file: Path) -> None:
+    exp = load_experiment(exp_file)
+    fingerprint = plan_fingerprint(exp, plan(exp))
+    manifest = read_manifest(reference)
+    assert manifest["plan_fingerprint"] == fingerprint
+    parts = sorted(reference.glob("*/part-*.parquet"))
+    assert len(parts) == 8  # 4 batches of runs and their series
+    expected = {"plan": fingerprint, "version": manifest["coopsim_version"], "experiment": "tiny"}
+    assert all(store.part_keys(pq.read_schema(part).metadata) == expected for part in parts)
 
 
 def test_a_run_in_a_sweep_is_the_same_run_as_coopsim_run(reference: Path) -> None:
@@ -319,6 +341,167 @@ def test_the_command_reports_a_failing_run_in_one_line(
     assert err.count("\n") == 0 and "Traceback" not in err
     assert err.startswith("coopsim: error: run 12 (sample 0, replicate 3") and "are saved" in err
     assert completed_ids(out) == set(range(12))
+
+
+# --- damaged files, dead processes ------------------------------------------------------------
+
+
+def _ids(folder: Path, names: list[str]) -> list[int]:
+    return [i for name in names for i in pq.read_table(folder / "runs" / name)["run_id"].to_pylist()]
+
+
+def test_damaged_parts_are_set_aside_and_their_runs_run_again(
+    reference: Path, exp_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "damaged"
+    shutil.copytree(reference, out)
+    names = [p.name for p in sorted((out / "runs").glob("part-*.parquet"))]
+    (out / "runs" / names[0]).write_bytes(b"not a Parquet file at all")
+    (out / "runs" / names[1]).write_bytes(b"")  # zero length
+    series = out / "series" / names[2]
+    series.write_bytes(series.read_bytes()[: series.stat().st_size // 2])  # truncated
+    (out / "plan.parquet").write_bytes(b"PAR1")  # the plan too (the manifest vouches for it: written again)
+    assert completed_ids(out) == set(load(reference)["run_id"]) - set(_ids(reference, names[:2]))
+    assert main(["sweep", str(exp_file), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    *notes, plan_note = capsys.readouterr().err.strip().splitlines()
+    assert len(notes) == 3 and all("damaged" in n and "set aside" in n and "run again" in n for n in notes), notes
+    assert "plan.parquet: missing or damaged; written again" in plan_note
+    assert f"runs/{names[0]}: damaged (Parquet magic bytes not found" in notes[0]
+    assert f"runs/{names[1]}: damaged (Parquet file size is 0 bytes" in notes[1]
+    assert f"series/{names[2]}: damaged (" in notes[2]
+    quarantine = out / "quarantine"
+    moved = sorted(p.relative_to(quarantine).as_posix() for p in quarantine.rglob("*.parquet"))
+    assert moved == sorted([f"{kind}/{name}" for kind in ("runs", "series") for name in names[:3]] + ["plan.parquet"])
+    assert_same_store(reference, out)
+    assert len(read_manifest(out)["sessions"][-1]["quarantined"]) == 6
+
+
+VICTIM = 5  # run 5: sample 1, replicate 1
+
+
+def die_in_run(task: dict[str, Any]) -> dict[str, Any]:
+    """worker.run_one, except that the process running run VICTIM kills itself: on its first
+    attempt (COOPSIM_TEST_DIE=once) or on every one (=always). Every attempt is logged in
+    the file COOPSIM_TEST_ATTEMPTS. (Pool processes import this function by name.)"""
+    log = Path(os.environ["COOPSIM_TEST_ATTEMPTS"])
+    with log.open("a") as f:
+        f.write(f"{task['run_id']}\n")
+    if task["run_id"] == VICTIM:
+        first = log.read_text().split().count(str(VICTIM)) == 1
+        if first or os.environ["COOPSIM_TEST_DIE"] == "always":
+            os.kill(os.getpid(), signal.SIGKILL)
+    return worker.run_one(task)
+
+
+@pytest.fixture
+def attempts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Pool sweeps run die_in_run; returns how many times a run was attempted."""
+    log = tmp_path / "attempts.log"
+    monkeypatch.setenv("COOPSIM_TEST_ATTEMPTS", str(log))
+    monkeypatch.setattr(execute, "run_one", die_in_run)
+    return lambda run_id: log.read_text().split().count(str(run_id)) if log.exists() else 0
+
+
+def test_a_pool_process_that_dies_is_replaced_and_its_runs_run_again(
+    reference: Path, exp_file: Path, tmp_path: Path, attempts: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COOPSIM_TEST_DIE", "once")
+    out = tmp_path / "healed"
+    sweep(exp_file, out, workers=2, progress=False, batch_size=5)
+    assert attempts(VICTIM) == 2
+    assert_same_store(reference, out)
+    assert read_manifest(out)["sessions"][-1]["status"] == "finished"
+
+
+def test_a_run_that_keeps_killing_its_process_stops_the_sweep_naming_it(
+    reference: Path,
+    exp_file: Path,
+    tmp_path: Path,
+    attempts: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("COOPSIM_TEST_DIE", "always")
+    monkeypatch.setattr(execute, "ALONE_RETRIES", 1)  # lost with the pool twice, then dead alone once
+    out = tmp_path / "dying"
+    argv = ["sweep", str(exp_file), "--out", str(out), "--workers", "2", "--save-every", "1", "--quiet"]
+    line = _error_line(argv, capsys)
+    assert re.search(
+        rf"error: run {VICTIM} \(sample 1, replicate 1, .*\): lost 3 times with a process that died, the last time "
+        r"running alone on a process of its own \(killed by SIGKILL\).* completed before it are saved",
+        line,
+    ), line
+    assert attempts(VICTIM) == 3
+    done = completed_ids(out)
+    assert VICTIM not in done
+    pd.testing.assert_frame_equal(load(out), load(reference).iloc[sorted(done)].reset_index(drop=True))
+    assert read_manifest(out)["sessions"][-1]["status"] == "failed"
+
+
+# --- runs never adopted by another plan -------------------------------------------------------
+
+OTHER = (
+    TINY.replace('name = "tiny"', 'name = "other"')
+    .replace("years = 1", "years = 0.2")
+    .replace("replications = 6", "replications = 1")
+)
+
+
+def test_a_lost_manifest_lets_no_other_experiment_adopt_the_runs(
+    reference: Path, exp_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "lost"
+    shutil.copytree(reference, out)
+    other = tmp_path / "other.toml"
+    other.write_text(OTHER, encoding="utf-8")
+    manifest = out / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes()[:100])  # damaged
+    line = _error_line(["sweep", str(exp_file), "--out", str(out), "--workers", "1", "--quiet"], capsys)
+    assert "manifest.json: damaged" in line and "move it aside" in line and "rebuilds the manifest" in line
+    manifest.rename(out / "manifest.json.damaged")  # as the message says
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    line = _error_line(["sweep", str(other), "--out", str(out), "--workers", "1", "--quiet"], capsys)
+    assert "has no manifest.json" in line and "another plan (experiment 'tiny')" in line and "not adopted" in line
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before  # nothing written
+    assert main(["sweep", str(exp_file), "--out", str(out), "--workers", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "made a new one, keeping the 24 runs" in captured.err
+    assert "24 of 24 runs done (all saved before)" in captured.out
+    assert_same_store(reference, out)
+
+
+def test_parts_of_another_plan_are_refused_beside_a_manifest(reference: Path, tmp_path: Path, exp_file: Path) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text(OTHER, encoding="utf-8")
+    elsewhere = sweep(other, tmp_path / "elsewhere", workers=1, progress=False)
+    out = tmp_path / "mixed"
+    shutil.copytree(reference, out)
+    stray = next((elsewhere / "runs").glob("part-*.parquet"))
+    shutil.copy(stray, out / "runs" / stray.name)
+    with pytest.raises(StoreError, match=r"holds runs of another plan \(experiment 'other'\).*not adopted"):
+        sweep(exp_file, out, workers=1, progress=False)
+    with pytest.raises(StoreError, match="another plan"):
+        load(out)
+
+
+def test_a_store_made_before_parts_named_their_plan_still_resumes(
+    reference: Path, exp_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "legacy"
+    shutil.copytree(reference, out)
+    for kind in ("runs", "series"):
+        (out / kind / sorted((reference / "runs").glob("part-*"))[-1].name).unlink()  # the last batch was lost
+    for part in out.glob("*/part-*.parquet"):
+        table = pq.read_table(part)
+        pq.write_table(table.replace_schema_metadata({b"pandas": table.schema.metadata[b"pandas"]}), part)
+    data = json.loads((out / "manifest.json").read_text())
+    del data["plan_fingerprint"]
+    (out / "manifest.json").write_text(json.dumps(data))
+    sweep(exp_file, out, workers=1, progress=False)
+    assert_same_store(reference, out)
+    (out / "manifest.json").unlink()  # without it, nothing vouches for the parts without a plan
+    with pytest.raises(StoreError, match="unknown plan"):
+        sweep(exp_file, out, workers=1, progress=False)
 
 
 # --- refusals -----------------------------------------------------------------------------------

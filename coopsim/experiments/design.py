@@ -25,14 +25,16 @@ likely) and ``[0, n)`` floored for a factor with ``n`` levels.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .seeds import derive_seed, design_seed
-from .spec import Experiment, Factor
+from .spec import Experiment, ExperimentError, Factor
 from .worker import ID_COLUMNS
 
 
@@ -152,6 +154,7 @@ def plan(exp: Experiment) -> pd.DataFrame:
         >>> bool(p.seed[0] == p.seed[1])                         # replicate 0 of both samples: same seed
         True
     """
+    check_plan_size(exp)
     table = samples(exp)
     count, reps = len(table), exp.replications
     replicate = np.repeat(np.arange(reps, dtype=np.int64), count)
@@ -190,3 +193,124 @@ def run_count(exp: Experiment) -> int:
         "sobol": n * (2 * k + 2 if exp.second_order else k + 2),
     }[exp.design]
     return per_rep * exp.replications
+
+
+# --- how big a plan is, and which plan it is ----------------------------------------------
+
+#: Bytes a sweep holds per run besides copies of its plan row: the sets of saved run ids
+#: (checked, then kept by the store) and a task at a time (tasks are made as they are sent).
+PER_RUN_BYTES = 150
+#: Copies of the plan a sweep holds at once: the plan drawn, the saved one it is compared
+#: with, and a column being converted.
+PLAN_COPIES = 3
+#: A plan is refused when a sweep of it would need more than this share of the machine's memory.
+MEMORY_SHARE = 0.5
+
+
+def plan_bytes(exp: Experiment) -> int:
+    """About how many bytes of memory drawing the plan and sweeping it need (without running anything).
+
+    A row of the plan is 8 bytes per column (run_id, sample_id, replicate, seed and one per
+    factor); a sweep holds :data:`PLAN_COPIES` copies of it and :data:`PER_RUN_BYTES` more per
+    run; a sampled design also draws a matrix of one float per sample and factor, which the
+    samplers copy a few times.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "replications": 1000, "outcomes": ["annual_turnover"],
+        ...                             "factors": {"rex.enabled": [True, False]}})
+        >>> plan_bytes(exp)                                       # 2,000 runs of 5 columns
+        540000
+    """
+    runs = run_count(exp)
+    k = len(exp.factors)
+    row = 8 * (len(ID_COLUMNS) + k)
+    per_replicate = runs // exp.replications
+    matrix = 0 if exp.design == "grid" else per_replicate * 8 * k * 4
+    return runs * (PLAN_COPIES * row + PER_RUN_BYTES) + matrix
+
+
+def memory_total() -> int:
+    """The machine's physical memory in bytes.
+
+    Example:
+        >>> memory_total() > 2**20
+        True
+    """
+    import psutil  # installed with dask's distributed
+
+    return int(psutil.virtual_memory().total)
+
+
+def size_text(count: float) -> str:
+    """A number of bytes for a person: 3 significant digits and a binary unit.
+
+    Example:
+        >>> size_text(540000), size_text(80 * 2**40), size_text(12)
+        ('527 KiB', '80 TiB', '12 B')
+    """
+    units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    unit = 0
+    while count >= 1024 and unit < len(units) - 1:
+        count, unit = count / 1024, unit + 1
+    return f"{count:.0f} {units[unit]}" if unit == 0 or count >= 100 else f"{count:.3g} {units[unit]}"
+
+
+def check_plan_size(exp: Experiment, source: str | None = None) -> None:
+    """Refuse (:class:`~coopsim.experiments.spec.ExperimentError`) a plan that a sweep could not
+    hold in memory: more than :data:`MEMORY_SHARE` of the machine's, by :func:`plan_bytes`.
+    Checked from the counts alone, before anything is drawn.
+
+    Example:
+        >>> from coopsim.experiments import Experiment
+        >>> huge = Experiment.model_validate({"scenario": "tera", "design": "sobol", "samples": 8388608,
+        ...                                   "replications": 1000000, "master_seed": 1,
+        ...                                   "factors": {"rex.participation": {"low": 0.2, "high": 0.9}}})
+        >>> try:
+        ...     check_plan_size(huge, "big.toml")
+        ... except ExperimentError as exc:
+        ...     print(exc)
+        big.toml: 25,165,824,000,000 runs (25,165,824 per replicate x 1,000,000 replications): their plan needs about ... of memory, more than half of this machine's ...; lower samples or replications
+    """
+    need, have = plan_bytes(exp), memory_total()
+    if need <= MEMORY_SHARE * have:
+        return
+    runs = run_count(exp)
+    per_replicate = runs // exp.replications
+    raise ExperimentError(
+        f"{source or exp.source}: {runs:,} runs ({per_replicate:,} per replicate x {exp.replications:,} "
+        f"replications): their plan needs about {size_text(need)} of memory, more than half of this "
+        f"machine's {size_text(have)}; lower samples or replications"
+    )
+
+
+def plan_fingerprint(exp: Experiment, plan: pd.DataFrame) -> str:
+    """sha256 of the experiment (its :attr:`~coopsim.experiments.spec.Experiment.fingerprint`:
+    the experiment's values, its base scenario and horizon) and of its plan's values (run
+    ids, samples, replicates, seeds, factor values): which plan a run belongs to.
+
+    Every part file of a sweep's store carries it, so that runs of another plan are never
+    taken for runs of this one.
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> data = {"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...         "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}}
+        >>> exp, other = experiment_from_dict(data), experiment_from_dict({**data, "master_seed": 2})
+        >>> fp = plan_fingerprint(exp, plan(exp))
+        >>> len(fp), fp == plan_fingerprint(exp, plan(exp)), fp == plan_fingerprint(other, plan(other))
+        (64, True, False)
+    """
+    digest = hashlib.sha256(exp.fingerprint.encode("ascii"))
+    for name in plan.columns:
+        values = plan[name].to_numpy()
+        kind = values.dtype.kind
+        digest.update(f"\0{name}\0{kind}\0".encode())
+        if kind in "biu":
+            digest.update(np.ascontiguousarray(values, dtype="<i8").tobytes())
+        elif kind == "f":
+            digest.update(np.ascontiguousarray(values, dtype="<f8").tobytes())
+        else:
+            digest.update(json.dumps(values.tolist(), ensure_ascii=True, default=str).encode("ascii"))
+    return digest.hexdigest()

@@ -23,6 +23,14 @@ and raises :class:`SweepInterruptedError`, whose message says how to resume (the
 command). A killed sweep (SIGKILL, power cut) loses at most the runs of its last
 unsaved batch. A Dask worker that dies has its runs rerun elsewhere by Dask (and by this
 module if Dask gives up on them); a run is saved at most once.
+
+A pool process that dies (killed, out of memory, a crash in compiled code) breaks the
+whole ``ProcessPoolExecutor``: every run in flight there is lost, and nothing says which
+one was running in the dead process. The pool is then started again and the lost runs
+are run again (:data:`SHARED_RETRIES` times); a run lost once more is run alone, on a
+process of its own, beside the pool, so that a death there can only be its own. A run
+whose own process dies :data:`ALONE_RETRIES` times stops the sweep
+(:class:`WorkerDiedError`, naming it); the completed runs stay saved.
 """
 
 from __future__ import annotations
@@ -35,23 +43,29 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from .design import plan as make_plan
 from .spec import Experiment, check_experiment, load_experiment
-from .store import Store, check_store
+from .store import Notify, Store, survey
 from .worker import run_one
 
 DEFAULT_BATCH = 200  # runs saved together at most
 DEFAULT_SAVE_EVERY = 5.0  # seconds between two saves at most (when runs complete)
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
 DASK_RETRIES = 3  # times a run is resubmitted after Dask gave up on it (its workers died)
+SHARED_RETRIES = 1  # times a run lost with a broken pool is run in the pool again
+ALONE_RETRIES = 2  # then: times it is run alone, on a process of its own, before the sweep stops
+TASK_CHUNK = 10_000  # plan rows turned into tasks at a time (tasks are made as they are sent)
 
 
 class SweepError(Exception):
@@ -100,6 +114,16 @@ class RunError(Exception):
     """
 
 
+class WorkerDiedError(RunError):
+    """A run whose process died each time it ran, the last times alone on a process of its
+    own (killed from outside, out of memory, a crash in compiled code); completed runs are saved.
+
+    Example:
+        >>> issubclass(WorkerDiedError, RunError)
+        True
+    """
+
+
 # --- the tasks ---------------------------------------------------------------------------
 
 
@@ -114,27 +138,40 @@ def tasks(exp: Experiment, plan: pd.DataFrame, skip: set[int] | None = None) -> 
         >>> [t["run_id"] for t in todo], todo[0]["factors"]
         ([1], {'rex.enabled': False})
     """
+    return list(iter_tasks(exp, plan, skip))
+
+
+def iter_tasks(exp: Experiment, plan: pd.DataFrame, skip: set[int] | None = None) -> Iterator[dict[str, Any]]:
+    """The tasks of :func:`tasks`, made as they are asked for (a sweep holds a few at a time,
+    not one per run of its plan).
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> next(iter_tasks(exp, make_plan(exp)))["run_id"]
+        0
+    """
     base = exp.base_scenario
-    columns = {c: plan[c].tolist() for c in plan.columns}  # Python scalars, not numpy ones
-    out = []
-    for i in range(len(plan)):
-        run_id = columns["run_id"][i]
-        if skip and run_id in skip:
-            continue
-        out.append(
-            {
+    outcomes, weekly, keys = exp.outcome_keys, list(exp.weekly), exp.factor_keys
+    for start in range(0, len(plan), TASK_CHUNK):
+        chunk = plan.iloc[start : start + TASK_CHUNK]
+        columns = {c: chunk[c].tolist() for c in chunk.columns}  # Python scalars, not numpy ones
+        for i in range(len(chunk)):
+            run_id = columns["run_id"][i]
+            if skip and run_id in skip:
+                continue
+            yield {
                 "run_id": run_id,
                 "sample_id": columns["sample_id"][i],
                 "replicate": columns["replicate"][i],
                 "seed": columns["seed"][i],
                 "years": exp.horizon,
                 "scenario": base,
-                "factors": {k: columns[k][i] for k in exp.factor_keys},
-                "outcomes": exp.outcome_keys,
-                "weekly": list(exp.weekly),
+                "factors": {k: columns[k][i] for k in keys},
+                "outcomes": list(outcomes),
+                "weekly": list(weekly),
             }
-        )
-    return out
 
 
 def _describe_task(task: dict[str, Any]) -> str:
@@ -170,7 +207,7 @@ class InProcess:
     def __exit__(self, *exc: object) -> None:
         pass
 
-    def results(self, todo: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def results(self, todo: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for task in todo:
             try:
                 result = run_one(task)
@@ -184,8 +221,36 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _spawn_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes that leave Ctrl-C to the sweep."""
+    import multiprocessing
+
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
+    )
+
+
+def _how_it_ended(processes: list[Any]) -> str:
+    """How the processes of a broken pool ended ('killed by SIGKILL', 'exit code 1'), if known."""
+    ends = []
+    for process in processes:
+        process.join(timeout=1)  # reaped already, as a rule: then at once
+        code = process.exitcode
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                ends.append(f"killed by {signal.Signals(-code).name}")
+                continue
+            ends.append(f"killed by signal {-code}")
+        elif code:
+            ends.append(f"exit code {code}")
+    return ", ".join(sorted(set(ends))) or "ended abruptly"
+
+
 class Pool:
     """Runs the tasks on a pool of spawned processes, a few tasks queued per process.
+
+    A process that dies breaks the pool: it is started again, and the runs lost with it
+    are run again (see the module's docstring).
 
     Example:
         >>> with Pool(2) as pool:                                  # processes start with the first tasks
@@ -197,35 +262,132 @@ class Pool:
     startup_seconds = 0.0  # processes start lazily, with the first tasks
 
     def __init__(self, workers: int) -> None:
-        import multiprocessing
-
         self.workers = workers
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
-        )
+        self._pool = _spawn_pool(workers)
+        self._alone: ProcessPoolExecutor | None = None  # one process, for a run lost twice
+        self._alone_processes: list[Any] = []
 
     def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(wait=exc[0] is None, cancel_futures=True)
+        for pool in (self._pool, self._alone):
+            if pool is not None:
+                pool.shutdown(wait=exc[0] is None, cancel_futures=True)
 
-    def results(self, todo: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        queue = iter(todo)
-        running: dict[Future[dict[str, Any]], dict[str, Any]] = {}
-        for task in itertools.islice(queue, 2 * self.workers):
-            running[self._pool.submit(run_one, task)] = task
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = running.pop(future)
-                exc = future.exception()
-                if exc is not None:
-                    raise RunError(f"{_describe_task(task)} failed: {type(exc).__name__}: {exc}") from exc
-                nxt = next(queue, None)
-                if nxt is not None:
-                    running[self._pool.submit(run_one, nxt)] = nxt
-                yield future.result()
+    def _restart(self) -> None:
+        """Replace the broken shared pool by a new one."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = _spawn_pool(self.workers)
+
+    def _submit_alone(self, task: dict[str, Any]) -> Future[dict[str, Any]]:
+        """Run ``task`` on the one-process pool (started if needed), nothing else beside it there."""
+        if self._alone is None:
+            self._alone = _spawn_pool(1)
+        future = self._alone.submit(run_one, task)
+        processes = getattr(self._alone, "_processes", None) or {}  # to say how it ended, if it dies
+        self._alone_processes = list(processes.values())
+        return future
+
+    def _drop_alone(self) -> str:
+        """Shut the one-process pool whose process died; say how it ended."""
+        if self._alone is not None:
+            self._alone.shutdown(wait=True, cancel_futures=True)  # broken: its process is reaped, quickly
+            self._alone = None
+        return _how_it_ended(self._alone_processes)
+
+    def results(self, todo: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        flight = _Flight(iter(todo))
+        while True:
+            intact = self._fill(flight)
+            if intact and not flight.shared and not flight.solo:
+                return
+            lost: list[dict[str, Any]] = []
+            if intact:
+                done, _ = wait([*flight.shared, *flight.solo], return_when=FIRST_COMPLETED)
+                for future in done:
+                    if future in flight.solo:
+                        result = self._alone_done(future, flight)
+                    elif isinstance(future.exception(), BrokenProcessPool):
+                        lost.append(flight.shared.pop(future))
+                        continue
+                    else:
+                        result = _result(future, flight.shared.pop(future))
+                    if result is not None:
+                        yield result
+            if lost or not intact:
+                yield from self._recover(flight, lost)
+
+    def _fill(self, flight: _Flight) -> bool:
+        """Submit runs up to a few per process; False if the shared pool turned out broken."""
+        if not flight.solo and flight.alone:
+            suspect = flight.alone.popleft()
+            flight.solo[self._submit_alone(suspect)] = suspect
+        while len(flight.shared) < 2 * self.workers:
+            task = flight.again.popleft() if flight.again else next(flight.queue, None)
+            if task is None:
+                break
+            try:
+                future = self._pool.submit(run_one, task)
+            except BrokenProcessPool:  # broke since the last look: the run never started
+                flight.again.appendleft(task)
+                return False
+            flight.shared[future] = task
+        return True
+
+    def _alone_done(self, future: Future[dict[str, Any]], flight: _Flight) -> dict[str, Any] | None:
+        """The result of a run done alone; None if its process died (it is run alone again),
+        :class:`WorkerDiedError` once that happened :data:`ALONE_RETRIES` times."""
+        task = flight.solo.pop(future)
+        if not isinstance(future.exception(), BrokenProcessPool):
+            return _result(future, task)
+        run_id = task["run_id"]
+        deaths = flight.died_alone[run_id] = flight.died_alone.get(run_id, 0) + 1
+        how = self._drop_alone()
+        if deaths >= ALONE_RETRIES:
+            last = "the last time" if deaths == 1 else f"the last {deaths} times"
+            raise WorkerDiedError(
+                f"{_describe_task(task)}: lost {flight.lost.get(run_id, 0) + deaths} times with a process that died, "
+                f"{last} running alone on a process of its own ({how}): out of memory, or killed from outside?"
+            )
+        flight.alone.appendleft(task)
+        return None
+
+    def _recover(self, flight: _Flight, lost: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The shared pool broke: keep the runs it completed, start a new pool, send the lost
+        runs to it again (or, lost too often, to be run alone)."""
+        wait(flight.shared)  # every run still in flight there is failed by the broken pool
+        for future, task in flight.shared.items():
+            if isinstance(future.exception(), BrokenProcessPool):
+                lost.append(task)
+            else:
+                yield _result(future, task)
+        flight.shared.clear()
+        self._restart()
+        for task in sorted(lost, key=lambda t: t["run_id"]):
+            times = flight.lost[task["run_id"]] = flight.lost.get(task["run_id"], 0) + 1
+            (flight.again if times <= SHARED_RETRIES else flight.alone).append(task)
+
+
+@dataclass
+class _Flight:
+    """The runs of a pool sweep: to come, in flight, lost."""
+
+    queue: Iterator[dict[str, Any]]  # the runs not submitted yet
+    again: deque[dict[str, Any]] = field(default_factory=deque)  # lost with a broken pool: run there again
+    alone: deque[dict[str, Any]] = field(default_factory=deque)  # lost too often: run alone
+    lost: dict[int, int] = field(default_factory=dict)  # run_id: times lost with the shared pool
+    died_alone: dict[int, int] = field(default_factory=dict)  # run_id: times its own process died
+    shared: dict[Future[dict[str, Any]], dict[str, Any]] = field(default_factory=dict)  # in the shared pool
+    solo: dict[Future[dict[str, Any]], dict[str, Any]] = field(default_factory=dict)  # running alone (one)
+
+
+def _result(future: Future[dict[str, Any]], task: dict[str, Any]) -> dict[str, Any]:
+    """A run's result, or :class:`RunError` if the run raised."""
+    exc = future.exception()
+    if exc is not None:
+        raise RunError(f"{_describe_task(task)} failed: {type(exc).__name__}: {exc}") from exc
+    return future.result()
 
 
 @contextlib.contextmanager
@@ -313,7 +475,7 @@ class Dask:
         key = f"coopsim-run-{self._session}-{task['run_id']}-{attempt}"
         return self.client.submit(run_one, task, key=key, pure=False)
 
-    def results(self, todo: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def results(self, todo: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
@@ -446,6 +608,7 @@ def sweep(
     batch_size: int = DEFAULT_BATCH,
     save_every: float = DEFAULT_SAVE_EVERY,
     resume_hint: str | None = None,
+    notify: Notify | None = None,
 ) -> Path:
     """Run every run of an experiment not yet saved in ``out``; return ``out``.
 
@@ -458,11 +621,14 @@ def sweep(
         progress: show a progress bar (runs done, rate, time left).
         batch_size, save_every: save completed runs every that many runs or seconds.
         resume_hint: the command to resume, for the interruption message.
+        notify: called with a line for what the store did to the folder (a damaged part
+            set aside, a lost manifest made again); default: a ``StoreWarning``.
 
     Raises:
         ExperimentError, StoreError, SweepError: before any run, with a one-line message.
         SweepInterruptedError: after Ctrl-C or SIGTERM; the completed runs are saved.
-        RunError: a run raised; the completed runs are saved.
+        RunError: a run raised (:class:`WorkerDiedError`: its process kept dying); the
+            completed runs are saved.
 
     Example::
 
@@ -482,27 +648,69 @@ def sweep(
         >>> sweep(exp, folder, workers=1, progress=False) == folder      # again: nothing left to run
         True
     """
+    options = (workers, scheduler, dask, progress, batch_size, save_every)
+    return run_sweep(experiment, out, *options, resume_hint=resume_hint, notify=notify).folder
+
+
+class Outcome(NamedTuple):
+    """What :func:`run_sweep` did: the results folder, and how many runs it saved.
+
+    Example:
+        >>> Outcome(Path("out/smoke"), 24).saved
+        24
+    """
+
+    folder: Path
+    saved: int
+
+
+def run_sweep(
+    experiment: Experiment | str | Path,
+    out: str | Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dask: bool = False,
+    progress: bool = True,
+    batch_size: int = DEFAULT_BATCH,
+    save_every: float = DEFAULT_SAVE_EVERY,
+    resume_hint: str | None = None,
+    notify: Notify | None = None,
+) -> Outcome:
+    """:func:`sweep`, returning also how many runs this call saved (``coopsim sweep`` reports it).
+
+    Example:
+        >>> from coopsim.experiments import experiment_from_dict
+        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
+        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
+        >>> import tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> run_sweep(exp, folder, workers=1, progress=False).saved, run_sweep(exp, folder, workers=1, progress=False).saved
+        (2, 0)
+    """
     exp = _as_experiment(experiment)
     plan = make_plan(exp)
     out = Path(out)
-    if len(check_store(out, exp, plan)) >= len(plan):  # refuses a wrong folder before starting workers
-        return out
+    found = survey(out, exp, plan)  # refuses a wrong folder before starting workers
+    to_run = len(found.ids) < len(plan)
+    if not to_run and found.manifest and not found.plan_damaged and not found.damaged:
+        return Outcome(out, 0)  # nothing to run, nothing to repair
     with (
         _sigterm_interrupts(),
-        make_executor(workers, scheduler, dask) as executor,
-        Store.open(out, exp, plan) as store,
+        make_executor(workers, scheduler, dask) if to_run else InProcess() as executor,
+        Store.open(out, exp, plan, notify) as store,
     ):
         store.begin_session(executor.kind, executor.workers, executor.startup_seconds)
-        status = _run(executor, store, tasks(exp, plan, skip=store.done), progress, batch_size, save_every)
+        todo = iter_tasks(exp, plan, skip=set(store.done))
+        status = _run(executor, store, todo, progress and to_run, batch_size, save_every)
         if status == "interrupted":
             raise SweepInterruptedError(_interrupted_message(store, out, resume_hint))
-    return out
+    return Outcome(out, store.saved_this_session)
 
 
 def _run(
     executor: InProcess | Pool | Dask,
     store: Store,
-    todo: list[dict[str, Any]],
+    todo: Iterable[dict[str, Any]],
     progress: bool,
     batch: int,
     every: float,

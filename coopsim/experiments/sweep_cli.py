@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from ..cli_support import EXIT_INTERRUPTED, HELP_WIDTH, PROG, UserError
-from .execute import DEFAULT_BATCH, RunError, SweepError, SweepInterruptedError, sweep
+from .execute import DEFAULT_BATCH, RunError, SweepError, SweepInterruptedError, WorkerDiedError, run_sweep
 from .spec import ExperimentError, load_experiment
-from .store import MANIFEST, StoreError, completed_ids, read_manifest
+from .store import StoreError, read_manifest
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
 
@@ -58,13 +58,18 @@ files written into the --out folder:
   runs/part-*.parquet    the completed runs, one row each: run_id, sample_id, replicate,
                          seed, one column per factor (its dotted key), one per outcome
   series/part-*.parquet  the weekly series, when the experiment asks for some
+  quarantine/            damaged part files a resumed sweep set aside (their runs are
+                         run again)
+Each part file names the plan of its runs (experiment, scenario, seeds, horizon).
 
 Read the results with pandas:
   from coopsim.experiments import load
   df = load("out/smoke")            # one row per run, sorted by run_id
 
 Resuming: run the same command again. The folder must hold the same experiment (same
-values in the experiment and scenario files; comments may change), or the sweep refuses.
+values in the experiment and scenario files; comments may change), or the sweep refuses;
+runs saved for another experiment are never taken for this one's, even without the
+manifest. A pool process that dies has its runs run again.
 Replicate r of every sample uses the same seed (paired comparisons across settings)."""
 
 
@@ -168,10 +173,9 @@ def run_command(args: argparse.Namespace) -> int:
     if args.save_every < 1:
         raise UserError(f"--save-every {args.save_every}: must be 1 or more")
     start = time.perf_counter()
-    before = len(completed_ids(args.out)) if (args.out / MANIFEST).is_file() else 0
     try:
         exp = load_experiment(path)
-        sweep(
+        outcome = run_sweep(
             exp,
             args.out,
             workers=args.workers,
@@ -180,9 +184,15 @@ def run_command(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             batch_size=args.save_every,
             resume_hint=_resume_command(args),
+            notify=lambda line: print(f"{PROG}: {line}", file=sys.stderr),
         )
     except (ExperimentError, StoreError, SweepError) as exc:
         raise UserError(str(exc)) from None
+    except WorkerDiedError as exc:
+        raise UserError(
+            f"{exc} The runs completed before it are saved; run it alone with 'coopsim run' and its seed to see "
+            "what ends it, or run the same command again to retry it and go on"
+        ) from None
     except RunError as exc:
         raise UserError(
             f"{exc}. The runs completed before it are saved; rerun that one alone with 'coopsim run' and "
@@ -194,7 +204,8 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.quiet:
         manifest = read_manifest(args.out)
         done, total = manifest["runs_done"], manifest["runs_total"]
-        now = f"{done - before} now, in {time.perf_counter() - start:.1f} s" if done > before else "all saved before"
+        seconds = time.perf_counter() - start
+        now = f"{outcome.saved} now, in {seconds:.1f} s" if outcome.saved else "all saved before"
         print(
             f"{exp.name}: {done} of {total} runs done ({now}); results in {args.out}/\n"
             f'read them with: python -c "from coopsim.experiments import load; print(load({str(args.out)!r}))"'
