@@ -441,6 +441,11 @@ class Dask:
                     f"--scheduler {scheduler}: cannot connect within {CONNECT_TIMEOUT} s ({exc}); "
                     "is the scheduler running (dask scheduler) and the address right?"
                 ) from None
+            except (TypeError, RuntimeError, ValueError) as exc:  # e.g. tls:// without certificates (docs/DASK.md)
+                raise SweepError(
+                    f"--scheduler {scheduler}: cannot connect securely ({exc}); check the TLS settings "
+                    "(DASK_DISTRIBUTED__COMM__TLS__* or distributed.yaml, docs/DASK.md section 3)"
+                ) from None
             self.kind = f"dask {scheduler}"
         else:
             with _sigint_ignored():  # its worker processes inherit that: Ctrl-C is the sweep's to handle
