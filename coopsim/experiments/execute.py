@@ -598,9 +598,31 @@ class _Saver:
 
     def flush(self) -> None:
         if self.buffer:
-            self.store.save(self.buffer)
-            self.buffer = []
+            with _interrupts_deferred():  # a part written but not yet counted would be written twice
+                self.store.save(self.buffer)
+                self.buffer = []
         self.last = time.monotonic()
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done (saving a part and counting its runs is
+    one step), then interrupt as usual."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {
+        sig: signal.signal(sig, lambda signum, frame: received.append(signum))
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        raise KeyboardInterrupt
 
 
 def sweep(
