@@ -168,6 +168,7 @@ def tell_unpaid(model: ModelState, unpaid: np.ndarray) -> None:
 
     Example:
         >>> from coopsim import CoopModel
+        >>> from coopsim.base import EVENT_CODE
         >>> m = CoopModel("tera", seed=1)
         >>> tell_unpaid(m, np.array([0, 3]))
         >>> [int(p[0]) for _, code, p in m.recorder._events if code == EVENT_CODE["salary_unpaid"]]
