@@ -211,31 +211,33 @@ def resolve_path(ref: str | Path, base: Path | None = None) -> Path:
     raise ScenarioError(f"{ref}: no such scenario file (looked in {', '.join(str(c) for c in candidates)})")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, error: type[ValueError] = ScenarioError, what: str = "scenario") -> dict[str, Any]:
+    """The tables of a TOML file (a scenario, an experiment), or ``error`` with one line
+    naming the file and what is wrong: not TOML, not UTF-8 text, unreadable.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "s.toml"
+        >>> _ = path.write_bytes('name = "tera"\\ndescription = "Écoute"\\n'.encode("latin-1"))
+        >>> try:
+        ...     read_toml(path)
+        ... except ScenarioError as exc:
+        ...     print(str(exc).split(": ", 1)[1])
+        not UTF-8 text (byte 0xc9 on line 2); a scenario file must be saved as UTF-8
+    """
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+        raise error(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: {_not_utf8(exc)}") from None
+        line = exc.object[: exc.start].count(b"\n") + 1
+        byte = exc.object[exc.start]
+        raise error(
+            f"{path}: not UTF-8 text (byte 0x{byte:02x} on line {line}); a {what} file must be saved as UTF-8"
+        ) from None
     except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def _not_utf8(exc: UnicodeDecodeError) -> str:
-    """Where the bytes of a file stop being UTF-8 text, for an error message.
-
-    Example:
-        >>> data = 'name = "tera"\\ndescription = "Écoute"\\n'.encode("latin-1")
-        >>> try:
-        ...     data.decode("utf-8")
-        ... except UnicodeDecodeError as exc:
-        ...     print(_not_utf8(exc))
-        not UTF-8 text (byte 0xc9 on line 2); a scenario file must be saved as UTF-8
-    """
-    line = exc.object[: exc.start].count(b"\n") + 1
-    return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}); a scenario file must be saved as UTF-8"
+        raise error(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +255,7 @@ def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if path in seen:
         chain = " -> ".join(str(p.name) for p in (*seen, path))
         raise ScenarioError(f"{path}: 'extends' makes a loop ({chain})")
-    data = _read_toml(path)
+    data = read_toml(path)
     parent = data.pop("extends", None)
     if parent is None:
         return data

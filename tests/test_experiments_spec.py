@@ -231,6 +231,12 @@ BAD_CASES = [
         ["samples = 100", "power of two"],
     ),
     (
+        "sobol-too-few-samples",
+        LATIN.replace('"latin"', '"sobol"').replace("samples = 4", "samples = 1")
+        + "rex.participation = { low = 0.2, high = 0.9 }\n",
+        ["samples = 1", "at least 8"],
+    ),
+    (
         "grid-with-range",
         GOOD + "rex.participation = { low = 0.2, high = 0.9 }\n",
         ["grid", "levels", "rex.participation"],
@@ -315,3 +321,13 @@ def test_load_experiment_raises_experiment_error(tmp_path: Path) -> None:
     path.write_text(GOOD.replace("replications = 2", "replications = -1"), encoding="utf-8")
     with pytest.raises(ExperimentError, match=r"e\.toml: replications = -1"):
         load_experiment(path)
+
+
+def test_an_experiment_file_that_is_not_utf8_gets_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "e.toml"
+    path.write_bytes((GOOD + '# "Écoute"\n').encode("latin-1"))
+    out = tmp_path / "out"
+    line = _sweep_error(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"], capsys)
+    for word in ("e.toml", "not UTF-8", "experiment file must be saved as UTF-8"):
+        assert word in line, line
+    assert not out.exists()

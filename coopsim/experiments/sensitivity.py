@@ -60,12 +60,9 @@ from .analysis_base import (
     outcome_names,
     short_label,
 )
+from .spec import SOBOL_MIN_SAMPLES
 
 DEFAULT_RESAMPLES = 1000
-# Fewest base samples (N of the Saltelli scheme) for Sobol' indices: with fewer, the
-# bootstrap intervals come from a handful of distinct resamples (none at all with N = 1,
-# whose interval is 0) and the indices are far outside [0, 1]; 256 or more for stable ones.
-SOBOL_MIN_SAMPLES = 8
 
 
 def _problem(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,6 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -45,7 +44,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from ..base import WEEKS_PER_YEAR
-from ..scenario import Scenario, ScenarioError, apply_overrides, load_scenario, resolve_path, scenario_from_dict
+from ..scenario import (
+    Scenario,
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    read_toml,
+    resolve_path,
+    scenario_from_dict,
+)
 
 DESIGNS = ("grid", "random", "latin", "morris", "sobol")
 SAMPLED_DESIGNS = DESIGNS[1:]
@@ -267,14 +274,23 @@ def _check_grid(exp: Experiment) -> None:
         raise ValueError(f"the grid design needs levels = [...] for every factor; {', '.join(ranged)} has low/high")
 
 
+# Fewest base samples (N of the Saltelli scheme) for Sobol' indices: with fewer, the
+# bootstrap intervals come from a handful of distinct resamples (none at all with N = 1,
+# whose interval is 0) and the indices are far outside [0, 1]; 256 or more for stable ones.
+SOBOL_MIN_SAMPLES = 8
+
+
 def _check_sampled(exp: Experiment) -> None:
     """A sampled design needs a sample count and at least one factor."""
     if exp.samples is None:
         raise ValueError(f"the {exp.design} design needs samples = N (how many points to draw)")
     if not exp.factors:
         raise ValueError(f"the {exp.design} design needs at least one factor in [factors]")
-    if exp.design == "sobol" and exp.samples & (exp.samples - 1):
-        raise ValueError(f"samples = {exp.samples}: the sobol design needs a power of two (e.g. 64, 128, 256)")
+    if exp.design == "sobol" and (exp.samples & (exp.samples - 1) or exp.samples < SOBOL_MIN_SAMPLES):
+        raise ValueError(
+            f"samples = {exp.samples}: the sobol design needs a power of two of at least {SOBOL_MIN_SAMPLES} "
+            "(256 or more for stable indices)"
+        )
 
 
 # --- reading and checking ---------------------------------------------------------------
@@ -363,13 +379,7 @@ def describe_errors(source: str, exc: ValidationError) -> str:
 def _read_toml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ExperimentError(f"{path}: no such experiment file")
-    try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ExperimentError(f"{path}: cannot read: {exc.strerror}") from None
+    return read_toml(path, ExperimentError, "experiment")
 
 
 def load_experiment(path: str | Path) -> Experiment:
