@@ -64,7 +64,18 @@ def write_store(folder: Path, frame: pd.DataFrame, manifest: dict[str, Any]) -> 
     folder.mkdir(parents=True)
     (folder / "runs").mkdir()
     factors = [f["name"] for f in manifest["factors"]]
-    full = {"format": FORMAT, "name": "synthetic", "runs_total": len(frame), "runs_done": len(frame), **manifest}
+    full = {
+        "format": FORMAT,
+        "name": "synthetic",
+        "experiment": {"name": "synthetic"},
+        "fingerprint": "synthetic",
+        "coopsim_version": "synthetic",
+        "weekly": [],
+        "sessions": [],
+        "runs_total": len(frame),
+        "runs_done": len(frame),
+        **manifest,
+    }
     (folder / "manifest.json").write_text(json.dumps(full), encoding="utf-8")
     frame[["run_id", "sample_id", "replicate", "seed", *factors]].to_parquet(folder / "plan.parquet", index=False)
     frame.to_parquet(folder / "runs" / "part-000000000-synthetic.parquet", index=False)
