@@ -18,8 +18,10 @@ Design:
   :func:`main` turns them into the line and the code. Any other exception is a bug and
   keeps its traceback.
 - A run is validated and computed completely before anything is written; the files are
-  written into a hidden temporary folder next to the target and moved into place at the
-  end, so an interrupted or failed run leaves no half-written output.
+  written into a hidden temporary folder (next to a new target, inside an existing one)
+  and moved into place at the end, so an interrupted or failed run leaves no half-written
+  output. Where every command writes (``--out``, ``--docs``, ``--csv``) is tried before it
+  computes anything: a blank name, /proc, /sys, a path under a file are refused at once.
 - Imports are lazy: this module loads only the standard library and
   :mod:`coopsim.cli_support`; each handler imports what it needs (the model, pandas,
   matplotlib ...), and :func:`main` adds the arguments of the chosen sub-command alone, so
@@ -44,6 +46,7 @@ from .cli_support import (
     SHIPPED_DIR,
     Command,
     UserError,
+    _check_file,
     _check_model,
     _check_out,
     _one_line,
@@ -52,6 +55,7 @@ from .cli_support import (
     _wrap,
     _years,
     fresh_seed,
+    out_dir,
     shipped_scenarios,
     write_folder,
     write_json,
@@ -156,7 +160,7 @@ def _add_run_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--out",
-        type=Path,
+        type=out_dir,
         default=None,
         metavar="DIR",
         help="output folder (created; files of the same names are replaced). Default: out/<scenario name>",
@@ -308,6 +312,7 @@ def _sweep_epilog() -> str:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    _check_out(args.out)  # before the experiment is even loaded: nothing runs into a folder it cannot write
     from .experiments import sweep_cli
 
     return sweep_cli.run_command(args)
@@ -389,6 +394,12 @@ def _validate_epilog() -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    if not args.no_write:  # the docs and the CSV are written after every seed has run: check them first
+        _check_out(args.docs, "--docs")
+        _check_out(args.docs / "figures", "--docs")
+        _check_file(args.docs / "VALIDATION.md", "--docs")
+    if args.csv is not None:
+        _check_file(args.csv, "--csv")
     from .validation import commands
 
     return commands.run_validate(args)
@@ -407,6 +418,10 @@ def _calibrate_epilog() -> str:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
+    if args.csv is not None:  # written after the whole search: checked first
+        _check_file(args.csv, "--csv")
+        if args.keep:
+            _check_file(args.csv.with_name(f"{args.csv.stem}-screening.csv"), "--csv")
     from .validation import commands
 
     return commands.run_calibrate(args)

@@ -14,6 +14,7 @@ once. What a check needs (the model, the scenario loader) is imported when it ru
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -208,21 +209,141 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(text + "\n", encoding="utf-8")
 
 
+# --- where a command writes: checked before it computes --------------------------------
+
+
+def out_dir(text: str) -> Path:
+    """An argument type for an output folder (``--out``, ``--docs``): any path but a blank one.
+
+    ``Path("")`` is the current folder, so an empty ``--out`` (an unset shell variable, say)
+    would write there; it is refused when the command line is read.
+
+    Example:
+        >>> out_dir("out/run")
+        PosixPath('out/run')
+        >>> try:
+        ...     out_dir("")
+        ... except argparse.ArgumentTypeError as exc:
+        ...     print(exc)
+        '': give a folder name
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: give a folder name")
+    return Path(text)
+
+
+def out_file(text: str) -> Path:
+    """An argument type for an output file (``--csv``): any path but a blank one.
+
+    Example:
+        >>> try:
+        ...     out_file("")
+        ... except argparse.ArgumentTypeError as exc:
+        ...     print(exc)
+        '': give a file name
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: give a file name")
+    return Path(text)
+
+
+def _try_writing(folder: Path, missing: list[Path]) -> None:
+    """Make the ``missing`` folders under the existing ``folder`` (outermost first), or, when
+    none is missing, a hidden folder in ``folder``; remove what was made. An :class:`OSError`
+    says why the place cannot be written."""
+    made: list[Path] = []
+    try:
+        if not missing:
+            made.append(Path(tempfile.mkdtemp(prefix=".coopsim-write-test-", dir=folder)))
+        for path in missing:
+            path.mkdir()
+            made.append(path)
+    finally:
+        for path in reversed(made):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+def _check_out(out: Path, option: str = "--out") -> None:
+    """Refuse an output folder that cannot be one, before anything is computed or written.
+
+    The folder is tried, not judged by its permission bits (root passes them all, yet can
+    write neither in /proc nor in /sys nor on a read-only disk): an existing folder gets a
+    hidden folder made and removed in it; a new one is made, with the folders missing above
+    it, and removed. Either way nothing is left. ``option`` names the option in the message.
+
+    Example:
+        >>> try:
+        ...     _check_out(Path("/proc/coopsim-out"))
+        ... except UserError as exc:
+        ...     print(str(exc).split(" (")[0])
+        --out /proc/coopsim-out: cannot create /proc/coopsim-out
+    """
+    where = f"{option} {out}"
+    try:
+        if out.is_symlink() and not out.exists():
+            raise UserError(f"{where}: is a link to {os.readlink(out)}, which does not exist")
+        if out.exists() and not out.is_dir():
+            raise UserError(f"{where}: exists and is not a folder")
+        folder = out.absolute()
+        missing: list[Path] = []
+        while not folder.exists():
+            missing.insert(0, folder)
+            folder = folder.parent
+        if not folder.is_dir():
+            raise UserError(f"{where}: {folder} is a file, not a folder")
+    except OSError as exc:  # e.g. a name too long
+        raise UserError(f"{where}: {exc.strerror or exc}") from None
+    try:
+        _try_writing(folder, missing)
+    except OSError as exc:
+        doing = f"cannot create {exc.filename}" if missing and exc.filename else f"cannot write in {out}"
+        raise UserError(f"{where}: {doing} ({exc.strerror or exc})") from None
+
+
+def _check_file(path: Path, option: str) -> None:
+    """Refuse an output file that cannot be written (a folder, a missing folder, a place
+    that takes no new file), before anything is computed; nothing is left by the check.
+
+    Example:
+        >>> try:
+        ...     _check_file(Path("/proc/scores.csv"), "--csv")
+        ... except UserError as exc:
+        ...     print(str(exc).split(" (")[0])
+        --csv /proc/scores.csv: cannot write in /proc
+    """
+    where = f"{option} {path}"
+    folder = path.absolute().parent
+    try:
+        if path.is_dir():
+            raise UserError(f"{where}: is a folder, not a file")
+        if not folder.exists():
+            raise UserError(f"{where}: there is no folder {folder}")
+        if not folder.is_dir():
+            raise UserError(f"{where}: {folder} is a file, not a folder")
+        exists = path.exists()
+    except OSError as exc:  # e.g. a name too long
+        raise UserError(f"{where}: {exc.strerror or exc}") from None
+    try:
+        if exists:
+            with path.open("ab"):  # opened to append, nothing written: the file is unchanged
+                pass
+        else:
+            _try_writing(folder, [])
+    except OSError as exc:
+        doing = f"cannot write to {path}" if exists else f"cannot write in {folder}"
+        raise UserError(f"{where}: {doing} ({exc.strerror or exc})") from None
+
+
+def _folder_mode() -> int:
+    """The mode of a new folder under the user's umask (0o755 with umask 022). The umask can
+    only be read by setting it: it is set back at once (the command runs in one thread)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
 # --- coopsim run ----------------------------------------------------------------------
-
-
-def _check_out(out: Path) -> None:
-    """Refuse an output folder that cannot be one, before anything is computed or written."""
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: exists and is not a folder")
-    ancestor = out.absolute().parent
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise UserError(f"--out {out}: {ancestor} is a file, not a folder")
-    target = out if out.exists() else ancestor
-    if not os.access(target, os.W_OK | os.X_OK):
-        raise UserError(f"--out {out}: {target} is not writable")
 
 
 def _check_model(scenario: Scenario, seed: int | None, years: float | None) -> None:
@@ -240,17 +361,19 @@ def _check_model(scenario: Scenario, seed: int | None, years: float | None) -> N
 
 
 def write_folder(out: Path, write: Callable[[Path], list[str]], owned: Collection[str] = ()) -> list[str]:
-    """Write files with ``write(tmp)`` into a temporary folder next to ``out``, then move
-    them into ``out``; return the names written.
+    """Write files with ``write(tmp)`` into a hidden temporary folder, then move them into
+    ``out``; return the names written.
 
-    Nothing half-written ever appears in ``out``: a new folder is renamed into place in one
-    step, and into an existing folder each file is moved in one step. A name in ``owned``
-    that this call did not write (e.g. report.png after --no-report) is removed, so the
-    folder describes one run; other files there are left alone. A failure to write is a
-    :class:`UserError` naming ``--out``.
+    Nothing half-written ever appears in ``out``: a new folder is written next to where it
+    goes and renamed into place in one step, with the mode the user's umask gives (0o755
+    with umask 022); into an existing folder, the temporary folder is made inside it (so
+    only ``out`` itself need be writable) and each file is moved in one step. A name in
+    ``owned`` that this call did not write (e.g. report.png after --no-report) is removed,
+    so the folder describes one run; other files there are left alone. ``out`` is checked
+    first (:func:`_check_out`); a failure to write is a :class:`UserError` naming ``--out``.
 
     Example:
-        >>> import tempfile
+        >>> import stat, tempfile
         >>> from pathlib import Path
         >>> out = Path(tempfile.mkdtemp()) / "run"
         >>> def write(tmp):
@@ -258,13 +381,22 @@ def write_folder(out: Path, write: Callable[[Path], list[str]], owned: Collectio
         ...     return ["a.txt"]
         >>> write_folder(out, write), (out / "a.txt").read_text()
         (['a.txt'], 'hello')
+        >>> stat.S_IMODE(out.stat().st_mode) == _folder_mode()      # not tempfile's 0o700
+        True
     """
     _check_out(out)
-    out.absolute().parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.absolute().parent))
+    try:
+        if out.exists():
+            tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
+        else:
+            out.absolute().parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.absolute().parent))
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
     try:
         names = write(tmp)
         if not out.exists():
+            tmp.chmod(_folder_mode())
             tmp.rename(out)
             return names
         for name in names:

@@ -385,3 +385,185 @@ def test_sobol_refuses_too_few_base_samples(base: int) -> None:
     for word in ("sobol-tiny.toml", f"samples = {base}", "at least 8 base samples", "samples = 8 or more"):
         assert word in line, line
     assert len(sensitivity(*_sobol_runs(8))) == 2  # the minimum itself is analysed
+
+
+# --- output folders: checked before anything is computed, made with the user's umask -----------
+
+#: What each command that writes computes first, replaced in these tests by a stub that fails the
+#: test: an unusable output folder must be refused before any of it runs.
+COMPUTE = {
+    "run": ("coopsim.runner", "run"),
+    "sweep": ("coopsim.experiments.sweep_cli", "run_sweep"),
+    "compare": ("coopsim.experiments.compare", "compare"),
+    "sensitivity": ("coopsim.experiments.sensitivity", "sensitivity"),
+    "discover": ("coopsim.experiments.discover", "discover"),
+    "report": ("coopsim.experiments.exp_report", "report"),
+    "validate": ("coopsim.validation.commands", "simulate"),
+    "calibrate": ("coopsim.validation.commands", "calibrate"),
+}
+
+#: Each command's words, with the option that names where it writes ({place}); {sweep} is a
+#: finished sweep's folder.
+WRITERS = {
+    "run": "run tera --years 0.1 --out {place}",
+    "sweep": "sweep smoke --workers 1 --out {place}",
+    "compare": "compare tera tera --years 0.1 --replications 2 --workers 1 --out {place}",
+    "sensitivity": "sensitivity {sweep} --out {place}",
+    "discover": "discover {sweep} --outcome mean_engagement --above 0.55 --out {place}",
+    "report": "report {sweep} --out {place}",
+    "validate": "validate --seeds 1 --docs {place}",
+    "validate-csv": "validate --seeds 1 --no-write --csv {place}",
+    "calibrate": "calibrate --samples 1 --seeds 1 --csv {place}",
+}
+
+#: Places that cannot be written, and the words of the error for a folder option / a file option
+#: ({option} is --out, --docs or --csv). /proc and /sys refuse new entries even to root (CI runs
+#: as root, for whom permission bits block nothing); "" would be the working folder.
+PLACES = {
+    "empty": ("", ["{option}", "''", "give a folder name"], ["{option}", "''", "give a file name"]),
+    "proc": (
+        "/proc/coopsim-test",
+        ["{option} /proc/coopsim-test", "cannot create /proc/coopsim-test ("],
+        ["{option} /proc/coopsim-test", "cannot write in /proc ("],
+    ),
+    "sys": (
+        "/sys/coopsim-test",
+        ["{option} /sys/coopsim-test", "cannot create /sys/coopsim-test ("],
+        ["{option} /sys/coopsim-test", "cannot write in /sys ("],
+    ),
+    "under-a-file": (
+        "{tmp}/file/out",
+        ["{option}", "file is a file, not a folder"],
+        ["{option}", "file is a file, not a folder"],
+    ),
+}
+
+
+@pytest.fixture
+def nothing_computed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace what every writing command computes by a stub that fails the test."""
+    import importlib
+
+    def computed(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the command computed before checking where it writes")
+
+    for module, name in COMPUTE.values():
+        monkeypatch.setattr(importlib.import_module(module), name, computed)
+
+
+def _tree(folder: Path) -> list[tuple[str, bytes | None]]:
+    """Every path under ``folder`` (hidden ones too) with the content of the files."""
+    return sorted((str(p.relative_to(folder)), p.read_bytes() if p.is_file() else None) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("place", PLACES, ids=list(PLACES))
+@pytest.mark.parametrize("command", WRITERS, ids=list(WRITERS))
+def test_an_unusable_output_place_is_refused_before_anything_runs(
+    command: str,
+    place: str,
+    founders_sweep: Path,
+    nothing_computed: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--out ""`` (the working folder), /proc/..., /sys/..., a path under a file: one line naming
+    the option, the place and why; nothing computed (the stubs) and nothing written."""
+    monkeypatch.chdir(tmp_path)  # where an empty --out would write
+    (tmp_path / "file").write_text("precious\n", encoding="utf-8")
+    value, folder_words, file_words = PLACES[place]
+    value = value.replace("{tmp}", tmp_path.as_posix())
+    argv = [w.replace("{place}", value).replace("{sweep}", founders_sweep.as_posix()) for w in WRITERS[command].split()]
+    option = argv[argv.index(value) - 1]
+    words = file_words if option == "--csv" else folder_words
+    before, sweep_before = _tree(tmp_path), _tree(founders_sweep)
+    line = _error_line(main(argv), (captured := capsys.readouterr()).err)
+    assert captured.out == ""
+    for word in words:
+        assert word.replace("{option}", option) in line, line
+    assert _tree(tmp_path) == before and _tree(founders_sweep) == sweep_before
+    assert not Path(value).exists() or place == "empty"
+
+
+def test_validate_refuses_a_docs_folder_whose_figures_is_a_file(
+    nothing_computed: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "figures").write_text("precious\n", encoding="utf-8")
+    line = _error_line(main(["validate", "--seeds", "1", "--docs", str(tmp_path)]), capsys.readouterr().err)
+    assert f"--docs {tmp_path / 'figures'}: exists and is not a folder" in line, line
+    assert [p.name for p in tmp_path.iterdir()] == ["figures"]
+
+
+def test_checking_a_place_leaves_nothing(tmp_path: Path) -> None:
+    """The check makes what it tries (the folders missing, or a hidden one) and removes it."""
+    from coopsim.cli_support import _check_file, _check_out
+
+    (tmp_path / "there").mkdir()
+    _check_out(tmp_path / "a" / "b" / "c")
+    _check_out(tmp_path / "there")
+    _check_file(tmp_path / "scores.csv", "--csv")
+    assert [p.name for p in tmp_path.rglob("*")] == ["there"]
+
+
+@pytest.fixture(params=[0o022, 0o027, 0o077], ids=["umask-022", "umask-027", "umask-077"])
+def umask(request: pytest.FixtureRequest) -> Any:
+    """The process's umask set for the test, and restored."""
+    import os
+
+    old = os.umask(request.param)
+    try:
+        yield request.param
+    finally:
+        os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_write_folder_gives_a_new_folder_the_users_umask(umask: int, tmp_path: Path) -> None:
+    """Not tempfile's 0o700: the folder is made as a temporary one, then renamed into place."""
+    from coopsim.cli_support import write_folder
+
+    def write(folder: Path) -> list[str]:
+        (folder / "a.txt").write_text("hello", encoding="utf-8")
+        return ["a.txt"]
+
+    write_folder(tmp_path / "made" / "out", write)
+    assert _mode(tmp_path / "made") == _mode(tmp_path / "made" / "out") == 0o777 & ~umask
+    assert _mode(tmp_path / "made" / "out" / "a.txt") == 0o666 & ~umask
+
+
+def test_run_output_folders_get_the_users_umask(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o027)
+    try:
+        out = tmp_path / "runs" / "tera"
+        assert main(["run", "tera", "--years", "0.1", "--no-report", "--quiet", "--out", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "runs") == _mode(out) == 0o750
+    assert {_mode(p) for p in out.iterdir()} == {0o640}
+
+
+def test_an_existing_output_folder_is_written_from_inside(tmp_path: Path) -> None:
+    """Into an existing folder, the temporary folder is made in it: only the folder itself need
+    be writable (``--out .`` in a home folder whose parent is not the user's), and the files are
+    moved within one file system."""
+    from coopsim.cli_support import write_folder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[Path] = []
+
+    def write(folder: Path) -> list[str]:
+        seen.append(folder.parent)
+        (folder / "a.txt").write_text("hello", encoding="utf-8")
+        return ["a.txt"]
+
+    assert write_folder(out, write) == ["a.txt"]
+    assert seen == [out]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.txt", "out"]

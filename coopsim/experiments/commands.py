@@ -28,6 +28,7 @@ from ..cli_support import (
     _seed,
     _years,
     int_at_least,
+    out_dir,
     write_folder,
 )
 from .analysis_base import AnalysisError
@@ -132,7 +133,7 @@ def _add_compare_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--out",
-        type=Path,
+        type=out_dir,
         default=None,
         metavar="DIR",
         help="output folder (default: out/compare-<A>-vs-<B>)",
@@ -249,7 +250,7 @@ def _add_sensitivity_arguments(p: argparse.ArgumentParser) -> None:
         help="bootstrap resamples of the 95 %% intervals (default 1000)",
     )
     p.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the bootstrap (default 0)")
-    p.add_argument("--out", type=Path, default=None, metavar="OUT", help="output folder (default: DIR/sensitivity)")
+    p.add_argument("--out", type=out_dir, default=None, metavar="OUT", help="output folder (default: DIR/sensitivity)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
@@ -419,7 +420,7 @@ def _add_discover_arguments(p: argparse.ArgumentParser) -> None:
         help="report step K of the peeling trajectory instead (see trajectory.csv; 0 = all runs)",
     )
     p.add_argument(
-        "--out", type=Path, default=None, metavar="OUT", help="output folder (default: DIR/discover-<outcome>)"
+        "--out", type=out_dir, default=None, metavar="OUT", help="output folder (default: DIR/discover-<outcome>)"
     )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
@@ -546,7 +547,7 @@ def _add_report_arguments(p: argparse.ArgumentParser) -> None:
         metavar="KEY",
         help="an outcome to report (repeatable; default: every outcome of the experiment)",
     )
-    p.add_argument("--out", type=Path, default=None, metavar="OUT", help="output folder (default: DIR/report)")
+    p.add_argument("--out", type=out_dir, default=None, metavar="OUT", help="output folder (default: DIR/report)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 

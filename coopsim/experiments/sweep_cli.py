@@ -16,7 +16,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from ..cli_support import EXIT_INTERRUPTED, HELP_WIDTH, PROG, UserError
+from ..cli_support import EXIT_INTERRUPTED, HELP_WIDTH, PROG, UserError, out_dir
 from .execute import DEFAULT_BATCH, RunError, SweepError, SweepInterruptedError, WorkerDiedError, run_sweep
 from .spec import ExperimentError, load_experiment
 from .store import StoreError, read_manifest
@@ -91,7 +91,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--out",
-        type=Path,
+        type=out_dir,
         required=True,
         metavar="DIR",
         help="results folder: created, or resumed when it holds the same experiment",

@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from ..cli_support import int_at_least
+from ..cli_support import int_at_least, out_dir, out_file
 from ..scenario import SCENARIO_DIR
 from .calibrate import CONSTANTS, calibrate, confirm, narrowed, rank
 from .patterns import PATTERNS
@@ -32,13 +31,13 @@ def add_validate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int_at_least(1, "--workers"), default=2, metavar="N", help="processes (default 2)")
     p.add_argument(
         "--docs",
-        type=Path,
+        type=out_dir,
         default=DOCS_DIR,
         metavar="DIR",
         help=f"folder of VALIDATION.md and figures/ to update (default {DOCS_DIR})",
     )
     p.add_argument("--no-write", action="store_true", help="print the table only; write nothing")
-    p.add_argument("--csv", type=Path, metavar="FILE", help="also save each seed's values as CSV")
+    p.add_argument("--csv", type=out_file, metavar="FILE", help="also save each seed's values as CSV")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -117,7 +116,7 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="paired seeds per point in that second step (default 10)",
     )
-    p.add_argument("--csv", type=Path, metavar="FILE", help="save every point's scores as CSV")
+    p.add_argument("--csv", type=out_file, metavar="FILE", help="save every point's scores as CSV")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
