@@ -4,8 +4,15 @@ Each test builds a small, quiet TERA (every mechanism off, four founders, no arr
 sets the arrays by hand, calls one process function or one mechanism, and compares the
 result with the documented equation evaluated here from the scenario's parameters (never
 with a number copied from a run). Where a process draws random numbers the situation is
-set so that the draw cannot matter (a probability of 0 or 1), or the expected draws are
-replayed from a copy of the process's generator.
+set so that the draw cannot matter (a probability of 0 or 1), the expected draws are
+replayed from a copy of the process's generator, or the process is handed a
+:class:`Scripted` generator whose uniforms lie just below (the event happens) or just above
+(it does not) the probability the documented equation gives: run from both sides, such a
+test pins the probability itself, to a relative 1e-9.
+
+The docstring examples of the processes are usage examples (they show a call and a bound
+the result keeps); the arithmetic is pinned here. ``tools/mutation_check.py`` checks that
+these tests catch small mistakes in the equations (each of its mutations must make one fail).
 """
 
 from __future__ import annotations
@@ -18,15 +25,16 @@ import pytest
 from coopsim import CoopModel
 from coopsim.base import WEEKS_PER_YEAR, WORK_CODE, Modifiers, Paid, Status
 from coopsim.conflict import disagree, open_counts
-from coopsim.governance import decide, decision_capacity
+from coopsim.governance import consent_probability, decide, decision_capacity
 from coopsim.interactions import interact
 from coopsim.mechanisms.mediation import MEDIATION_CIRCLE
 from coopsim.membership import WELCOME_CIRCLE, arrive_and_integrate, attachment, leave_or_withdraw, life_event_chance
-from coopsim.money import ABEILLE, COOP, FUND, OUTSIDE, Ledger, pay_salaries
+from coopsim.money import ABEILLE, COOP, FUND, OUTSIDE, Ledger, flows, pay_salaries
 from coopsim.population import Network
-from coopsim.territory import update_acceptance
+from coopsim.structures import ASSOCIATION, QRT, SCI
+from coopsim.territory import arrivals_this_week, update_acceptance
 from coopsim.wellbeing import strain_and_recovery, update_engagement
-from coopsim.work import COORD, compute_hours, fill_vacancies
+from coopsim.work import CARE, COORD, compute_hours, drop_roles, fill_vacancies
 
 OPERATIONAL = WORK_CODE["operational"]
 
@@ -81,6 +89,40 @@ def role_scale(model: CoopModel) -> np.ndarray:
     return scale * R.effort
 
 
+EDGE = 1e-9  # relative distance of a scripted uniform from the probability it is compared with
+
+
+def at(p: float | np.ndarray, below: bool) -> np.ndarray:
+    """Uniforms just below ``p`` (the event happens) or just above it (it does not)."""
+    return np.asarray(p, dtype=float) * (1.0 - EDGE if below else 1.0 + EDGE)
+
+
+class Scripted:
+    """Stands in for a process's generator: each call returns the next scripted value (an
+    array of uniforms of the size asked for, a Poisson or Gamma draw), and records what was
+    asked, so that a test puts each draw exactly where it wants and reads the rate asked for."""
+
+    def __init__(self, *draws: object) -> None:
+        self.draws = list(draws)
+        self.asked: list[tuple[str, object]] = []
+
+    def _next(self, method: str, argument: object) -> object:
+        self.asked.append((method, argument))
+        assert self.draws, f"{method}({argument}) asked for more draws than scripted"
+        return self.draws.pop(0)
+
+    def random(self, size: int | tuple[int, ...] | None = None) -> np.ndarray:
+        value = np.asarray(self._next("random", size), dtype=float)
+        assert value.shape == np.empty(() if size is None else size).shape, (value.shape, size)
+        return value
+
+    def poisson(self, lam: float) -> object:
+        return self._next("poisson", lam)
+
+    def gamma(self, shape: float, scale: float) -> object:
+        return self._next("gamma", (shape, scale))
+
+
 # --- work ----------------------------------------------------------------------------------
 
 
@@ -108,6 +150,24 @@ def test_unwanted_role_falls_to_the_dutiful_after_waiting(small_model) -> None:
     assert R.since[unwanted] == m.week
     assert R.holder[wanted] == -1  # nobody looked at it, and it is not a duty
     assert events(m, "role_taken") == [2]
+
+
+@pytest.mark.parametrize("below", [True, False])
+def test_unwanted_role_falls_to_a_dutiful_member_picked_by_engagement(small_model, below: bool) -> None:
+    m = small_model("work.look_probability=0", "work.unwanted_wait_weeks=4")
+    P, R, wp = m.people, m.roles, m.scenario.work
+    vacate_all(m)
+    unwanted = int(np.flatnonzero(R.appeal < wp.unwanted_appeal)[0])
+    give(m, 1, *np.setdiff1d(np.arange(R.count), [unwanted]).tolist())
+    m.week = 20
+    R.vacant_since[unwanted] = 0
+    P.duty[:4] = [0.8, 0.0, 0.9, 0.5]  # 0 and 2 are dutiful; 3 only at the level, not above it
+    P.engagement[:4] = [0.3, 0.5, 0.9, 0.6]
+    u = np.array([[0.5], [0.5], [0.5], [float(at(0.3 / (0.3 + 0.9), below))]])  # about the end of 0's share
+
+    fill_vacancies(m, Scripted(u))
+
+    assert R.holder[unwanted] == (0 if below else 2)
 
 
 def test_compute_hours_load_and_overwork_cap(small_model) -> None:
@@ -191,6 +251,125 @@ def test_contract_caps_hours_on_roles_but_not_salaried_time(small_model) -> None
     assert P.hours[1] == pytest.approx(R.hours[ops[1]] * scale[ops[1]])
     assert P.hours[2] == pytest.approx(4.0 + R.hours[salaried] * scale[salaried])
     assert P.required[2] > P.hours[2]
+
+
+def test_demand_counts_the_common_pool_of_the_able_members(small_model) -> None:
+    m = small_model()
+    P, R = m.people, m.roles
+    sp, wp = m.scenario.structures, m.scenario.work
+    assert sp.pool_hours_per_member > 0
+    vacate_all(m)
+    coord = int(np.flatnonzero((R.kind == COORD) & ~R.salaried)[0])
+    light = volunteer_roles(m)[-1]
+    give(m, 0, coord)
+    give(m, 2, light)
+    P.status[:4] = [Status.ACTIVE, Status.ACTIVE, Status.ACTIVE, Status.NEWCOMER]
+    P.burned_out[:4] = [False, True, False, False]  # active, but gives no common work
+    P.engagement[:4] = [0.8, 0.9, 0.5, 0.6]
+    P.capacity[:4] = [0.5 * R.hours[coord], 10.0, 12.0, 8.0]
+    P.restraint[:4] = 0.0
+    P.hours_total[:4] = 0.0
+    P.coord_total[:4] = 0.0
+    m.backlog = 60.0  # coordination grows with the backlog, up to 50
+    m.mods.extra_common_hours = 3.0
+    scale = role_scale(m)
+
+    compute_hours(m)
+
+    role_hours = np.array([R.hours[coord] * scale[coord], 0.0, R.hours[light] * scale[light], 0.0])
+    cap = P.capacity[:4]
+    share = np.array([1.0, 0.0, 1.0, wp.newcomer_pool_weight])
+    weight = P.engagement[:4] * np.clip(cap - role_hours, 0.0, None) * share
+    pool_total = sp.pool_hours_per_member * 2 + 3.0  # two able active members, and the committee's hours
+    required = role_hours + pool_total * weight / weight.sum()
+    done = np.minimum(required, cap * (1.0 + wp.overwork * P.engagement[:4]))
+    assert done[0] < required[0]  # the coordinator cannot do all that is asked
+    np.testing.assert_allclose(P.required[:4], required, rtol=1e-12)
+    np.testing.assert_allclose(P.hours[:4], done, rtol=1e-12)
+    np.testing.assert_allclose(P.coord_total[:4], [role_hours[0] * done[0] / required[0], 0.0, 0.0, 0.0], rtol=1e-12)
+    asked = R.hours * scale
+    assert m.week_demand == pytest.approx(asked.sum() + pool_total, rel=1e-12)
+    assert m.week_unmet == pytest.approx(asked[R.holder < 0].sum() + (required - done).sum(), rel=1e-12)
+
+
+@pytest.mark.parametrize("below", [True, False])
+def test_drop_chance_arithmetic(small_model, below: bool) -> None:
+    m = small_model(
+        "work.drop_base=0.05",
+        "work.drop_disengaged=0.2",
+        "work.drop_exhausted=0.3",
+        "work.identity_hold=0.4",
+        "population.duty_hold=0.5",
+    )
+    P, R, wp = m.people, m.roles, m.scenario.work
+    vacate_all(m)
+    ops = volunteer_roles(m)
+    salaried = int(np.flatnonzero(R.salaried)[0])
+    give(m, 0, ops[0], ops[1])
+    give(m, 1, ops[2])
+    give(m, 2, salaried)
+    give(m, 3, ops[3])
+    R.formal[ops[1]] = True
+    m.mods.quit_cost = 0.5
+    P.engagement[:4] = [0.7, 0.2, 0.5, 0.9]
+    P.exhaustion[:4] = [0.6, 0.1, 0.3, 0.8]
+    P.duty[:4] = [0.0, 0.8, 0.0, 0.3]
+    P.identity[:4] = [0.5, 0.0, 1.0, 0.2]
+    held = np.flatnonzero(R.holder >= 0)  # the draws follow the slot order
+    h = R.holder[held]
+    p = wp.drop_base + wp.drop_disengaged * (1.0 - P.engagement[h]) + wp.drop_exhausted * P.exhaustion[h] ** 2
+    p *= np.where(R.formal[held], 1.0 - 0.5, 1.0)
+    p *= 1.0 - 0.5 * P.duty[h]
+    p *= 1.0 - wp.identity_hold * P.identity[h]
+    p *= np.where(R.salaried[held], 0.3, 1.0)  # a job is not dropped as lightly
+
+    drop_roles(m, Scripted(at(p, below)))
+
+    np.testing.assert_array_equal(R.holder[held], -1 if below else h)
+    assert events(m, "role_dropped") == (h.tolist() if below else [])
+
+
+@pytest.mark.parametrize(
+    "look, pick_below, accept",
+    [(True, True, True), (True, False, False), (True, False, True), (False, True, True)],
+)
+def test_vacancy_offer_pick_and_acceptance_arithmetic(small_model, look: bool, pick_below: bool, accept: bool) -> None:
+    m = small_model("work.look_probability=0.3", "work.alone_penalty=0.5", "work.involvement_bias=1.5")
+    P, R, wp = m.people, m.roles, m.scenario.work
+    vacate_all(m)
+    ops = volunteer_roles(m)
+    give(m, 0, ops[0])
+    give(m, 2, ops[1], ops[2])
+    P.duty[:4] = 0.0  # nobody dutiful: no vacancy falls to anyone by duty
+    P.engagement[:4] = [0.6, 0.9, 0.4, 0.7]
+    P.load[:4] = [0.5, 1.2, 0.1, 0.8]
+    P.prefers_alone[:4] = [False, True, False, True]
+    m.mods.formal_appeal_cost, m.mods.fill_boost = 0.05, 1.3
+    vacant = np.flatnonzero(R.holder < 0)
+    R.announced[vacant[::2]] = True
+    R.formal[vacant[1::3]] = True
+    free = np.clip(1.0 - P.load[:4], 0.0, 1.0)
+    cum = np.cumsum(P.engagement[:4] * (0.2 + free) * (1.0 + wp.involvement_bias * P.roles[:4]))
+    target = np.arange(vacant.size) % 3  # offered to person t (just below the end of t's share) or t + 1
+    pick = target if pick_below else target + 1
+    appeal = R.appeal[vacant] - 0.05 * R.formal[vacant]
+    alone = P.prefers_alone[pick] & np.isin(R.kind[vacant], [COORD, CARE])
+    appeal = appeal - wp.alone_penalty * alone
+    chance = np.clip(appeal, 0.0, 1.0) * P.engagement[pick] * (0.3 + 0.7 * free[pick]) * 1.3
+    u = np.array(
+        [
+            at(wp.look_probability * np.where(R.announced[vacant], 2.0, 1.0), look),
+            at(cum[target] / cum[-1], pick_below),
+            at(chance, accept),
+            np.full(vacant.size, 0.5),
+        ]
+    )
+
+    fill_vacancies(m, Scripted(u))
+
+    taken = look & accept & (chance > 0)
+    assert taken.sum() >= (5 if look and accept else 0)
+    np.testing.assert_array_equal(R.holder[vacant], np.where(taken, pick, -1))
 
 
 # --- strain, recovery, burnout -------------------------------------------------------------
@@ -299,6 +478,102 @@ def test_noticed_exhaustion_hands_over_the_heaviest_role_unless_dutiful(small_mo
     np.testing.assert_allclose(P.security_emo[:2], 0.6)
 
 
+def test_burnout_at_the_threshold_itself_and_notice_only_above_its_level(small_model) -> None:
+    m = small_model("wellbeing.burnout_threshold=1", "wellbeing.notice_level=1", "membership.burnout_departure=0")
+    P = m.people
+    vacate_all(m)
+    P.load[:4] = [2.0, 1.0, 1.0, 1.0]
+    P.conflicts[:4] = 0
+    P.pressure[:4] = 0.0
+    P.overlap[:4] = 0.0
+    P.exhaustion[:4] = [1.0, 0.5, 0.5, 0.5]  # person 0 stays at 1: strain outweighs recovery
+    m.mods.exhaustion_notice = 1.0
+
+    strain_and_recovery(m, m.streams["strain"])
+
+    assert P.exhaustion[0] == 1.0
+    assert events(m, "burnout") == [0]  # at the threshold: burns out
+    assert events(m, "exhaustion_noticed") == []  # at the notice level: not above it
+
+
+@pytest.mark.parametrize("noticed, agrees", [(True, True), (True, False), (False, True)])
+def test_noticed_exhaustion_chance_and_handover_agreement(small_model, noticed: bool, agrees: bool) -> None:
+    m = small_model("population.duty_hold=0.6", "membership.burnout_departure=0")
+    P, R, wp = m.people, m.roles, m.scenario.wellbeing
+    vacate_all(m)
+    ops = volunteer_roles(m)
+    for person in range(4):
+        give(m, person, ops[person])
+    P.load[:4] = 1.0
+    P.conflicts[:4] = 0
+    P.pressure[:4] = 0.0
+    P.overlap[:4] = 0.0
+    P.exhaustion[:4] = wp.notice_level + 0.1
+    P.duty[:4] = [0.0, 0.5, 1.0, 0.2]
+    P.security_emo[:4] = 0.5
+    m.mods.exhaustion_notice = 0.4
+    refusal = 0.6 * P.duty[:4]  # the dutiful refuse to hand over a role with this chance
+
+    strain_and_recovery(m, Scripted(np.array([at(np.full(4, 0.4), noticed), at(refusal, not agrees)])))
+
+    assert events(m, "exhaustion_noticed") == ([0, 1, 2, 3] if noticed else [])
+    np.testing.assert_allclose(P.security_emo[:4], 0.6 if noticed else 0.5)
+    hands_over = noticed & (agrees | (refusal == 0.0))
+    np.testing.assert_array_equal(R.holder[ops[:4]], np.where(hands_over, -1, np.arange(4)))
+
+
+def test_engagement_backlog_per_active_member_and_security_of_pay(small_model) -> None:
+    m = small_model()
+    P, wp = m.people, m.scenario.wellbeing
+    vacate_all(m)
+    P.status[:4] = [Status.ACTIVE, Status.ACTIVE, Status.WITHDRAWN, Status.NEWCOMER]
+    P.paid[:4] = [Paid.STIPEND, Paid.SALARIED, Paid.VOLUNTEER, Paid.VOLUNTEER]
+    P.income_base[:4] = [0.2, 0.5, 0.3, 0.0]  # below what the stipend and the salary give
+    P.hours[:4] = [12.0, 35.0, 0.0, 6.0]
+    P.conflicts[:4] = [0, 2, 0, 1]
+    P.trust[:4] = [0.7, 0.4, 0.5, 0.6]
+    P.recognition[:4] = [0.2, 0.6, 0.1, 0.3]
+    P.security_fin[:4] = [0.4, 0.6, 0.3, 0.2]
+    P.security_emo[:4] = [0.5, 0.3, 0.6, 0.4]
+    P.meaning[:4] = [0.6, 0.5, 0.4, 0.7]
+    P.exhaustion[:4] = [0.3, 0.7, 0.1, 0.2]
+    P.pressure[:4] = [0.2, 0.0, 0.0, 0.0]
+    P.engagement[:4] = [0.5, 0.6, 0.3, 0.7]
+    m.backlog = 1.0  # shared by the two active members: 0.5 each
+    noise = copy.deepcopy(m.streams["engagement"]).normal(0.0, wp.engagement_noise, 4)
+    before = {name: getattr(P, name)[:4].copy() for name in ("recognition", "security_fin", "security_emo", "meaning")}
+    engagement = P.engagement[:4].copy()
+
+    update_engagement(m, m.streams["engagement"])
+
+    rec = before["recognition"] + wp.recognition_decay * (wp.visibility - before["recognition"])
+    fin_target = np.array([wp.stipend_security, wp.salaried_security, 0.3, 0.0])
+    fin = before["security_fin"] + wp.security_rate * (fin_target - before["security_fin"])
+    emo_target = 0.3 + 0.5 * P.trust[:4] + 0.2 * (P.conflicts[:4] == 0)
+    emo = before["security_emo"] + wp.security_rate * (emo_target - before["security_emo"])
+    meaning = before["meaning"] + 0.005 * (P.trust[:4] - before["meaning"]) - 0.002 * P.conflicts[:4]
+    heavy = np.clip(P.hours[:4] / P.hours[:4].mean() - 1.0, 0.0, 2.0) / 2.0  # all four are present
+    target = (
+        wp.w_meaning * meaning
+        + wp.w_trust * P.trust[:4]
+        + wp.w_recognition * rec
+        + wp.w_security * 0.5 * (fin + emo)
+        - wp.w_exhaustion * P.exhaustion[:4]
+        - wp.w_pressure * P.pressure[:4]
+        - wp.w_conflict * P.conflicts[:4]
+        - wp.w_backlog * 0.5
+        - wp.w_frustration * heavy * (1.0 - rec)
+        + wp.baseline
+    )
+    expected = engagement + wp.engagement_rate * (target - engagement) + noise
+    assert ((expected > 0.0) & (expected < 1.0)).all()  # no clipping hides a term
+    np.testing.assert_allclose(P.recognition[:4], rec, rtol=1e-12)
+    np.testing.assert_allclose(P.security_fin[:4], fin, rtol=1e-12)
+    np.testing.assert_allclose(P.security_emo[:4], emo, rtol=1e-12)
+    np.testing.assert_allclose(P.meaning[:4], meaning, rtol=1e-12)
+    np.testing.assert_allclose(P.engagement[:4], expected, rtol=1e-12)
+
+
 # --- interactions --------------------------------------------------------------------------
 
 
@@ -338,6 +613,34 @@ def test_trust_grows_with_coworking_and_fades_without_contact(small_model) -> No
     given = np.array([(ab[0] + ab[2]) / 2, ba[0], (ab[1] + ba[2]) / 2, ba[1]])
     np.testing.assert_allclose(P.trust[:4], trust_before + ip.collective_rate * (given - trust_before))
     assert N.m == 3  # nobody met anyone new
+
+
+@pytest.mark.parametrize("below", [True, False])
+def test_contact_outside_work_and_new_ties_at_work(small_model, below: bool) -> None:
+    m = small_model("interactions.social_contact=0.3", "interactions.new_tie_probability=0.2")
+    P, R, ip = m.people, m.roles, m.scenario.interactions
+    vacate_all(m)
+    unit = next(u for u in range(len(R.unit_names)) if ((R.unit == u) & ~R.salaried).sum() >= 2)
+    shared = np.flatnonzero((R.unit == unit) & ~R.salaried)
+    elsewhere = int(np.flatnonzero((R.unit != unit) & ~R.salaried)[0])
+    give(m, 0, shared[0])
+    give(m, 1, shared[1])
+    give(m, 2, elsewhere)  # person 3 works nowhere: none of the ties below joins co-workers
+    N = fresh_network(m, [(0, 3), (2, 3), (1, 3)])
+    P.overlap[:4] = [0.9, 0.4, 0.6, 0.8]
+    m.mods.sphere_mixing = 0.5
+    pair = P.overlap[N.a[:3]] * P.overlap[N.b[:3]] * 0.5
+    u_social = at(ip.social_contact * pair, below)
+    # 0 meets a member of its unit (1), 2 one of another unit (0), 1 nobody; 3 works nowhere
+    u_tie = np.array([at(0.2, below), at(0.2, False), at(0.2, below), 0.0])
+    u_other = np.array([1.5, 0.0, 0.5, 0.0]) / 4  # the members 0 to 3, picked as int(u * 4)
+
+    interact(m, Scripted(np.concatenate([u_social, u_tie, u_other])))
+
+    np.testing.assert_array_equal(m.contact, [below] * 3)
+    assert N.m == (4 if below else 3)
+    if below:
+        assert (N.a[3], N.b[3]) == (0, 1) and N.trust_ab[3] == N.trust_ba[3] == ip.trust_base
 
 
 # --- conflict ------------------------------------------------------------------------------
@@ -390,6 +693,72 @@ def test_defused_disagreement_raises_tie_trust(small_model) -> None:
     assert events(m, "conflict_defused") == [0]
     assert events(m, "conflict_opened") == []
     assert N.conflict[0] == -1 and P.conflicts[:4].sum() == 0
+
+
+@pytest.mark.parametrize(
+    "disagreeing, defused, resolved", [(True, True, True), (True, False, False), (False, False, False)]
+)
+def test_disagreement_defuse_and_resolution_arithmetic(
+    small_model, disagreeing: bool, defused: bool, resolved: bool
+) -> None:
+    m = small_model(
+        "conflict.disagreement_rate=0.05",
+        "conflict.in_meeting_share=0.5",
+        "conflict.defuse_base=0.45",
+        "conflict.resolve_base=0.3",
+    )
+    P, C, cp = m.people, m.conflicts, m.scenario.conflict
+    N = fresh_network(m, [(0, 1), (1, 2), (2, 3), (0, 2), (1, 3)])
+    N.trust_ab[:5] = [0.8, 0.5, 0.3, 0.6, 0.9]
+    N.trust_ba[:5] = [0.6, 0.7, 0.2, 0.4, 0.5]
+    for tie in (3, 4):  # two conflicts open since week 0
+        N.conflict[tie] = C.open(np.array([tie]), 0)[0]
+    open_counts(m)
+    m.week = 5
+    m.contact = np.array([True, True, True, True, False])  # tie 3 is in conflict: no new disagreement
+    P.overlap[:4] = [0.9, 0.5, 0.2, 0.7]
+    P.pressure[:4] = [0.1, 0.0, 0.2, 0.0]
+    P.expectation_gap[:4] = [0.0, 0.3, 0.0, 0.0]
+    P.exhaustion[:4] = [0.4, 0.2, 0.8, 0.1]
+    m.mods.sphere_mixing, m.mods.defuse_bonus = 0.8, 0.3
+    a, b = N.a[:3], N.b[:3]
+    tension = P.pressure[:4] + P.expectation_gap[:4]
+    p = (
+        cp.disagreement_rate
+        * (1.0 + cp.spill_over * P.overlap[a] * P.overlap[b] * 0.8)
+        * (1.0 + cp.resentment * (tension[a] + tension[b]))
+        * (1.0 + cp.fatigue * 0.5 * (P.exhaustion[a] + P.exhaustion[b]))
+    )
+    trust = 0.5 * (N.trust_ab[:5] + N.trust_ba[:5])
+    u_meeting = np.array([0.2, 0.7, 0.4, 0.5, 0.5])  # ties 0 and 2 surface in a meeting
+    chance = np.clip((cp.defuse_base + 0.3 * (u_meeting[:3] < 0.5)) * trust[:3], 0.0, 1.0)
+    u = np.concatenate(
+        [
+            at(p, disagreeing), [0.0, 0.0],  # u_new
+            u_meeting,
+            at(chance, defused), [0.5, 0.5],  # u_defuse
+            at(cp.resolve_base * trust[3:], resolved),  # u_resolve of the conflicts already open
+        ]
+    )  # fmt: skip
+    opened = disagreeing and not defused
+    rng = Scripted(u, *([np.full(3, 0.999)] if opened else []))  # the new conflicts do not resolve
+    trust_ab, trust_ba = N.trust_ab[:3].copy(), N.trust_ba[:3].copy()
+
+    disagree(m, rng)
+
+    assert not rng.draws
+    fertile = disagreeing and defused
+    assert events(m, "conflict_defused") == ([0, 1, 2] if fertile else [])
+    assert events(m, "conflict_opened") == ([0, 1, 2] if opened else [])
+    np.testing.assert_allclose(N.trust_ab[:3], np.minimum(1.0, trust_ab + cp.fertile_gain * fertile))
+    np.testing.assert_allclose(N.trust_ba[:3], np.minimum(1.0, trust_ba + cp.fertile_gain * fertile))
+    assert ((N.conflict[:3] >= 0) == opened).all()
+    assert events(m, "conflict_resolved") == ([0, 1] if resolved else [])
+    assert ((N.conflict[3:5] == -1) == resolved).all()
+    counts = np.zeros(4, dtype=int)
+    for tie in np.flatnonzero(N.conflict[:5] >= 0):
+        counts[[N.a[tie], N.b[tie]]] += 1
+    np.testing.assert_array_equal(P.conflicts[:4], counts)
 
 
 # --- governance ----------------------------------------------------------------------------
@@ -477,6 +846,24 @@ def test_integration_refused_when_members_object(small_model) -> None:
     assert P.status[4] == Status.NEWCOMER
     assert events(m, "integration_refused") == [4]
     assert P.status_week[4] == m.week - weeks // 2  # asked again after half the time
+
+
+@pytest.mark.parametrize("below", [True, False])
+def test_integration_consent_arithmetic(small_model, below: bool) -> None:
+    m = small_model("governance.objection=0.3")
+    P, mp = m.people, m.scenario.membership
+    m.week = 40
+    m.add_newcomers(2)
+    P.status[3] = Status.WITHDRAWN  # not among the deciders
+    P.trust[:4] = [0.9, 0.5, 0.2, 0.0]
+    P.status_week[4:6] = m.week - mp.integration_weeks_unwelcomed
+    p_yes = (1.0 - 0.3 * 0.1) * (1.0 - 0.3 * 0.5) * (1.0 - 0.3 * 0.8)  # nobody among the three active objects
+    assert consent_probability(m, np.arange(3)) == pytest.approx(p_yes, rel=1e-12)
+    u_consent = np.array([0.5, 0.5, 0.5, 0.5, *at([p_yes, p_yes], below)])
+
+    arrive_and_integrate(m, Scripted(0, u_consent))  # nobody arrives, then the consent draws
+
+    assert events(m, "integration" if below else "integration_refused") == [4, 5]
 
 
 def test_welcome_circle_capacity_and_integration_time(small_model) -> None:
@@ -699,6 +1086,97 @@ def test_engagement_arithmetic(small_model) -> None:
     np.testing.assert_allclose(P.engagement[:4], engagement)
 
 
+@pytest.mark.parametrize("below", [True, False])
+def test_withdrawal_return_and_departure_arithmetic(small_model, below: bool) -> None:
+    m = small_model(
+        "membership.withdraw_probability=0.5",
+        "membership.withdraw_below=0.3",
+        "membership.withdraw_spread=0.1",
+        "membership.identity_shift=0.2",
+        "membership.identity_rate=0.1",
+        "membership.reengage_above=0.45",
+        "membership.reengage_probability=0.3",
+        "membership.life_departure=0.01",
+        "membership.inertia_years=2",
+        "membership.embeddedness_hold=0.5",
+        "membership.withdrawn_departure=0.2",
+        "membership.newcomer_departure=0.05",
+        "membership.unwelcomed_departure=0.3",
+        "population.duty_hold=0.5",
+    )
+    P, mp = m.people, m.scenario.membership
+    m.week = 3 * WEEKS_PER_YEAR
+    m.add_newcomers(2)  # rows 4 and 5 arrive now; the founders came three years ago
+    vacate_all(m)
+    ops = volunteer_roles(m)
+    give(m, 0, ops[0])
+    give(m, 1, ops[1], ops[2])
+    P.status[2:4] = Status.WITHDRAWN
+    P.burned_out[:6] = False
+    P.contract[:6] = [True, False, False, False, False, False]
+    m.mods.quit_cost = 0.5
+    P.duty[:6] = [0.6, 0.0, 0.0, 0.0, 0.0, 0.0]
+    P.identity[:6] = [0.4, 0.9, 0.2, 0.1, 0.0, 0.0]
+    P.engagement[:6] = [0.3, 0.2, 0.6, mp.reengage_above, 0.5, 0.5]  # 3: at the level, not above it
+    P.welcomed[:6] = [False, False, False, False, True, False]
+    P.trust[:6] = [0.8, 0.2, 0.5, 0.4, 0.6, 0.3]
+    P.security_fin[:6] = [0.5, 0.1, 0.3, 0.9, 0.2, 0.4]
+    P.overlap[:6] = [0.2, 0.6, 0.7, 0.1, 0.3, 0.5]
+    m.acceptance = 0.4
+    identity = P.identity[:6] + 0.1 * (np.minimum(P.roles[:6], 2) / 2.0 - P.identity[:6])
+    midpoint = 0.3 + 0.2 * (0.5 - identity)
+    withdraw = 0.5 / (1.0 + np.exp((P.engagement[:6] - midpoint) / 0.1))
+    withdraw *= np.where(P.contract[:6], 1.0 - 0.5, 1.0) * (1.0 - 0.5 * P.duty[:6])
+    attached = (P.trust[:6] + P.security_fin[:6] + P.overlap[:6]) / 3.0
+    years_here = np.array([3.0, 3.0, 3.0, 3.0, 0.0, 0.0])
+    leave = 0.01 * 2 / (2 + years_here) * (1.0 - 0.5 * attached)
+    leave += [0.0, 0.0, 0.2 * (1.0 - attached[2]), 0.2 * (1.0 - attached[3]), 0.05, 0.3 * (1.0 - 0.4)]
+    u = np.array(
+        [
+            [*at(withdraw[:2], below), 0.0, 0.0, 0.0, 0.0],
+            [0.5, 0.5, at(0.3, below), 0.0, 0.5, 0.5],
+            at(leave, below),
+        ]
+    )
+
+    leave_or_withdraw(m, Scripted(u))
+
+    np.testing.assert_allclose(P.identity[:6], identity, rtol=1e-12)
+    assert events(m, "withdrawal") == ([0, 1] if below else [])
+    assert events(m, "reengagement") == ([2] if below else [])
+    assert events(m, "departure") == ([0, 1, 2, 3, 4, 5] if below else [])
+
+
+def test_arrival_rate_with_housing_room_and_visibility(small_model) -> None:
+    m = small_model("territory.housing_capacity=10", "territory.visibility_size=4", "territory.arrivals_per_week=0.8")
+    P, tp = m.people, m.scenario.territory
+    m.add_newcomers(1)
+    P.status[:5] = [Status.ACTIVE, Status.ACTIVE, Status.WITHDRAWN, Status.DEPARTED, Status.NEWCOMER]
+    m.acceptance = 0.3
+    rng = Scripted(2)
+    assert arrivals_this_week(m, rng) == 2
+    room, visible = 1.0 - 4 / 10, 2 / 4  # four people present, two active members
+    assert rng.asked == [("poisson", pytest.approx(0.8 * (0.5 + 0.3) * (0.5 + 0.5 * visible) * room, rel=1e-12))]
+
+    tp.housing_capacity = 3  # more people present than homes: nobody comes
+    rng = Scripted(0)
+    arrivals_this_week(m, rng)
+    assert rng.asked == [("poisson", 0.0)]
+
+
+def test_acceptance_follows_the_active_members_involvement(small_model) -> None:
+    m = small_model()
+    P, tp = m.people, m.scenario.territory
+    P.status[:4] = [Status.ACTIVE, Status.ACTIVE, Status.WITHDRAWN, Status.NEWCOMER]
+    P.engagement[:4] = [0.8, 0.6, 0.1, 0.9]
+    m.mods.acceptance_gain = 0.01
+    a = m.acceptance
+    a = a + tp.involvement_gain * 0.7 * (1 - a) + 0.01 * (1 - a)  # the mean engagement of the active members
+    a = a - tp.acceptance_decay * (a - tp.acceptance_floor)
+    update_acceptance(m)
+    assert m.acceptance == pytest.approx(a, rel=1e-12)
+
+
 # --- money ---------------------------------------------------------------------------------
 
 
@@ -739,6 +1217,58 @@ def test_salaries_paid_by_the_structure_or_left_unpaid(small_model) -> None:
     assert L.treasury[COOP] == pytest.approx(1.0)
     assert P.security_fin[0] == pytest.approx(0.5 * 0.95)
     assert events(m, "salary_unpaid") == [0]
+
+
+def test_money_flows_of_the_week(small_model) -> None:
+    m = small_model()
+    P, R, L, mp = m.people, m.roles, m.ledger, m.scenario.money
+    m.add_newcomers(2)
+    P.status[5] = Status.DEPARTED  # five residents, four active members
+    vacate_all(m)
+    coop_ops = np.flatnonzero((R.structure == COOP) & (R.kind == OPERATIONAL) & ~R.salaried)
+    salaried = int(np.flatnonzero(R.salaried)[0])
+    give(m, 0, coop_ops[0])
+    give(m, 1, coop_ops[1])
+    give(m, 2, salaried)
+    give(m, 3, unit_slots(m, WELCOME_CIRCLE)[0])  # one staffed circle
+    P.required[:4] = [10.0, 0.0, 5.0, 1.0]
+    P.hours[:4] = [6.0, 0.0, 4.0, 1.0]  # the share of what was asked each did: 0.6, all (nothing asked), 0.8
+    m.acceptance = 0.35
+    L.treasury[:] = [5000.0, 5000.0, 5000.0, 800.0, 20000.0, 5000.0]
+    t = L.treasury.copy()
+    L.week_flows = {}
+
+    flows(m, Scripted(600.0))  # the week's gifts
+
+    expected: dict[str, float] = {}
+
+    def pay(payer: int, payee: int, amount: float, kind: str) -> None:
+        if payer != OUTSIDE:
+            assert t[payer] >= amount
+            t[payer] -= amount
+        if payee != OUTSIDE:
+            t[payee] += amount
+        expected[kind] = expected.get(kind, 0.0) + amount
+
+    share_done = {int(coop_ops[0]): 0.6, int(coop_ops[1]): 1.0, salaried: 0.8}
+    coop_hours = sum(
+        R.hours[r] * done for r, done in share_done.items() if R.structure[r] == COOP and R.kind[r] == OPERATIONAL
+    )
+    sales = mp.sales_per_hour * coop_hours * (0.5 + 0.35) + mp.local_spending * 5
+    pay(OUTSIDE, COOP, sales, "coop_sales")
+    pay(COOP, OUTSIDE, mp.supplies_share * sales, "coop_supplies")
+    pay(COOP, SCI, mp.commercial_rent, "commercial_rent")
+    pay(SCI, OUTSIDE, mp.sci_loan, "sci_loan")
+    pay(OUTSIDE, QRT, mp.housing_rent * mp.housing_share * 5, "housing_rent")
+    pay(QRT, OUTSIDE, mp.qrt_loan, "qrt_loan")
+    pay(OUTSIDE, FUND, 600.0, "gifts")
+    pay(OUTSIDE, ASSOCIATION, mp.subsidies_per_year / WEEKS_PER_YEAR + mp.membership_fee * 4, "subsidies_and_fees")
+    pay(ASSOCIATION, OUTSIDE, mp.circle_budget * 1, "circle_budgets")
+    pay(FUND, ASSOCIATION, mp.fund_grant_share * (t[FUND] - mp.fund_reserve), "fund_grants")
+    pay(ABEILLE, COOP, mp.abeille_investment_share * t[ABEILLE], "abeille_investment")
+    pay(int(R.structure[salaried]), OUTSIDE, mp.salary_per_month * 12 / WEEKS_PER_YEAR, "salaries")
+    assert L.week_flows == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(L.treasury, t, rtol=1e-12)
 
 
 # --- mechanisms ----------------------------------------------------------------------------
@@ -874,6 +1404,32 @@ def test_rex_resolves_conflicts_between_participants_who_trust_each_other(small_
     assert events(m, "conflict_resolved") == [0]
 
 
+@pytest.mark.parametrize("below", [True, False])
+def test_rex_resolution_chance_follows_mutual_trust(small_model, below: bool) -> None:
+    m = small_model(
+        "rex.start_week=0",
+        "rex.participation=1",
+        "rex.handover=0",
+        "rex.trust_gain=0",
+        "rex.conflict_resolution=0.8",
+    )
+    P, C = m.people, m.conflicts
+    m.mechanism_state["rex"] = {"trained": True}
+    P.rex_trained[:4] = True
+    N = fresh_network(m, [(0, 1), (2, 3)])
+    N.trust_ab[:2] = [0.9, 0.2]
+    N.trust_ba[:2] = [0.3, 0.6]
+    for tie in (0, 1):
+        N.conflict[tie] = C.open(np.array([tie]), 0)[0]
+    open_counts(m)
+    chance = 0.8 * 0.5 * (N.trust_ab[:2] + N.trust_ba[:2])
+
+    m.scenario.rex.act(m, Scripted(np.zeros((2, 4)), at(chance, below)))
+
+    assert events(m, "conflict_resolved") == ([0, 2] if below else [])
+    np.testing.assert_array_equal(P.conflicts[:4], 0 if below else 1)
+
+
 def test_rex_needs_a_facilitator(small_model) -> None:
     m = small_model("rex.start_week=0", "rex.participation=1", "rex.facilitators=0")
     P = m.people
@@ -935,6 +1491,105 @@ def test_failed_mediation_leaves_the_conflict_open(small_model) -> None:
     assert m.conflicts.open_ids.size == 3
     assert events(m, "conflict_mediated") == [0] and events(m, "conflict_resolved") == []
     assert (m.week_mediated, m.week_mediated_ok) == (1, 0)
+
+
+def test_mediation_takes_up_a_conflict_once_it_is_min_age_weeks_old(small_model) -> None:
+    m = _mediation_model(
+        small_model,
+        "mediation.resolution_probability=0",
+        "mediation.needs_circle=false",
+        "mediation.capacity_per_month=3",
+    )
+    m.week = 11  # the conflicts opened in weeks 1, 3 and 9: the last is exactly min_age_weeks old
+    m.scenario.mediation.act(m, m.streams["mediation"])
+    assert events(m, "conflict_mediated") == [0, 2, 1]  # the first party of each, the oldest first
+    assert m.week_mediated == 3
+
+
+@pytest.mark.parametrize("below", [True, False])
+def test_mediation_success_arithmetic(small_model, below: bool) -> None:
+    m = _mediation_model(
+        small_model,
+        "mediation.resolution_probability=0.6",
+        "mediation.festering_factor=0.5",
+        "mediation.needs_circle=false",
+        "mediation.capacity_per_month=3",
+    )
+    N, C, med = m.network, m.conflicts, m.scenario.mediation
+    N.trust_ab[:3] = [0.2, 0.9, 0.6]
+    N.trust_ba[:3] = [0.4, 0.7, 0.1]
+    C.festering.add(int(N.conflict[1]))
+    open_counts(m)
+    m.week = 11
+    ids = N.conflict[:3].copy()  # opened in this order: the oldest first
+    trust = 0.5 * (N.trust_ab[:3] + N.trust_ba[:3])
+    p = 0.6 * (0.5 + trust) * np.array([1.0, 0.5, 1.0])
+    np.testing.assert_allclose(med.success_probability(m, ids, np.arange(3)), p, rtol=1e-12)
+    med.resolution_probability = 0.9  # 0.9 × (0.5 + 0.8) > 1: at most 1
+    np.testing.assert_allclose(med.success_probability(m, ids[[0, 2]], np.array([0, 2])), [0.72, 0.9 * 0.85])
+    N.trust_ab[1] = N.trust_ba[1] = 1.0
+    np.testing.assert_allclose(med.success_probability(m, ids[[1]], np.array([1])), [0.9 * 1.5 * 0.5])
+    C.festering.flags[ids[1]] = False
+    np.testing.assert_allclose(med.success_probability(m, ids[[1]], np.array([1])), [1.0])
+    C.festering.flags[ids[1]] = True
+    N.trust_ab[1], N.trust_ba[1] = 0.9, 0.7
+    med.resolution_probability = 0.6
+
+    m.scenario.mediation.act(m, Scripted(at(p, below)))
+
+    assert events(m, "conflict_mediated") == [0, 2, 1]
+    assert events(m, "conflict_resolved") == ([0, 2, 1] if below else [])
+    assert (m.week_mediated, m.week_mediated_ok) == (3, 3 if below else 0)
+    assert ((N.conflict[:3] == -1) == below).all()
+
+
+def test_rex_streamlines_a_revisited_role_towards_the_floor(small_model) -> None:
+    m = small_model(*REX_EVERY_ODD_WEEK_FOR_ALL, "rex.limits=0", "rex.streamlining=0.5", "rex.effort_floor=0.8")
+    R, rex = m.roles, m.scenario.rex
+    vacate_all(m)
+    held = volunteer_roles(m)[0]
+    give(m, 0, held)
+    R.effort[held] = 0.9  # revisited before, drifted back a little since
+    m.week = 3
+    rex.act(m, m.streams["rex"])
+    drifted = 0.9 + rex.forgetting * (1.0 - 0.9)
+    assert R.effort[held] == pytest.approx(drifted - 0.5 * (drifted - 0.8), rel=1e-12)
+
+
+def test_rex_agreement_handover_and_room_for_participants(small_model) -> None:
+    m = small_model(
+        *REX_EVERY_ODD_WEEK_FOR_ALL,
+        "population.founders=5",
+        "rex.facilitators=1",
+        "rex.per_facilitator=3",
+        "rex.handover=0.5",
+        "rex.limits=0.5",
+        "rex.limits_fade=0.1",
+        "rex.conflict_resolution=0",
+    )
+    P, R, rex = m.people, m.roles, m.scenario.rex
+    vacate_all(m)
+    ops = volunteer_roles(m)
+    give(m, 0, ops[0])
+    give(m, 1, ops[1], ops[-1])
+    give(m, 2, ops[2])
+    give(m, 3, ops[3], ops[4])
+    m.mechanism_state["rex"] = {"trained": True}
+    P.rex_trained[:5] = [False, False, True, False, False]  # one facilitator: room for three
+    P.load[:5] = [1.2, 0.8, 1.1, 1.5, 0.0]
+    P.exhaustion[:5] = [0.3, 0.6, 0.2, 0.9, 0.0]
+    P.restraint[:5] = [0.9, 0.0, 0.2, 0.4, 0.0]
+    P.meaning[:5] = 0.5
+    m.week = 3
+
+    rex.act(m, Scripted(np.zeros((2, 5)), np.zeros(0)))  # all would attend; every overloaded one hands over
+
+    np.testing.assert_allclose(P.meaning[:5], [0.5 + rex.meaning_gain] * 3 + [0.5, 0.5])  # the first three
+    # beyond capacity: the agreement is kept, or raised to `limits`; the others' fade
+    np.testing.assert_allclose(P.restraint[:5], [0.9 * 0.9, 0.0, 0.5, 0.4 * 0.9, 0.0])
+    # exhausted, with two roles: hands over the heaviest; 0 and 2 hold one role, 3 was not there
+    assert R.holder[ops[1]] == -1 and R.announced[ops[1]]
+    np.testing.assert_array_equal(P.roles[:5], [1, 1, 1, 2, 0])
 
 
 def test_contractualisation_caps_roles_and_formalises(small_model) -> None:
@@ -1057,6 +1712,18 @@ def test_stipend_pressure_arithmetic(small_model, with_objectives: bool) -> None
     assert P.pressure[0] == 0.0 and P.pressure[3] == 0.0
     if with_objectives:  # person 2 meets the objective: recognised
         np.testing.assert_allclose(P.recognition[1:3], [0.3, 0.31])
+
+
+def test_stipend_objectives_met_within_a_tenth_and_follow_up(small_model) -> None:
+    m = _stipend_model(small_model, "stipend.with_objectives=true", "stipend.objective_hours=20")
+    P = m.people
+    P.hours[:4] = [0.0, 16.0, 19.0, 0.0]  # gaps of 0.2 and 0.05 for the recipients 1 and 2
+    P.recognition[:4] = 0.3
+    P.security_emo[:4] = 0.5
+    m.scenario.stipend.act(m, m.streams["stipend"])
+    np.testing.assert_allclose(P.expectation_gap[:4], [0.0, 0.2, 0.05, 0.0])
+    np.testing.assert_allclose(P.recognition[:4], [0.3, 0.3, 0.31, 0.3])
+    np.testing.assert_allclose(P.security_emo[:4], [0.5, 0.505, 0.505, 0.5])
 
 
 def test_stipend_without_objectives_raises_pressure_more(small_model) -> None:
