@@ -61,8 +61,8 @@ ui: $(VENV)/.installed
 	$(BIN)/coopsim ui --port $(PORT)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check coopsim tests benchmarks
-	$(BIN)/ruff format --check coopsim tests benchmarks
+	$(BIN)/ruff check coopsim tests benchmarks tools
+	$(BIN)/ruff format --check coopsim tests benchmarks tools
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy coopsim
