@@ -38,7 +38,7 @@ from .compare_view import DEFAULT_REPLICATIONS, CompareResult, CompareView, Pool
 from .events_view import EventsView
 from .export import ExportView
 from .html import heading
-from .inputs import Toggle, checked
+from .inputs import Refusal, Toggle, use_checked
 from .inspector import InspectorView
 from .network_view import NetworkView
 from .player import Player
@@ -158,13 +158,12 @@ def RunControls(
             Toggle(
                 speed.value,
                 [(k, str(k), f"cs-speed-{k}") for k in SPEEDS],
-                lambda k: (refused.set(None), speed.set(k)),
+                speed.set,
                 refused.set,
                 "speed",
                 classes=["cs-speed"],
             )
-    if refused.value is not None:
-        solara.Error(refused.value.message(lang), classes=["cs-refused"])
+    Refusal(refused, lang)
     with session.lock:
         m = session.model
         P = m.people
@@ -191,14 +190,19 @@ def PageTabs(tab: solara.Reactive[int], lang: str, contents: list[Callable[[], A
 
     The browser sends the position of the tab clicked; one that is not a tab's is ignored.
     """
-    refuse = lambda exc: None  # noqa: E731 (a position that is not a tab's: nothing to tell)
-    with rv.Tabs(
-        v_model=tab.value,
-        on_v_model=checked(lambda raw: check_choice("tab", raw, tuple(range(len(TABS)))), tab.set, refuse),
-        show_arrows=True,
-    ):
-        for key in TABS:
-            rv.Tab(children=[t(key, lang)], class_=f"cs-{key.replace('_', '-')}")
+    use_checked(
+        lambda handle: rv.Tabs(
+            v_model=tab.value,
+            on_v_model=handle,
+            show_arrows=True,
+            class_="cs-tabs",
+            children=[rv.Tab(children=[t(key, lang)], class_=f"cs-{key.replace('_', '-')}") for key in TABS],
+        ),
+        tab.value,
+        lambda raw: check_choice("tab", raw, tuple(range(len(TABS)))),
+        tab.set,
+        lambda exc: None,  # a position that is not a tab's: nothing to tell, the tab stays
+    )
     Guard(lang, contents[tab.value], TABS[tab.value]).key(TABS[tab.value])  # each tab its own guard
 
 
@@ -316,10 +320,16 @@ def Page() -> None:
         lambda: ExportView(session, L, week, version),
     ]
 
+    # Computed here, not inside ``setup``: a part is drawn again only when what its function
+    # holds changes (reacton compares the functions' captured values), and the session's
+    # settings are not a reactive value it would follow.
+    pending = settings.value != session.settings
+
     def setup() -> None:
         heading(t("setup", L), 3)
-        if settings.value != session.settings:
-            solara.Info(t("pending", L), classes=["cs-pending"])
+        with solara.Div():  # always there, so that the panel below keeps its place (and its state)
+            if pending:
+                solara.Info(t("pending", L), classes=["cs-pending"])
         SettingsPanel(settings, L, prefix="cs-a")
         solara.Button(
             t("reset", L),

@@ -41,7 +41,7 @@ from matplotlib.figure import Figure
 from ..experiments.compare import COLOR_A, COLOR_B, Comparison, _run_job, compare, sentence
 from ..scenario import ScenarioError
 from .html import bold, bullets, paragraph, table
-from .inputs import Slider
+from .inputs import Refusal, Slider
 from .session import Control, InputError, Settings
 from .strings import OUTCOME_LABELS, SERIES_LABELS, interval, number, pick, signed_number, signed_percent, t
 
@@ -277,14 +277,13 @@ def CompareView(
             SettingsPanel(settings_b, lang, prefix="cs-b", show_seed=False)
         with solara.Column(classes=["cs-compare"]):
             paragraph(t("compare_help", lang, r=replications.value))
-            if refused.value is not None:
-                solara.Error(refused.value.message(lang), classes=["cs-refused"])
+            Refusal(refused, lang)
             with solara.Div(classes=["cs-replications"]):
                 Slider(
                     t("replications", lang),
                     replications.value,
                     REPLICATIONS,
-                    lambda r: (refused.set(None), replications.set(r)),
+                    replications.set,
                     refused.set,
                     ["cs-input-replications"],
                 )

@@ -8,8 +8,8 @@ traceback in the page. The inputs here are plain Vuetify widgets whose handler g
 raw value to a check of :mod:`coopsim.ui.session` (:meth:`~coopsim.ui.session.Control.check`,
 :func:`~coopsim.ui.session.check_choice`): an accepted value goes to ``on_value``, a refused
 one to ``on_refused`` as a :class:`~coopsim.ui.session.InputError` (the page says why, in its
-language), and the widget shows the current value again (the page redraws it with the
-value it keeps).
+language), and the widget is set back to the value kept (:func:`use_checked`), so the
+browser shows it again.
 
 Example:
     >>> from coopsim.ui.session import Control
@@ -29,6 +29,7 @@ import reacton.ipyvuetify as rv
 import solara
 
 from .session import Control, InputError, check_choice, shown
+from .strings import t
 
 
 def checked(
@@ -47,18 +48,36 @@ def checked(
     return handle
 
 
-def use_fresh_widget(on_refused: Callable[[InputError], Any]) -> tuple[str, Callable[[InputError], None]]:
-    """A widget key, and a refusal handler that changes it: after a refused value the widget
-    is made anew, so the browser shows the value kept rather than the one it sent."""
-    count = solara.use_ref(0)
-    _, redraw = solara.use_state(0)
+def use_checked(
+    make: Callable[[Callable[[Any], None]], Any],
+    kept: Any,
+    check: Callable[[Any], Any],
+    on_value: Callable[[Any], Any],
+    on_refused: Callable[[InputError], Any],
+) -> Any:
+    """The element ``make(handler)``, whose handler passes what the browser sends through
+    ``check``; after a refusal it sets the widget back to ``kept`` (the value the page
+    keeps), so the browser shows that value rather than the one it sent."""
+    widget = solara.use_ref(None)
+    restoring = solara.use_ref(False)
 
     def refuse(exc: InputError) -> None:
-        count.current += 1
-        redraw(count.current)
+        if widget.current is not None:
+            restoring.current = True  # the widget's own change notice, which follows, is ours
+            try:
+                widget.current.v_model = kept
+            finally:
+                restoring.current = False
         on_refused(exc)
 
-    return f"kept-{count.current}", refuse
+    handle = checked(check, on_value, refuse)
+    element = make(lambda raw: None if restoring.current else handle(raw))
+
+    def remember() -> None:
+        widget.current = solara.get_widget(element)
+
+    solara.use_effect(remember)  # after every draw: the widget on screen now
+    return element
 
 
 def _index_check(what: str, count: int) -> Callable[[Any], int]:
@@ -75,18 +94,24 @@ def Slider(
     classes: Sequence[str] = (),
 ) -> Any:
     """A slider over ``control``'s range; only values the control accepts reach ``on_value``."""
-    key, refuse = use_fresh_widget(on_refused)
-    return rv.Slider(
-        v_model=value,
-        on_v_model=checked(control.check, on_value, refuse),
-        label=label,
-        min=control.low,
-        max=control.high,
-        step=control.step,
-        thumb_label=True,
-        hide_details=True,
-        class_=" ".join(classes),
-    ).key(key)
+    element = use_checked(
+        lambda handle: rv.Slider(
+            v_model=value,
+            on_v_model=handle,
+            label=label,
+            min=control.low,
+            max=control.high,
+            step=control.step,
+            thumb_label=True,
+            hide_details=True,
+            class_=" ".join(classes),
+        ),
+        value,
+        control.check,
+        on_value,
+        on_refused,
+    )
+    return element
 
 
 @solara.component
@@ -100,14 +125,15 @@ def Switch(
     checkbox: bool = False,
 ) -> Any:
     """A switch (or a check box): only ``True`` or ``False`` reach ``on_value``."""
-    key, refuse = use_fresh_widget(on_refused)
     widget = rv.Checkbox if checkbox else rv.Switch
-    return widget(
-        v_model=bool(value),
-        on_v_model=checked(Control(what, "bool").check, on_value, refuse),
-        label=label,
-        class_=" ".join(classes),
-    ).key(key)
+    element = use_checked(
+        lambda handle: widget(v_model=bool(value), on_v_model=handle, label=label, class_=" ".join(classes)),
+        bool(value),
+        Control(what, "bool").check,
+        on_value,
+        on_refused,
+    )
+    return element
 
 
 @solara.component
@@ -126,18 +152,24 @@ def Select(
     """
     values = [v for v, _ in choices]
     index = values.index(value) if value in values else None
-    key, refuse_kept = use_fresh_widget(on_refused)
 
     def refuse(exc: InputError) -> None:
-        refuse_kept(InputError(what, exc.value, choices=values))
+        on_refused(InputError(what, exc.value, choices=values))
 
-    return rv.Select(
-        v_model=index,
-        items=[{"text": text, "value": k} for k, (_, text) in enumerate(choices)],
-        on_v_model=checked(_index_check(what, len(values)), lambda k: on_value(values[k]), refuse),
-        label=label,
-        class_=" ".join(classes),
-    ).key(key)
+    element = use_checked(
+        lambda handle: rv.Select(
+            v_model=index,
+            items=[{"text": text, "value": k} for k, (_, text) in enumerate(choices)],
+            on_v_model=handle,
+            label=label,
+            class_=" ".join(classes),
+        ),
+        index,
+        _index_check(what, len(values)),
+        lambda k: on_value(values[k]),
+        refuse,
+    )
+    return element
 
 
 @solara.component
@@ -151,18 +183,25 @@ def Toggle(
 ) -> Any:
     """Toggle buttons of ``(value, text, css class)`` triples; the browser sends a position."""
     values = [v for v, _, _ in choices]
-    key, refuse_kept = use_fresh_widget(on_refused)
+    index = values.index(value) if value in values else None
 
     def refuse(exc: InputError) -> None:
-        refuse_kept(InputError(what, exc.value, choices=values))
+        on_refused(InputError(what, exc.value, choices=values))
 
-    return rv.BtnToggle(
-        v_model=values.index(value) if value in values else None,
-        on_v_model=checked(_index_check(what, len(values)), lambda k: on_value(values[k]), refuse),
-        mandatory=True,
-        class_=" ".join(classes),
-        children=[rv.Btn(children=[text], class_=css) for _, text, css in choices],
-    ).key(key)
+    element = use_checked(
+        lambda handle: rv.BtnToggle(
+            v_model=index,
+            on_v_model=handle,
+            mandatory=True,
+            class_=" ".join(classes),
+            children=[rv.Btn(children=[text], class_=css) for _, text, css in choices],
+        ),
+        index,
+        _index_check(what, len(values)),
+        lambda k: on_value(values[k]),
+        refuse,
+    )
+    return element
 
 
 @solara.component
@@ -206,3 +245,17 @@ def WholeNumber(
     rv.use_event(field, "blur", on_event)
     rv.use_event(field, "keyup.enter", on_event)
     return field
+
+
+@solara.component
+def Refusal(refused: solara.Reactive[InputError | None], lang: str, classes: Sequence[str] = ()) -> None:
+    """The last refusal of a group of inputs, in ``lang``, until it is closed or replaced.
+
+    It stays after a later accepted value: a slider that gets back the echo of a refused
+    value clamps it in the browser and sends an allowed one, which is taken at once.
+    """
+    if refused.value is None:
+        return
+    with solara.Column(gap="0px", classes=["cs-refusal"]):
+        solara.Error(refused.value.message(lang), classes=[*classes, "cs-refused"])
+        solara.Button(t("dismiss", lang), text=True, on_click=lambda: refused.set(None), classes=["cs-dismiss"])

@@ -32,7 +32,7 @@ from matplotlib.patches import Circle
 from ..base import Status
 from ..structures import STRUCTURE_KEYS
 from .events_view import Names
-from .inputs import Toggle
+from .inputs import Refusal, Toggle
 from .session import InputError, Session
 from .strings import STATUS, STRUCTURE_SHORT, t
 
@@ -197,14 +197,13 @@ def NetworkView(session: Session, lang: str, week: int, version: int, color_by: 
     refused = solara.use_reactive(cast(InputError | None, None))
     fig = solara.use_memo(lambda: network_figure(session, lang, color_by.value), [version, week, lang, color_by.value])
     with solara.Column(classes=["cs-network"]):
-        if refused.value is not None:
-            solara.Error(refused.value.message(lang), classes=["cs-refused"])
+        Refusal(refused, lang)
         with solara.Row():
             solara.Text(t("color_by", lang))
             Toggle(
                 color_by.value,
                 [(key, t(key, lang), f"cs-color-{key}") for key in COLOR_BY],
-                lambda key: (refused.set(None), color_by.set(key)),
+                color_by.set,
                 refused.set,
                 "color_by",
                 classes=["cs-color-by"],

@@ -11,7 +11,8 @@ handles (``cs-a-mech-rex``, ``cs-b-ctl-rex-every_weeks`` ...).
 Every value that reaches it is checked (:mod:`coopsim.ui.inputs`): the scenario is one of
 the shipped ones or a file dropped here (read as data, never a path), each slider stays in
 its range, a switch is yes or no, the seed a whole number. What is refused changes nothing
-and is said in a message above the panel (``cs-refused``), in the page's language.
+and is said in a message above the panel (``cs-refused``), in the page's language, until
+it is closed or another refusal replaces it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import solara
 from ..mechanisms import REGISTRY
 from ..scenario import ScenarioError
 from .html import bold, quote
-from .inputs import Select, Slider, Switch, WholeNumber
+from .inputs import Refusal, Select, Slider, Switch, WholeNumber
 from .session import (
     CONTROLS,
     MAX_UPLOAD_BYTES,
@@ -58,7 +59,6 @@ class Editor:
         except InputError as exc:
             self.refuse(exc)
             return
-        self.refused.set(None)
         self.settings.set(new)
 
     def set(self, key: str, value: Any) -> None:
@@ -90,13 +90,12 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: str, prefix: str = 
     refused = solara.use_reactive(cast(InputError | None, None))
     edit = Editor(settings, refused)
     s = settings.value
-    if refused.value is not None:
-        solara.Error(refused.value.message(lang), classes=[f"{prefix}-refused", "cs-refused"])
-        solara.Button(t("dismiss", lang), text=True, on_click=lambda: refused.set(None), classes=["cs-dismiss"])
-    try:
-        s.scenario_obj()
-    except ScenarioError as exc:
-        solara.Error(f"{t('bad_settings', lang)}: {exc}", classes=["cs-bad-settings"])
+    Refusal(refused, lang, [f"{prefix}-refused"])
+    with solara.Div():  # always there: a message that comes and goes must not remake the inputs below
+        try:
+            s.scenario_obj()
+        except ScenarioError as exc:
+            solara.Error(f"{t('bad_settings', lang)}: {exc}", classes=["cs-bad-settings"])
     with solara.Column(gap="4px", classes=[f"{prefix}-settings"]):
         choices = [(name, name) for name in scenario_names()]
         if s.uploaded:
