@@ -8,7 +8,11 @@ Prints three figures, with their targets:
 2. page ready: from opening the page in Chromium to the network figure shown, on a
    server already running (target: 3 s or less); needs /usr/bin/chromium;
 3. a 10-replication comparison (20 ten-year runs) on the page's warm pool of worker
-   processes (target: 5 s or less).
+   processes (target: 5 s or less);
+4. playing: the play loop of :mod:`coopsim.ui.player` for a few seconds at speed 4, each
+   frame drawn as the page does (the network figure to PNG): frames a second (at most 4)
+   and weeks a second (speed x 4 when the machine keeps up; on a slow machine fewer
+   frames, the weeks going on between them).
 
 The machine's cores and load are printed first: figures on a busy 2-core machine are not
 comparable with those on an idle one.
@@ -141,12 +145,43 @@ def comparison_time(replications: int = 10) -> None:
     pool.shutdown()
 
 
+def play_rate(seconds: float = 8.0, speed: int = 4) -> None:
+    import threading
+
+    from coopsim.ui.network_view import network_figure
+    from coopsim.ui.player import TICK, Player
+    from coopsim.ui.session import Session, Settings
+
+    session = Session(Settings(seed=1))
+    player = Player(session)
+    cancel = threading.Event()
+
+    def post() -> None:  # the page's draw, then "shown", in the drawing thread
+        def draw() -> None:
+            _png(network_figure(session, "fr"))
+            player.shown()
+
+        threading.Thread(target=draw, daemon=True).start()
+
+    thread = threading.Thread(target=player.play, args=(cancel, lambda: speed, post), daemon=True)
+    start = time.perf_counter()
+    thread.start()
+    thread.join(timeout=seconds)
+    player.pause()
+    elapsed = time.perf_counter() - start
+    print(
+        f"playing at speed {speed} for {elapsed:.1f} s: {player.posted / elapsed:.1f} frames/s "
+        f"(at most {1 / TICK:g}), {session.week / elapsed:.0f} weeks/s (target {speed / TICK:g} when the machine keeps up)"
+    )
+
+
 def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"cores: {os.cpu_count()}, load average (1 min): {load:.2f}")
     frame_times()
     page_ready()
     comparison_time()
+    play_rate()
 
 
 if __name__ == "__main__":

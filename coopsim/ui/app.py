@@ -5,43 +5,56 @@ state created *inside* :func:`Page` (``use_memo``/``use_reactive``), so each bro
 has its own model, settings and comparison; no model is ever created at module level
 (one would be shared by all tabs, Mesa #856).
 
-Threads: playing runs in a background thread (``solara.use_thread``) that steps ``k``
-weeks, asks for one redraw, and waits a little, so the buttons stay responsive and the
-page draws every ``k`` weeks rather than every week when the speed is high; "jump to the
-end" computes the remaining weeks in the same thread and draws once; the comparison runs
-in another thread on a shared pool of worker processes and reports its progress.
-Inactive tabs are not rendered (``lazy`` tabs), so a frame costs only the visible figures.
+Threads: playing runs one loop per tab in a background thread (:mod:`coopsim.ui.player`):
+the model advances ``speed`` weeks per tick and the page is asked to draw at most a few
+times a second, and only once it has drawn the previous frame, so a busy machine shows
+fewer frames rather than errors; Pause stops the loop between two weeks. "Jump to the
+end" computes the remaining weeks in the same thread and draws once. The comparison runs
+in another thread on a shared, self-healing pool of worker processes and reports its
+progress at most a few times a second. Inactive tabs are not rendered, so a frame costs
+only the visible figures.
+
+Inputs: every value the browser sends is checked before use (:mod:`coopsim.ui.inputs`);
+a refused one is told in the page. A part of the page that still fails shows a short
+message with a "Retry" button in its place (:func:`Guard`), never a traceback, and the
+rest of the page keeps working.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, cast
 
+import reacton.ipyvuetify as rv
 import solara
-import solara.lab
 
 from ..experiments.analysis_base import AnalysisError
 from ..scenario import ScenarioError
-from .compare_view import DEFAULT_REPLICATIONS, CompareResult, CompareView, run_comparison, shared_pool, warm_pool
+from .compare_view import DEFAULT_REPLICATIONS, CompareResult, CompareView, PoolLostError, compare_on_pool, warm_pool
 from .events_view import EventsView
 from .export import ExportView
 from .html import heading
+from .inputs import Refusal, Toggle, use_checked
 from .inspector import InspectorView
 from .network_view import NetworkView
+from .player import Player
 from .series_view import SeriesView
-from .session import Session, Settings
+from .session import InputError, Session, Settings, check_choice
 from .setup_panel import SettingsPanel
 from .strings import DEFAULT_LANG, number, t
 from .structures_view import StructuresView
 from .work_view import WorkView
 
-#: weeks stepped between two draws while playing (the speed selector)
+logger = logging.getLogger(__name__)
+
+#: weeks stepped per tick while playing (the speed selector)
 SPEEDS = (1, 4, 13, 26, 52)
-#: shortest time between two frames while playing, seconds
-MIN_FRAME_SECONDS = 0.3
+#: shortest time between two updates of the comparison's progress, seconds
+PROGRESS_SECONDS = 0.25
 #: a few CSS rules: event sentences wrap, buttons keep the sentence's case
 CSS = """
 .cs-event .v-btn__content { white-space: normal; text-align: left; justify-content: flex-start; }
@@ -62,42 +75,59 @@ def _warm_once() -> None:
 
 
 @solara.component
+def Guard(lang: str, content: Callable[[], Any], name: str) -> None:
+    """Draw ``content()``; if it fails (drawing or in a handler), a short message and a
+    "Retry" button take its place, the error goes to the server's log, and the rest of
+    the page keeps working."""
+    error, clear = solara.use_exception()
+
+    def log() -> None:
+        if error is not None:
+            logger.error("the page's %s failed", name, exc_info=error)
+
+    solara.use_effect(log, [error])
+    if error is None:
+        content()
+        return
+    with solara.Column(classes=["cs-view-failed"]):
+        solara.Error(t("view_failed", lang, error=type(error).__name__), classes=["cs-view-failed-message"])
+        solara.Button(t("retry", lang), on_click=clear, outlined=True, classes=["cs-retry"])
+
+
+@solara.component
 def RunControls(
     session: Session,
     lang: str,
     week: int,
     version: int,
+    running: bool,
     mode: solara.Reactive[str],
     speed: solara.Reactive[int],
-    on_frame: Any,
-    on_reset: Any,
+    on_step: Callable[[], None],
+    on_pause: Callable[[], None],
+    on_reset: Callable[[], None],
 ) -> None:
     """Step, play/pause, speed, jump to the end, and where the run is.
 
     ``week`` and ``version`` (the session's) are passed so that the controls redraw when
     the run moves: a component whose arguments are unchanged is not redrawn.
     """
-    playing = mode.value == "play"
-    busy = mode.value != "idle"
-
-    def step_once() -> None:
-        session.step(1)
-        on_frame()
-
+    refused = solara.use_reactive(cast(InputError | None, None))
+    playing = running and mode.value == "play"
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["cs-run-controls"]):
         with solara.Tooltip(t("step_tip", lang)):
             solara.Button(
                 t("step", lang),
                 icon_name="mdi-step-forward",
-                on_click=step_once,
-                disabled=busy or session.done,
+                on_click=on_step,
+                disabled=running or session.done,
                 classes=["cs-step-button"],
             )
         if playing:
             solara.Button(
                 t("pause", lang),
                 icon_name="mdi-pause",
-                on_click=lambda: mode.set("idle"),
+                on_click=on_pause,
                 color="warning",
                 classes=["cs-pause-button"],
             )
@@ -107,7 +137,7 @@ def RunControls(
                     t("play", lang),
                     icon_name="mdi-play",
                     on_click=lambda: mode.set("play"),
-                    disabled=busy or session.done,
+                    disabled=running or session.done,
                     color="primary",
                     classes=["cs-play-button"],
                 )
@@ -116,7 +146,7 @@ def RunControls(
                 t("to_end", lang),
                 icon_name="mdi-skip-forward",
                 on_click=lambda: mode.set("end"),
-                disabled=busy or session.done,
+                disabled=running or session.done,
                 classes=["cs-end-button"],
             )
         with solara.Tooltip(t("reset_tip", lang)):
@@ -125,15 +155,23 @@ def RunControls(
             )
         with solara.Tooltip(t("speed_tip", lang)), solara.Row(style={"align-items": "center"}):
             solara.Text(t("speed", lang))
-            with solara.ToggleButtonsSingle(value=speed.value, on_value=speed.set, classes=["cs-speed"]):
-                for k in SPEEDS:
-                    solara.Button(str(k), value=k, classes=[f"cs-speed-{k}"])
-    m = session.model
-    P = m.people
-    counts = [int((P.status[: P.n] == s).sum()) for s in range(4)]
+            Toggle(
+                speed.value,
+                [(k, str(k), f"cs-speed-{k}") for k in SPEEDS],
+                speed.set,
+                refused.set,
+                "speed",
+                classes=["cs-speed"],
+            )
+    Refusal(refused, lang)
+    with session.lock:
+        m = session.model
+        P = m.people
+        counts = [int((P.status[: P.n] == s).sum()) for s in range(4)]
+        now, horizon, done = m.week, m.horizon, session.done
     with solara.Row(style={"align-items": "center"}):
         solara.Text(
-            t("week_of", lang, week=m.week, horizon=m.horizon, year=number(m.week / 52, lang, 1)),
+            t("week_of", lang, week=now, horizon=horizon, year=number(now / 52, lang, 1)),
             classes=["cs-week"],
             style={"font-weight": "bold"},
         )
@@ -142,8 +180,30 @@ def RunControls(
             + t("active_now", lang, active=counts[1], newcomers=counts[0], withdrawn=counts[2], departed=counts[3]),
             classes=["cs-counts"],
         )
-        if session.done:
+        if done:
             solara.Text(t("finished", lang), classes=["cs-finished"])
+
+
+@solara.component
+def PageTabs(tab: solara.Reactive[int], lang: str, contents: list[Callable[[], Any]]) -> None:
+    """The tab bar and the open tab's content only (the others are not drawn).
+
+    The browser sends the position of the tab clicked; one that is not a tab's is ignored.
+    """
+    use_checked(
+        lambda handle: rv.Tabs(
+            v_model=tab.value,
+            on_v_model=handle,
+            show_arrows=True,
+            class_="cs-tabs",
+            children=[rv.Tab(children=[t(key, lang)], class_=f"cs-{key.replace('_', '-')}") for key in TABS],
+        ),
+        tab.value,
+        lambda raw: check_choice("tab", raw, tuple(range(len(TABS)))),
+        tab.set,
+        lambda exc: None,  # a position that is not a tab's: nothing to tell, the tab stays
+    )
+    Guard(lang, contents[tab.value], TABS[tab.value]).key(TABS[tab.value])  # each tab its own guard
 
 
 @solara.component
@@ -151,6 +211,7 @@ def Page() -> None:
     """The whole page; every piece of state below belongs to this browser tab only."""
     lang = solara.use_reactive(DEFAULT_LANG)
     session = solara.use_memo(lambda: Session(Settings()), [])
+    player = solara.use_memo(lambda: Player(session), [])
     settings = solara.use_reactive(session.settings)
     settings_b = solara.use_reactive(session.settings)
     frame = solara.use_reactive(0)
@@ -163,29 +224,30 @@ def Page() -> None:
     compare_request = solara.use_reactive(0)
     compare_progress = solara.use_reactive(cast(tuple[int, int] | None, None))
     compare_result = solara.use_reactive(cast(CompareResult | None, None))
-    compare_error = solara.use_reactive(cast(str | None, None))
-    _frame = frame.value  # read so that each new frame (a step, a reset) re-renders the page
+    compare_error = solara.use_reactive(cast(tuple[str, str] | None, None))
     solara.use_effect(_warm_once, [])
+    solara.use_effect(player.shown, [frame.value])  # this frame is drawn: the player may post the next
 
     def next_frame() -> None:
         frame.set(frame.value + 1)
 
     def loop(cancel: threading.Event) -> None:
-        """Play (or jump to the end) in the background; one redraw per ``speed`` weeks."""
-        if mode.value == "end":
-            session.run_to_end(cancel)
-            next_frame()
-        while mode.value == "play" and not cancel.is_set() and not session.done:
-            start = time.perf_counter()
-            session.step(speed.value, cancel)
-            next_frame()
-            cancel.wait(max(0.0, MIN_FRAME_SECONDS - (time.perf_counter() - start)))
-        if not cancel.is_set():
-            mode.set("idle")
+        """Play (or jump to the end) in the background: see :mod:`coopsim.ui.player`."""
+        if mode.value in ("play", "end"):
+            player.play(cancel, lambda: speed.value, next_frame, to_end=mode.value == "end")
 
     solara.use_thread(loop, dependencies=[mode.value], intrusive_cancel=False)
 
+    def step_once() -> None:
+        session.step(1)
+        next_frame()
+
+    def pause() -> None:
+        player.pause()
+        mode.set("idle")
+
     def reset() -> None:
+        player.pause()
         mode.set("idle")
         try:
             session.reset(settings.value)
@@ -199,21 +261,28 @@ def Page() -> None:
         if compare_request.value == 0:
             return
         a, b, r = settings.value, settings_b.value, int(replications.value)
-        done = [0]
+        done, shown_at = [0], [0.0]
         compare_error.set(None)
         compare_progress.set((0, 2 * r))
 
-        def progress(k: int) -> None:
+        def progress(k: int) -> None:  # a few updates a second at most: each one redraws the page
             done[0] += k
-            compare_progress.set((done[0], 2 * r))
+            if time.monotonic() - shown_at[0] >= PROGRESS_SECONDS:
+                shown_at[0] = time.monotonic()
+                compare_progress.set((done[0], 2 * r))
+
+        def restart() -> None:
+            done[0] = 0
 
         try:
-            result: CompareResult = run_comparison(a, b, r, progress, executor=shared_pool())
-            compare_result.set(result)
+            compare_result.set(compare_on_pool(a, b, r, progress, on_retry=restart))
         except (ScenarioError, AnalysisError) as exc:
-            compare_error.set(str(exc))
-        except Exception as exc:  # a broken worker pool: say so on the page rather than hang
-            compare_error.set(f"{type(exc).__name__}: {exc}")
+            compare_error.set(("compare_refused", str(exc)))
+        except PoolLostError as exc:
+            compare_error.set(("pool_lost", str(exc)))
+        except Exception as exc:  # anything else: told in this tab, the page goes on
+            logger.exception("comparison failed")
+            compare_error.set(("compare_failed", type(exc).__name__))
         finally:
             compare_progress.set(None)
 
@@ -225,6 +294,51 @@ def Page() -> None:
 
     L = lang.value
     week, version = session.week, session.version
+    running = mode.value != "idle" and not session.done
+
+    def network() -> None:
+        with solara.Columns([3, 2]):
+            NetworkView(session, L, week, version, color_by)
+            EventsView(session, L, week, version, show_person)
+
+    contents: list[Callable[[], Any]] = [
+        network,
+        lambda: SeriesView(session, L, week, version),
+        lambda: WorkView(session, L, week, version),
+        lambda: StructuresView(session, L, week, version),
+        lambda: InspectorView(session, L, week, version, person),
+        lambda: CompareView(
+            settings.value,
+            settings_b,
+            L,
+            replications,
+            lambda: compare_request.set(compare_request.value + 1),
+            compare_progress.value,
+            compare_result.value,
+            compare_error.value,
+        ),
+        lambda: ExportView(session, L, week, version),
+    ]
+
+    # Computed here, not inside ``setup``: a part is drawn again only when what its function
+    # holds changes (reacton compares the functions' captured values), and the session's
+    # settings are not a reactive value it would follow.
+    pending = settings.value != session.settings
+
+    def setup() -> None:
+        heading(t("setup", L), 3)
+        with solara.Div():  # always there, so that the panel below keeps its place (and its state)
+            if pending:
+                solara.Info(t("pending", L), classes=["cs-pending"])
+        SettingsPanel(settings, L, prefix="cs-a")
+        solara.Button(
+            t("reset", L),
+            icon_name="mdi-restart",
+            on_click=reset,
+            color="primary",
+            classes=["cs-reset-button-2"],
+        )
+
     solara.Title("coopsim")
     solara.Style(CSS)
     with solara.Column(style={"padding": "8px 16px"}, classes=["cs-page"]):
@@ -241,41 +355,11 @@ def Page() -> None:
         solara.Text(t("subtitle", L), classes=["cs-subtitle"])
         with solara.Columns([1, 3]):
             with solara.Column(style={"max-height": "92vh", "overflow-y": "auto"}, classes=["cs-setup"]):
-                heading(t("setup", L), 3)
-                if settings.value != session.settings:
-                    solara.Info(t("pending", L), classes=["cs-pending"])
-                SettingsPanel(settings, L, prefix="cs-a")
-                solara.Button(
-                    t("reset", L),
-                    icon_name="mdi-restart",
-                    on_click=reset,
-                    color="primary",
-                    classes=["cs-reset-button-2"],
-                )
+                Guard(L, setup, "set-up panel")
             with solara.Column():
-                RunControls(session, L, week, version, mode, speed, next_frame, reset)
-                with solara.lab.Tabs(value=tab, lazy=True):
-                    with solara.lab.Tab(t("tab_network", L), classes=["cs-tab-network"]), solara.Columns([3, 2]):
-                        NetworkView(session, L, week, version, color_by)
-                        EventsView(session, L, week, version, show_person)
-                    with solara.lab.Tab(t("tab_series", L), classes=["cs-tab-series"]):
-                        SeriesView(session, L, week, version)
-                    with solara.lab.Tab(t("tab_work", L), classes=["cs-tab-work"]):
-                        WorkView(session, L, week, version)
-                    with solara.lab.Tab(t("tab_structures", L), classes=["cs-tab-structures"]):
-                        StructuresView(session, L, week, version)
-                    with solara.lab.Tab(t("tab_person", L), classes=["cs-tab-person"]):
-                        InspectorView(session, L, week, version, person)
-                    with solara.lab.Tab(t("tab_compare", L), classes=["cs-tab-compare"]):
-                        CompareView(
-                            settings.value,
-                            settings_b,
-                            L,
-                            replications,
-                            lambda: compare_request.set(compare_request.value + 1),
-                            compare_progress.value,
-                            compare_result.value,
-                            compare_error.value,
-                        )
-                    with solara.lab.Tab(t("tab_export", L), classes=["cs-tab-export"]):
-                        ExportView(session, L, week, version)
+                Guard(
+                    L,
+                    lambda: RunControls(session, L, week, version, running, mode, speed, step_once, pause, reset),
+                    "run controls",
+                )
+                PageTabs(tab, L, contents)

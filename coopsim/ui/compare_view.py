@@ -13,6 +13,13 @@ Speed: the page keeps one pool of worker processes (2 by default, the machine's 
 are few), started and warmed when the first page opens, shared by every tab (it holds no
 model, only workers), so a 10-replication comparison does not pay the start-up of new
 processes.
+
+The pool heals itself: a worker that dies (killed, out of memory) breaks a
+``ProcessPoolExecutor`` for good, so :func:`shared_pool` replaces a broken pool by a new
+one, and :func:`compare_on_pool` runs a comparison whose pool broke once more on a fresh
+pool (:data:`POOL_TRIES` tries in all) before it gives up with :class:`PoolLostError`. The
+failure is told in the tab that asked (its own message state); other tabs' next
+comparison gets the new pool.
 """
 
 from __future__ import annotations
@@ -23,19 +30,26 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import solara
 from matplotlib.figure import Figure
 
 from ..experiments.compare import COLOR_A, COLOR_B, Comparison, _run_job, compare, sentence
+from ..scenario import ScenarioError
 from .html import bold, bullets, paragraph, table
-from .session import Settings
+from .inputs import Refusal, Slider
+from .session import Control, InputError, Settings
 from .strings import OUTCOME_LABELS, SERIES_LABELS, interval, number, pick, signed_number, signed_percent, t
 
 DEFAULT_REPLICATIONS = 10
+#: the replications slider: paired seeds per variant
+REPLICATIONS = Control("replications", "int", 2, 40, 1)
+#: runs of one comparison on the shared pool, the first included, when workers die
+POOL_TRIES = 2
 BAND_COLUMNS = ("active", "burned_out", "exhaustion_mean", "engagement_mean", "trust_mean", "unmet_share")
 FIGSIZE = (10.5, 5.6)
 DPI = 80
@@ -61,10 +75,22 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="coopsim-watch-parent").start()
 
 
+class PoolLostError(RuntimeError):
+    """The pool's workers died during every try of one comparison (:data:`POOL_TRIES`)."""
+
+
+def _broken(pool: ProcessPoolExecutor) -> bool:
+    """Whether a worker of ``pool`` died (the pool then refuses all work, for good)."""
+    return bool(getattr(pool, "_broken", False))
+
+
 def shared_pool() -> ProcessPoolExecutor:
-    """The page's pool of worker processes (spawned once, then reused)."""
+    """The page's pool of worker processes (spawned once, then reused; a broken one is replaced)."""
     global _pool
     with _pool_lock:
+        if _pool is not None and _broken(_pool):
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
         if _pool is None:
             _pool = ProcessPoolExecutor(
                 max_workers=pool_workers(),
@@ -73,6 +99,22 @@ def shared_pool() -> ProcessPoolExecutor:
                 initargs=(os.getpid(),),
             )
         return _pool
+
+
+def discard_pool(pool: ProcessPoolExecutor) -> None:
+    """Forget ``pool`` if it is still the shared one (the next :func:`shared_pool` starts another)."""
+    global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def pool_processes() -> list[int]:
+    """Process ids of the shared pool's live workers (the tests kill one)."""
+    with _pool_lock:
+        processes = dict(getattr(_pool, "_processes", None) or {})
+    return [pid for pid, p in processes.items() if p.is_alive()]
 
 
 def warm_pool() -> None:
@@ -120,6 +162,31 @@ def run_comparison(
         workers=1,
     )
     return CompareResult(c, a, b, time.perf_counter() - start)
+
+
+def compare_on_pool(
+    a: Settings,
+    b: Settings,
+    replications: int = DEFAULT_REPLICATIONS,
+    progress: Callable[[int], Any] | None = None,
+    on_retry: Callable[[], Any] | None = None,
+) -> CompareResult:
+    """:func:`run_comparison` on the shared pool; when a worker dies during it, once more on
+    a new pool (``on_retry`` is told, to restart its progress), then :class:`PoolLostError`."""
+    for attempt in range(POOL_TRIES):
+        pool = shared_pool()
+        try:
+            return run_comparison(a, b, replications, progress, executor=pool)
+        except (BrokenProcessPool, RuntimeError) as exc:
+            if isinstance(exc, RuntimeError) and not isinstance(exc, BrokenProcessPool):
+                with _pool_lock:
+                    replaced = _pool is not pool
+                if not replaced:  # not "cannot schedule new futures after shutdown": not the pool's
+                    raise
+            discard_pool(pool)
+            if attempt + 1 < POOL_TRIES and on_retry is not None:
+                on_retry()
+    raise PoolLostError(f"the comparison's worker processes stopped {POOL_TRIES} times in a row")
 
 
 def bands_figure(c: Comparison, lang: str) -> Figure:
@@ -189,12 +256,17 @@ def CompareView(
     on_compare: Callable[[], None],
     progress: tuple[int, int] | None,
     result: CompareResult | None,
-    error: str | None,
+    error: tuple[str, str] | None,
 ) -> None:
-    """Variant B's settings, the compare button with its progress, and the result."""
+    """Variant B's settings, the compare button with its progress, and the result.
+
+    ``error`` is a text key of :data:`~coopsim.ui.strings.TEXT` and its detail, told in
+    ``lang`` (this tab's failure, shown in this tab only).
+    """
     from .export import FigureDownload
     from .setup_panel import SettingsPanel
 
+    refused = solara.use_reactive(cast(InputError | None, None))
     running = progress is not None
     with solara.Columns([1, 2]):
         with solara.Column(classes=["cs-variant-b"]):
@@ -205,8 +277,20 @@ def CompareView(
             SettingsPanel(settings_b, lang, prefix="cs-b", show_seed=False)
         with solara.Column(classes=["cs-compare"]):
             paragraph(t("compare_help", lang, r=replications.value))
-            solara.SliderInt(t("replications", lang), value=replications, min=2, max=40)
-            same = settings_b.value.scenario_obj() == settings_a.scenario_obj()
+            Refusal(refused, lang)
+            with solara.Div(classes=["cs-replications"]):
+                Slider(
+                    t("replications", lang),
+                    replications.value,
+                    REPLICATIONS,
+                    replications.set,
+                    refused.set,
+                    ["cs-input-replications"],
+                )
+            try:
+                same = settings_b.value.scenario_obj() == settings_a.scenario_obj()
+            except ScenarioError:
+                same = False  # the panel that holds the refused settings says so
             if same:
                 solara.Warning(t("same_settings", lang), classes=["cs-same-settings"])
             solara.Button(
@@ -222,7 +306,8 @@ def CompareView(
                 solara.ProgressLinear(100 * done / max(total, 1))
                 solara.Text(t("comparing", lang, done=done, total=total), classes=["cs-compare-progress"])
             if error:
-                solara.Error(error)
+                key, detail = error
+                solara.Error(t(key, lang, detail=detail), classes=["cs-compare-error"])
             if result is not None:
                 _Result(result, lang, FigureDownload)
 

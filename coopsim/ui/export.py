@@ -5,7 +5,8 @@ The scenario file is what a researcher reruns with ``coopsim run FILE --seed N``
 changed on the page (the way the shipped variants such as ``tera-without-rex.toml`` are
 written), so it reads as a short list of decisions. It is resolved like any scenario
 file: ``extends = "tera.toml"`` is found next to the file or in the shipped
-``scenarios/`` folder.
+``scenarios/`` folder. Settings that start from a file dropped on the page are written as
+that file's own data with the page's changes applied (:func:`toml_document`).
 
 Example:
     >>> from coopsim.ui.session import Settings
@@ -20,13 +21,17 @@ import datetime as dt
 import io
 import json
 import math
+import re
+import tomllib
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
 import solara
 from matplotlib.figure import Figure
 
 from .. import __version__
+from ..scenario import apply_overrides
 from .html import bold, paragraph
 from .session import Session, Settings
 from .strings import t
@@ -52,9 +57,61 @@ def _toml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_inline(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_inline(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_inline(v) for v in value) + "]"
+    return _toml_value(value)
+
+
+def _is_tables(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def toml_document(data: dict[str, Any], path: str = "") -> list[str]:
+    """The lines of a TOML document holding ``data`` (tables and arrays of tables as sections).
+
+    >>> import tomllib
+    >>> data = {"a": 1, "t": {"x": [1.5, 2.0], "u": {"on": True}}, "r": [{"k": "v"}, {"k": "w"}]}
+    >>> tomllib.loads("\\n".join(toml_document(data))) == data
+    True
+    """
+    lines = [
+        f"{_toml_key(k)} = {_toml_inline(v)}" for k, v in data.items() if not isinstance(v, dict) and not _is_tables(v)
+    ]
+    for key, value in data.items():
+        name = f"{path}{_toml_key(key)}"
+        if isinstance(value, dict):
+            lines += ["", f"[{name}]", *toml_document(value, name + ".")]
+        elif _is_tables(value):
+            for item in value:
+                lines += ["", f"[[{name}]]", *toml_document(item, name + ".")]
+    return lines
+
+
+def _uploaded_toml(settings: Settings, name: str | None) -> str:
+    """Settings from a dropped file: the file's data, the page's changes applied."""
+    data = apply_overrides(tomllib.loads(settings.source), dict(settings.overrides))
+    data["name"] = name or f"{PurePath(settings.scenario).stem}-page"
+    changes = ", ".join(f"{k} = {_toml_value(v)}" for k, v in settings.overrides) or "none"
+    header = [
+        f"# Scenario written by the coopsim facilitator page (coopsim {__version__}), {dt.date.today().isoformat()}.",
+        f"# Run it with:  coopsim run THIS_FILE.toml --seed {settings.seed}",
+        f"# It is the file {settings.scenario} dropped on the page, with these changes: {changes}",
+    ]
+    return "\n".join(header + toml_document(data)) + "\n"
+
+
 def settings_toml(settings: Settings, name: str | None = None) -> str:
     """The settings as a scenario file that ``coopsim run`` accepts (see the module docstring)."""
     settings.scenario_obj()  # refuse to write settings the model would refuse
+    if settings.uploaded:
+        return _uploaded_toml(settings, name)
     top: dict[str, Any] = {}
     tables: dict[str, dict[str, Any]] = {}
     for key, value in settings.overrides:
@@ -116,7 +173,7 @@ def _download(data: Callable[[], bytes | str], filename: str, label: str, css: s
 @solara.component
 def ExportView(session: Session, lang: str, week: int, version: int) -> None:
     """Buttons to download the run's tables and the settings as a scenario file."""
-    stem = f"coopsim-{session.settings.scenario}-seed{session.settings.seed}-week{week}"
+    stem = f"coopsim-{PurePath(session.settings.scenario).stem}-seed{session.settings.seed}-week{week}"
     with solara.Column(classes=["cs-export"]):
         paragraph(t("export_help", lang))
         bold(t("tables", lang))
@@ -152,7 +209,7 @@ def ExportView(session: Session, lang: str, week: int, version: int) -> None:
         bold(t("setup", lang))
         _download(
             lambda: settings_toml(session.settings),
-            f"coopsim-{session.settings.scenario}-page.toml",
+            f"coopsim-{PurePath(session.settings.scenario).stem}-page.toml",
             t("dl_toml", lang),
             "cs-dl-toml",
             "application/toml",

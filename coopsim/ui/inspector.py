@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from .events_view import Names, sentence
 from .html import heading
+from .inputs import Select
 from .session import Session
 from .strings import paid_name, status_name, t
 
@@ -66,17 +67,17 @@ def InspectorView(session: Session, lang: str, week: int, version: int, person: 
     with session.lock:
         order = session.people_order()
         labels = [person_label(session, i, names, lang) for i in order]
-    by_label = dict(zip(labels, order))
     chosen = person.value if person.value is not None and person.value < len(order) else None
-    current = next((label for label, i in by_label.items() if i == chosen), None)
     with solara.Column(classes=["cs-inspector"]):
         with solara.Tooltip(t("person_tip", lang)):
-            solara.Select(
-                label=t("person", lang),
-                values=labels,
-                value=current,
-                on_value=lambda label: person.set(by_label.get(label)) if label else None,
-                classes=["cs-person-select"],
+            Select(
+                t("person", lang),
+                chosen,
+                list(zip(order, labels)),
+                person.set,
+                lambda exc: None,  # a position that is not a person's: nothing to open
+                "person",
+                ["cs-person-select"],
             )
         if chosen is None:
             solara.Text(t("pick_person", lang))

@@ -16,6 +16,8 @@ feed's clickable sentences give the same access to a person's story.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import solara
 from matplotlib.axes import Axes
@@ -30,12 +32,15 @@ from matplotlib.patches import Circle
 from ..base import Status
 from ..structures import STRUCTURE_KEYS
 from .events_view import Names
-from .session import Session
+from .inputs import Refusal, Toggle
+from .session import InputError, Session
 from .strings import STATUS, STRUCTURE_SHORT, t
 
 STATUS_EDGE = {Status.NEWCOMER: "#2b83ba", Status.ACTIVE: "#222222", Status.WITHDRAWN: "#9a9a9a"}
 BURNED_EDGE = "#d7191c"
 CMAPS = {"exhaustion": "YlOrRd", "engagement": "YlGn"}
+#: what the people's colour may show (the colour selector's choices)
+COLOR_BY = tuple(CMAPS)
 FIGSIZE = (7.6, 6.8)
 DPI = 80
 
@@ -189,13 +194,20 @@ def NetworkView(session: Session, lang: str, week: int, version: int, color_by: 
     """The network figure with its colour selector and a short reading guide."""
     from .export import FigureDownload
 
+    refused = solara.use_reactive(cast(InputError | None, None))
     fig = solara.use_memo(lambda: network_figure(session, lang, color_by.value), [version, week, lang, color_by.value])
     with solara.Column(classes=["cs-network"]):
+        Refusal(refused, lang)
         with solara.Row():
             solara.Text(t("color_by", lang))
-            with solara.ToggleButtonsSingle(value=color_by.value, on_value=color_by.set, classes=["cs-color-by"]):
-                solara.Button(t("exhaustion", lang), value="exhaustion", classes=["cs-color-exhaustion"])
-                solara.Button(t("engagement", lang), value="engagement", classes=["cs-color-engagement"])
+            Toggle(
+                color_by.value,
+                [(key, t(key, lang), f"cs-color-{key}") for key in COLOR_BY],
+                color_by.set,
+                refused.set,
+                "color_by",
+                classes=["cs-color-by"],
+            )
             FigureDownload(fig, "coopsim-reseau.png" if lang == "fr" else "coopsim-network.png", lang)
         solara.FigureMatplotlib(fig, dependencies=[version, week, lang, color_by.value], format="png")
         solara.Text(

@@ -10,6 +10,15 @@ tested without a browser.
 - :data:`CONTROLS`: the main sliders of the set-up panel (key, kind and range): the
   founding group and the arrivals, then each lever's own (``Mechanism.controls``, in the
   registry's order).
+- The page's gate: a browser can send any value for any input (the page's JavaScript is
+  no guard), so every value is checked here before it is used: :meth:`Control.check`
+  (a number inside the slider's range, a yes/no that is a boolean), :func:`check_choice`
+  (one of the values offered), :func:`check_setting` (a key the page offers, then its
+  control). A scenario is a name among the shipped ones (:func:`scenario_names`), loaded
+  from ``scenarios/`` only, or a file the user dropped on the page, parsed as data
+  (:func:`uploaded_settings`): never a path a client names. What is refused raises
+  :class:`InputError` (a :class:`~coopsim.scenario.ScenarioError`), which the page shows as a
+  sentence in its language; nothing is changed.
 - :class:`Session`: the model, stepped under a lock (the play loop runs in a thread while
   the page draws), with a :class:`History` of each person's weekly state, the
   :class:`Notable` events the feed turns into sentences, the money flows of each week and
@@ -26,9 +35,12 @@ Example:
 from __future__ import annotations
 
 import functools
+import math
 import threading
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -37,8 +49,85 @@ from .. import base as coopsim_base
 from ..base import Mechanism
 from ..mechanisms import REGISTRY, on_change
 from ..model import CoopModel
-from ..scenario import SCENARIO_DIR, Scenario, load_scenario
+from ..scenario import SCENARIO_DIR, Scenario, ScenarioError, apply_overrides, load_scenario, scenario_from_dict
 from .layout import Layout
+from .strings import CONTROL_LABELS as _LABELS
+from .strings import mechanism_name, number, pick, t
+
+#: the largest scenario file the page accepts, in bytes (TERA's is about 12 kB)
+MAX_UPLOAD_BYTES = 200_000
+#: the longest value a refusal message quotes (a client may send a megabyte of text)
+SHOWN_CHARS = 40
+
+
+def shown(value: Any) -> str:
+    """A value as a refusal message quotes it: its ``repr``, cut short.
+
+    >>> shown("x" * 100)[-5:], shown(0)
+    ("x...'", '0')
+    """
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "...'"
+
+
+class InputError(ScenarioError):
+    """A value the page does not accept, and what it accepts, said in either language.
+
+    ``what`` names the input (a dotted key such as ``rex.every_weeks``, or ``scenario``,
+    ``seed``, ``years``, ``replications``, ``speed``, ``color_by``, ``tab``, ``person``,
+    ``upload``); ``low``/``high`` give a range, ``choices`` a set of allowed values,
+    ``reason`` any other reason (for a dropped file).
+
+    Example:
+        >>> InputError("rex.every_weeks", 0, low=1, high=52).message("en")
+        '“REX: weeks between sessions”: 0 refused (allowed: 1 to 52). Nothing was changed.'
+    """
+
+    def __init__(
+        self,
+        what: str,
+        value: Any,
+        low: float | None = None,
+        high: float | None = None,
+        choices: Sequence[Any] = (),
+        reason: str = "",
+    ) -> None:
+        self.what, self.value, self.low, self.high = what, value, low, high
+        self.choices, self.reason = tuple(choices), reason
+        allowed = reason or (f"{low} to {high}" if low is not None else ", ".join(map(str, self.choices)))
+        super().__init__(f"{what} = {shown(value)}: refused ({allowed})")
+
+    def message(self, lang: str) -> str:
+        """The sentence the page shows (the value quoted, what is allowed, nothing changed)."""
+        label = input_label(self.what, lang)
+        if self.what == "scenario":
+            return t("refused_scenario", lang, value=shown(self.value), choices=", ".join(scenario_names()))
+        if self.what == "upload":
+            return t("refused_upload", lang, reason=self.reason)
+        if self.reason:
+            allowed = self.reason
+        elif self.low is not None and self.high is not None:
+            digits = 0 if float(self.low).is_integer() and float(self.high).is_integer() else 2
+            allowed = t("range", lang, low=number(self.low, lang, digits), high=number(self.high, lang, digits))
+        elif self.choices:
+            allowed = ", ".join(str(c) for c in self.choices)
+        else:
+            allowed = t("yes_no", lang)
+        return t("refused", lang, label=label, value=shown(self.value), allowed=allowed)
+
+
+def input_label(what: str, lang: str) -> str:
+    """The words for an input of the page (a main setting, a lever's switch, the seed ...)."""
+    if what in _LABELS:
+        return pick(_LABELS, what, lang)
+    lever, _, rest = what.partition(".")
+    if rest == "enabled" and lever in REGISTRY:
+        return mechanism_name(lever, lang)
+    return t(what, lang) if what in INPUT_WORDS else what
+
+
+#: inputs whose label is a text of :data:`coopsim.ui.strings.TEXT` of the same key
+INPUT_WORDS = ("years", "seed", "replications", "speed", "color_by", "scenario", "setting", "person", "tab")
 
 
 @dataclass(frozen=True)
@@ -50,6 +139,51 @@ class Control:
     low: float = 0
     high: float = 1
     step: float = 1
+
+    def check(self, value: Any) -> Any:
+        """``value`` if this control accepts it (as an ``int``, a ``float`` or a ``bool``),
+        else :class:`InputError`: a number must be finite, whole for an ``int`` control, and
+        inside ``[low, high]``; a yes/no must be a boolean (not a word, not a number).
+
+        >>> Control("rex.every_weeks", "int", 1, 52).check(4.0)
+        4
+        >>> Control("rex.every_weeks", "int", 1, 52).check(0)
+        Traceback (most recent call last):
+        ...
+        coopsim.ui.session.InputError: rex.every_weeks = 0: refused (1 to 52)
+        """
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            raise InputError(self.key, value)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if ok and self.kind == "int":
+            ok = float(value).is_integer()
+        if not ok or not self.low <= value <= self.high:
+            raise InputError(self.key, value, low=self.low, high=self.high)
+        return int(value) if self.kind == "int" else round(float(value), 6)  # no 0.15000000000000002
+
+
+#: the duration slider: whole years (the schema allows up to 200; the page offers 20)
+YEARS = Control("years", "int", 1, 20, 1)
+#: the seed field: what numpy's seeding takes without surprise
+SEED = Control("seed", "int", 0, 2**32 - 1, 1)
+
+
+def check_choice(what: str, value: Any, choices: Sequence[Any]) -> Any:
+    """``value`` if it is one of ``choices`` (compared by type and value), else :class:`InputError`.
+
+    >>> check_choice("speed", 4, (1, 4, 13))
+    4
+    >>> check_choice("speed", True, (1, 4, 13))
+    Traceback (most recent call last):
+    ...
+    coopsim.ui.session.InputError: speed = True: refused (1, 4, 13)
+    """
+    for choice in choices:
+        if type(value) is type(choice) and value == choice:
+            return choice
+    raise InputError(what, value, choices=choices)
 
 
 #: the main sliders that are not a lever's
@@ -83,16 +217,98 @@ def _controls() -> None:
 on_change(_controls)
 
 
-def scenario_names() -> list[str]:
-    """The scenarios shipped in ``scenarios/``, TERA first."""
+def page_control(key: str) -> Control:
+    """The control of a key the page sets: a main slider, a lever's switch, or the duration.
+
+    Any other key raises :class:`InputError` (a client may name any key).
+    """
+    for control in CONTROLS:
+        if control.key == key:
+            return control
+    if key == "years":
+        return YEARS
+    lever, _, rest = key.partition(".") if isinstance(key, str) else ("", "", "")
+    if rest == "enabled" and lever in REGISTRY:
+        return Control(key, "bool")
+    raise InputError("setting", key, reason="not a setting of the page")
+
+
+def check_setting(key: str, value: Any) -> Any:
+    """``value`` checked against the page's control for ``key`` (see :meth:`Control.check`)."""
+    return page_control(key).check(value)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[str, ...]:
     names = sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
-    return sorted(names, key=lambda n: (n != "tera", n))
+    return tuple(sorted(names, key=lambda n: (n != "tera", n)))
+
+
+def scenario_names() -> list[str]:
+    """The scenarios shipped in ``scenarios/``, TERA first (the only names the page loads).
+
+    >>> scenario_names()[0]
+    'tera'
+    """
+    return list(_shipped())
+
+
+def check_scenario(name: Any) -> str:
+    """``name`` if it is a shipped scenario's, else :class:`InputError` (never a path).
+
+    >>> check_scenario("/etc/passwd")
+    Traceback (most recent call last):
+    ...
+    coopsim.ui.session.InputError: scenario = '/etc/passwd': refused (...)
+    """
+    if isinstance(name, str) and name in _shipped():
+        return name
+    raise InputError("scenario", name, choices=_shipped())
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """Values of ``top`` over ``base``: tables merged key by key, other values replaced."""
+    out = dict(base)
+    for key, value in top.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def uploaded_data(text: str, label: str) -> dict[str, Any]:
+    """The raw data of a scenario file dropped on the page (its text, parsed as TOML).
+
+    Its ``extends``, if any, must name a shipped scenario (``"tera.toml"`` or ``"tera"``),
+    whose values it then changes; nothing else is read from the disk.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{label}: not valid TOML: {exc}") from None
+    parent = data.pop("extends", None)
+    if parent is not None:
+        stem = parent.removesuffix(".toml") if isinstance(parent, str) else None
+        if stem not in _shipped():
+            raise ScenarioError(
+                f"{label}: extends = {shown(parent)}: a file dropped on the page may only extend a shipped "
+                f"scenario ({', '.join(_shipped())})"
+            )
+        data = _merge(load_scenario(SCENARIO_DIR / f"{stem}.toml").to_toml_dict(), data)
+    data.setdefault("name", PurePath(label).stem or "uploaded")
+    return data
 
 
 @functools.lru_cache(maxsize=64)
-def _load(scenario: str, overrides: tuple[tuple[str, Any], ...]) -> Scenario:
-    """Load a scenario once per (name, overrides): the panel reads its values at every draw."""
-    return load_scenario(scenario, overrides=dict(overrides) or None)
+def _load(scenario: str, overrides: tuple[tuple[str, Any], ...], source: str = "") -> Scenario:
+    """Load a scenario once per (name, overrides, dropped text): the panel reads its values
+    at every draw. A name is looked up among the shipped scenarios only; ``source`` is the
+    text of a dropped file (then ``scenario`` is only its label)."""
+    if source:
+        data = uploaded_data(source, scenario)
+        if overrides:
+            data = apply_overrides(data, dict(overrides))
+        return scenario_from_dict(data, source=scenario, overridden=tuple(k for k, _ in overrides))
+    name = check_scenario(scenario)
+    return load_scenario(SCENARIO_DIR / f"{name}.toml", overrides=dict(overrides) or None)
 
 
 on_change(_load.cache_clear)  # a scenario loaded before a lever was registered lacks its table
@@ -111,37 +327,78 @@ class Settings:
 
     ``overrides`` is a tuple of ``(dotted key, value)`` pairs, e.g.
     ``(("rex.enabled", False),)``; ``years`` is the top-level key ``"years"``.
+    ``scenario`` names a shipped scenario, or, when ``source`` holds the text of a file
+    dropped on the page, labels that file (its name, e.g. ``"atelier.toml"``).
     """
 
     scenario: str = "tera"
     seed: int = 1
     overrides: tuple[tuple[str, Any], ...] = field(default=())
+    source: str = field(default="", repr=False)
 
     def scenario_obj(self) -> Scenario:
         """The validated scenario (raises ``ScenarioError`` when a value is refused)."""
-        return _load(self.scenario, self.overrides)
+        return _load(self.scenario, self.overrides, self.source)
 
     def value(self, key: str) -> Any:
-        """The current value of a dotted key (an override, else the scenario file's)."""
+        """The current value of a dotted key (an override, else the scenario file's; read
+        even when the overrides together are refused, so the panel can still show them)."""
         own = dict(self.overrides)
         if key in own:
             return own[key]
-        return _lookup(self.scenario_obj().model_dump(), key)
+        return _lookup(_load(self.scenario, (), self.source).model_dump(), key)
 
     def set(self, key: str, value: Any) -> Settings:
         """A copy with ``key`` set to ``value`` (dropped when it equals the file's value)."""
         rest = tuple((k, v) for k, v in self.overrides if k != key)
-        base = _lookup(_load(self.scenario, ()).model_dump(), key)
+        base = _lookup(_load(self.scenario, (), self.source).model_dump(), key)
         if value != base:
             rest = (*rest, (key, value))
         return replace(self, overrides=tuple(sorted(rest)))
 
     def with_scenario(self, name: str) -> Settings:
-        """Another scenario file, with its own values (the overrides are dropped)."""
-        return replace(self, scenario=name, overrides=())
+        """Another shipped scenario, with its own values (the overrides are dropped)."""
+        return replace(self, scenario=check_scenario(name), overrides=(), source="")
 
     def with_seed(self, seed: int) -> Settings:
         return replace(self, seed=int(seed))
+
+    @property
+    def uploaded(self) -> bool:
+        """Whether the scenario is a file dropped on the page (rather than a shipped one)."""
+        return bool(self.source)
+
+
+def uploaded_settings(settings: Settings, name: Any, data: Any) -> Settings:
+    """``settings`` with the scenario of a file dropped on the page: its bytes read as UTF-8
+    TOML, validated, its overrides dropped and its seed kept; anything wrong raises
+    :class:`InputError` (``what="upload"``) with the reason.
+
+    The file's name only labels it (``atelier.toml``); it is never used as a path.
+
+    >>> s = uploaded_settings(Settings(), "../x.toml", b'extends = "tera.toml"\\n[rex]\\nenabled = false')
+    >>> s.scenario, s.scenario_obj().rex.enabled
+    ('x.toml', False)
+    """
+    label = PurePath(name).name[:60] if isinstance(name, str) and PurePath(name).name else "scenario.toml"
+    if not isinstance(data, bytes):
+        raise InputError("upload", name, reason="no file content")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError("upload", name, reason=f"{label}: {len(data)} bytes, more than {MAX_UPLOAD_BYTES}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("upload", name, reason=f"{label}: not UTF-8 text (byte {exc.start})") from None
+    if not text.strip():
+        raise InputError("upload", name, reason=f"{label}: empty file")
+    if label in _shipped():
+        label += ".toml"  # a label, never the name of a shipped scenario
+    chosen = replace(settings, scenario=label, overrides=(), source=text)
+    try:
+        chosen.scenario_obj()
+    except ScenarioError as exc:
+        raise InputError("upload", name, reason=str(exc)) from None
+    return chosen
 
 
 @dataclass
@@ -243,9 +500,9 @@ class Session:
         """Advance up to ``weeks`` weeks (stops at the horizon or when ``cancel`` is set)."""
         done = 0
         for _ in range(max(0, int(weeks))):
-            if self.done or (cancel is not None and cancel.is_set()):
-                break
-            with self.lock:
+            with self.lock:  # looked at under the lock: once a pause holds the lock, no week starts
+                if self.done or (cancel is not None and cancel.is_set()):
+                    break
                 self._step_once()
             done += 1
         return done

@@ -77,6 +77,37 @@ TEXT: dict[str, tuple[str, str]] = {
         "Settings changed: click “Reset” to apply them.",
     ),
     "bad_settings": ("Réglages refusés", "Settings refused"),
+    "refused": (
+        "« {label} » : {value} refusé (permis : {allowed}). Rien n'a été changé.",
+        "“{label}”: {value} refused (allowed: {allowed}). Nothing was changed.",
+    ),
+    "refused_scenario": (
+        "Scénario refusé : {value} n'est pas un scénario fourni ({choices}). Choisissez-en un dans la liste, "
+        "ou déposez un fichier de scénario. Rien n'a été changé.",
+        "Scenario refused: {value} is not a shipped scenario ({choices}). Choose one from the list, "
+        "or drop a scenario file. Nothing was changed.",
+    ),
+    "refused_upload": (
+        "Fichier de scénario refusé : {reason}. Rien n'a été changé.",
+        "Scenario file refused: {reason}. Nothing was changed.",
+    ),
+    "range": ("{low} à {high}", "{low} to {high}"),
+    "yes_no": ("oui ou non", "yes or no"),
+    "setting": ("Réglage", "Setting"),
+    "tab": ("Onglet", "Tab"),
+    "upload": (
+        "Déposez ici un fichier de scénario (.toml, par exemple un export de cette page)",
+        "Drop a scenario file here (.toml, for instance an export of this page)",
+    ),
+    "upload_summary": ("Charger un fichier de scénario…", "Load a scenario file…"),
+    "uploaded": ("{name} (fichier déposé)", "{name} (dropped file)"),
+    "dismiss": ("Fermer", "Close"),
+    "view_failed": (
+        "Cette partie de la page a rencontré une erreur ({error}). Le reste de la page fonctionne ; "
+        "« Réessayer » la redessine.",
+        "This part of the page met an error ({error}). The rest of the page works; “Retry” draws it again.",
+    ),
+    "retry": ("Réessayer", "Retry"),
     # run controls
     "run": ("Simulation", "Run"),
     "step": ("Pas", "Step"),
@@ -189,6 +220,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "copy_a": ("Copier A dans B", "Copy A into B"),
     "replications": ("Répétitions (graines appariées)", "Replications (paired seeds)"),
     "compare": ("Comparer A et B", "Compare A and B"),
+    "compare_refused": ("Comparaison impossible : {detail}", "Comparison impossible: {detail}"),
+    "pool_lost": (
+        "Les processus de calcul se sont arrêtés pendant cette comparaison ({detail}). Des processus neufs "
+        "sont prêts : cliquez à nouveau sur « Comparer A et B ».",
+        "The worker processes stopped during this comparison ({detail}). New ones are ready: "
+        "click “Compare A and B” again.",
+    ),
+    "compare_failed": (
+        "La comparaison a échoué ({detail}). Le reste de la page fonctionne ; vous pouvez la relancer.",
+        "The comparison failed ({detail}). The rest of the page works; you can run it again.",
+    ),
     "comparing": ("Calcul en cours : {done} / {total} simulations", "Computing: {done} / {total} runs"),
     "compare_done": (
         "{r} graines appariées, {years} ans, calculées en {seconds} s",
