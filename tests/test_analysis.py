@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +26,9 @@ from SALib.sample import sobol as sobol_sample
 from coopsim import run
 from coopsim.cli import main
 from coopsim.experiments import analysis_base, execute, worker
+from coopsim.experiments import compare as compare_module
 from coopsim.experiments.analysis_base import OUTCOMES, AnalysisError, load_results
-from coopsim.experiments.compare import SERIES_COLUMNS, compare, paired_seeds, paired_statistics
+from coopsim.experiments.compare import SERIES_COLUMNS, compare, paired_seeds, paired_statistics, wilcoxon_p
 from coopsim.experiments.discover import boxes_table, discover, trajectory_figure
 from coopsim.experiments.exp_report import report
 from coopsim.experiments.sensitivity import sensitivity, sensitivity_figure
@@ -268,6 +271,71 @@ def test_paired_statistics_of_a_known_sample():
     assert s["diff_ci_low"] == -3.0 and s["diff_ci_high"] == -2.0  # the bootstrap of {-2,-3,-2,-3}
     assert s["rel_diff_pct"] == pytest.approx(-2.5 / 11.5 * 100)
     assert s["p_value"] == pytest.approx(0.125)  # exact Wilcoxon, n = 4, all of one sign
+
+
+def test_wilcoxon_p_is_scipys_p_value():
+    """The three ways scipy takes (exact, permutations, normal approximation) give its very
+    numbers: no ties; ties or zeros up to 13 differences; more, or above 50."""
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    samples = [rng.normal(size=n) for n in (2, 5, 12, 30, 50, 60)]
+    samples += [rng.integers(-3, 4, size=n).astype(float) for n in (3, 6, 8, 20, 40)]
+    samples += [np.round(rng.normal(size=n), 1) for n in (7, 25)] + [np.array([0.0, 0.0, 1.5]), np.array([0.1, -0.1])]
+    for d in samples:
+        if np.all(d == 0):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert wilcoxon_p(d) == stats.wilcoxon(d).pvalue, d
+
+
+def test_band_quantiles_are_nanquantiles():
+    values = np.array([[1.0, 2.0, 4.0], [np.nan, 3.0, 1.0], [np.nan, np.nan, np.nan], [5.0, 0.0, 2.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanquantile(values, list(compare_module.BAND_QUANTILES.values()), axis=1)
+    np.testing.assert_array_equal(compare_module._quantiles(values), expected)
+
+
+def test_compare_bands_are_the_runs_quantiles(comparison):
+    w = comparison.weekly
+    runs = w[(w["variant"] == "B") & (w["week"] == 120)]["active"].to_numpy()
+    b = comparison.bands(["active"])
+    row = b[(b["variant"] == "B") & (b["week"] == 120)]
+    assert list(b.columns) == ["variant", "scenario", "column", "week", "year", "q05", "q25", "median", "q75", "q95"]
+    assert row["median"].item() == np.median(runs) and row["q95"].item() == np.quantile(runs, 0.95)
+    assert set(b["scenario"]) == {"tera", "tera-without-rex"} and len(b) == 2 * 3 * 52
+
+
+def test_compare_runs_here_when_worker_processes_would_not_pay():
+    lines: list[str] = []
+    compare(
+        "tera", "tera-without-rex", replications=2, years=0.1, workers=2, outcomes=["active_final"], notify=lines.append
+    )
+    assert len(lines) == 1 and "all in this process" in lines[0], lines
+
+
+def test_compare_uses_the_pool_when_it_pays(monkeypatch):
+    """With free workers the runs left after the first two go to the pool (threads stand in
+    for the processes), in job order, with the numbers of a serial comparison."""
+    sizes: list[int] = []
+
+    class Pool(ThreadPoolExecutor):
+        def __init__(self, max_workers: int, mp_context: Any) -> None:
+            sizes.append(max_workers)
+            super().__init__(max_workers)
+
+    monkeypatch.setattr(compare_module, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(compare_module, "WORKER_START_S", 0.0)
+    lines: list[str] = []
+    kwargs: dict[str, Any] = {"replications": 3, "years": 0.2, "outcomes": ["annual_turnover", "active_final"]}
+    pooled = compare("tera", "tera-without-rex", workers=2, notify=lines.append, **kwargs)
+    serial = compare("tera", "tera-without-rex", workers=1, **kwargs)
+    assert sizes == [2] and lines == []
+    pd.testing.assert_frame_equal(pooled.summaries, serial.summaries)
+    pd.testing.assert_frame_equal(pooled.differences, serial.differences)
+    pd.testing.assert_frame_equal(pooled.weekly, serial.weekly)
 
 
 def test_every_summary_metric_has_a_sentence_name():

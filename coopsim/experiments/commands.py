@@ -129,7 +129,8 @@ def _add_compare_arguments(p: argparse.ArgumentParser) -> None:
         type=int_at_least(1, "--workers"),
         default=None,
         metavar="N",
-        help="processes (default: one per core from 40 runs on, i.e. 20 replications, else 1)",
+        help="processes, at most (default: one per core); they start only when the runs would take longer "
+        "than starting them (a line says so when they do not)",
     )
     p.add_argument(
         "--out",
@@ -206,6 +207,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             workers=args.workers,
             outcomes=args.outcomes or None,
             progress=bar.update,
+            notify=None if args.quiet else lambda line: tqdm.write(f"coopsim compare: {line}", file=sys.stderr),
         )
 
     def write(tmp: Path) -> list[str]:

@@ -13,8 +13,9 @@ The analysis is therefore a *paired* one, over the per-seed differences ``B − 
   Tibshirani 1993, ch. 13);
 - the relative difference ``100 · mean(B − A) / mean(A)`` in % of A's mean, with the
   percentile interval of the same bootstrap resamples (undefined when A's mean is 0);
-- the two-sided **Wilcoxon signed-rank** test of a zero median difference (scipy; exact
-  distribution for small samples; p = 1 when every difference is 0).
+- the two-sided **Wilcoxon signed-rank** test of a zero median difference (scipy's
+  p-value, computed here: :func:`wilcoxon_p`; exact for small samples; p = 1 when every
+  difference is 0).
 
 Seeds: replicate ``r`` uses ``SeedSequence([master_seed, r]).generate_state(1, uint32)[0]``
 (:func:`paired_seeds`), so the same ``master_seed`` and replicate give the same seed on any
@@ -37,9 +38,11 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import math
 import multiprocessing
 import os
+import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -82,7 +85,13 @@ SERIES_TITLES = {
 }
 #: quantiles of the weekly bands: 5–95 %, 25–75 % and the median
 BAND_QUANTILES = {"q05": 0.05, "q25": 0.25, "median": 0.5, "q75": 0.75, "q95": 0.95}
+#: CPU seconds a new worker process spends before its first run ends (Python starts,
+#: imports coopsim, loads the compiled kernels): about 2 s on this project's 2-core machine,
+#: 1.3-2 s of wall time (benchmarks/bench_compare.py prints it). A pool that would not save
+#: more than that is not started.
+WORKER_START_S = 2.0
 COLOR_A, COLOR_B = "#2166ac", "#d6604d"
+FIGURE_SIZE, FIGURE_DPI = (16.0, 12.0), 110  # inches, and dots per inch of the PNG
 MINUS = "\u2212"  # the minus sign of the sentences
 
 
@@ -101,7 +110,13 @@ def paired_seeds(replications: int, master_seed: int = 0) -> list[int]:
 # --- running -------------------------------------------------------------------------------
 
 
-def _run_job(job: tuple[str, int, Scenario, int, float]) -> tuple[str, int, dict[str, Any], dict[str, np.ndarray]]:
+#: one run of a comparison: variant ("A"/"B"), replicate, scenario, seed, years
+Job = tuple[str, int, Scenario, int, float]
+#: its result: variant, replicate, summary and the weekly :data:`SERIES_COLUMNS`
+JobResult = tuple[str, int, dict[str, Any], dict[str, np.ndarray]]
+
+
+def _run_job(job: Job) -> JobResult:
     """One run of a comparison (module level so that a spawned process can import it)."""
     variant, replicate, scenario, seed, years = job
     result = run(scenario, seed=seed, years=years, keep_model=False)
@@ -110,44 +125,68 @@ def _run_job(job: tuple[str, int, Scenario, int, float]) -> tuple[str, int, dict
     return variant, replicate, dict(result.summary), series
 
 
-def _default_workers(n_runs: int) -> int:
-    """Serial below 40 runs (starting a pool of processes that import coopsim takes seconds),
-    else one process per core."""
-    if n_runs < 40:
-        return 1
-    return max(1, min(os.cpu_count() or 1, n_runs))
-
-
 def _execute(
-    jobs: list[tuple[str, int, Scenario, int, float]],
+    jobs: list[Job],
     workers: int,
     progress: Callable[[int], Any] | None,
     executor: Executor | None = None,
-) -> list[tuple[str, int, dict[str, Any], dict[str, np.ndarray]]]:
-    """Run the jobs, serially, in a spawn-context process pool, or on ``executor`` (a pool
-    the caller keeps warm, e.g. the facilitator page's); results in job order."""
+    notify: Callable[[str], Any] | None = None,
+) -> list[JobResult]:
+    """Run the jobs on ``executor`` (a pool the caller keeps warm, e.g. the facilitator
+    page's), or here, or in a spawn-context pool of at most ``workers`` processes; results
+    in job order.
+
+    A pool starts only when it pays: the first two runs go here, the second timed in CPU
+    seconds (the first also loads the compiled kernels; CPU time hardly grows when other
+    processes share the cores, wall time does), and the rest go to new processes only if,
+    run here, they would take ``WORKER_START_S`` longer than spread over the processes.
+    Else ``notify`` (when given) hears one line saying so.
+    """
     results: list[Any] = [None] * len(jobs)
+
+    def done(k: int, result: JobResult) -> None:
+        results[k] = result
+        if progress is not None:
+            progress(1)
+
     if executor is not None:
         futures = {executor.submit(_run_job, job): k for k, job in enumerate(jobs)}
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            if progress is not None:
-                progress(1)
+            done(futures[future], future.result())
         return results
-    if workers <= 1:
-        for k, job in enumerate(jobs):
-            results[k] = _run_job(job)
-            if progress is not None:
-                progress(1)
+    first = 0 if workers <= 1 else min(2, len(jobs))
+    seconds = 0.0
+    for k in range(first):
+        start = time.process_time()
+        done(k, _run_job(jobs[k]))
+        seconds = time.process_time() - start
+    left = range(first, len(jobs))
+    size = min(workers, len(left))
+    if size <= 1 or not _pool_pays(seconds * len(left), size):
+        if size > 1 and notify is not None:
+            notify(
+                f"{len(jobs)} runs of about {seconds:.2f} s: all in this process (starting {size} worker "
+                f"processes would take longer than the runs)"
+            )
+        for k in left:
+            done(k, _run_job(jobs[k]))
         return results
     context = multiprocessing.get_context("spawn")  # what mesa sets anyway (STACK-NOTES)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(_run_job, job): k for k, job in enumerate(jobs)}
+    with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
+        futures = {pool.submit(_run_job, jobs[k]): k for k in left}
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            if progress is not None:
-                progress(1)
+            done(futures[future], future.result())
     return results
+
+
+def _pool_pays(serial_seconds: float, workers: int) -> bool:
+    """Whether runs that take ``serial_seconds`` here end sooner on ``workers`` new
+    processes, each of which first pays ``WORKER_START_S``.
+
+    >>> _pool_pays(18 * 0.07, 2), _pool_pays(18 * 3.0, 2)   # the rest of 10 TERA pairs; of 10 pairs at 10,000 people
+    (False, True)
+    """
+    return serial_seconds - serial_seconds / workers > WORKER_START_S
 
 
 def _as_scenario(ref: Scenario | str | Path, overrides: Sequence[str] | dict[str, Any] | None) -> Scenario:
@@ -182,6 +221,7 @@ def compare(
     conf_level: float = 0.95,
     n_boot: int = 2000,
     executor: Executor | None = None,
+    notify: Callable[[str], Any] | None = None,
 ) -> Comparison:
     """Run A and B on the same ``replications`` seeds and compare them pairwise.
 
@@ -193,7 +233,12 @@ def compare(
         years: horizon of both (default: scenario A's ``years``).
         overrides_a: ``"dotted.key=value"`` strings or a dict applied to A.
         overrides_b: the same for B.
-        workers: processes (``None``: serial below 40 runs, else one per core; a script that uses a pool needs the ``if __name__ == "__main__":`` guard; 1: serial).
+        workers: at most this many processes (``None``: one per core; 1: all runs in this
+            process). They start only when it pays: the first two runs are timed here, and
+            the others stay here when they would end before new processes had started
+            (a ten-year TERA comparison of up to about 30 replications on 2 cores, see
+            ``_execute``). A script that may start a pool needs the
+            ``if __name__ == "__main__":`` guard.
         outcomes: summary keys to compare (default :data:`HEADLINE_OUTCOMES`).
         progress: called with 1 after each finished run (``2 · replications`` calls).
         label_a: how A is named in sentences and figures (default: its scenario name).
@@ -202,6 +247,8 @@ def compare(
         n_boot: bootstrap resamples.
         executor: a :class:`concurrent.futures.Executor` to run on instead of ``workers``
             (a caller that compares often keeps one pool of processes warm).
+        notify: called with one line when ``workers`` (more than 1) was asked for and the
+            runs stay in this process all the same.
 
     Raises:
         ScenarioError: a scenario or an override is wrong.
@@ -230,8 +277,10 @@ def compare(
     if name_a == name_b:
         name_a, name_b = f"{name_a} (A)", f"{name_b} (B)"
     seeds = paired_seeds(replications, master_seed)
-    jobs = [(v, r, s, seed, horizon) for r, seed in enumerate(seeds) for v, s in (("A", a), ("B", b))]
-    results = _execute(jobs, workers if workers is not None else _default_workers(len(jobs)), progress, executor)
+    jobs: list[Job] = [(v, r, s, seed, horizon) for r, seed in enumerate(seeds) for v, s in (("A", a), ("B", b))]
+    asked = workers is not None  # a number given: say so when the runs stay here all the same
+    count = workers if workers is not None else os.cpu_count() or 1
+    results = _execute(jobs, count, progress, executor, notify if asked else None)
 
     rows, weekly = [], []
     for variant, replicate, summary, series in results:
@@ -327,12 +376,87 @@ def paired_statistics(
     if np.all(d == 0):
         out["p_value"] = 1.0
     elif n >= 2:
-        from scipy import stats
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out["p_value"] = float(stats.wilcoxon(d).pvalue)
+        out["p_value"] = wilcoxon_p(d)
     return out
+
+
+def wilcoxon_p(d: np.ndarray) -> float:
+    """Two-sided p-value of the Wilcoxon signed-rank test of a zero median of ``d``: the
+    very number of ``scipy.stats.wilcoxon(d).pvalue`` (zeros dropped, ``method="auto"``),
+    without importing ``scipy.stats`` (a second) or its permutation test's per-resample
+    Python calls (0.1 s a test).
+
+    The statistic is the sum of the ranks of ``|d|`` (average ranks for ties, zeros left
+    out) over the positive differences. Its p-value, as scipy (1.17) chooses it:
+
+    - up to 50 differences, none zero and no tie: the exact distribution of the sum;
+    - up to 13 differences otherwise: every one of the ``2**n`` sign flips of ``d`` (the
+      exact permutation test);
+    - else the normal approximation, the variance corrected for ties, no continuity
+      correction.
+
+    ``d`` needs at least one difference that is not zero.
+
+    >>> wilcoxon_p(np.array([1.0, 2.0, 3.0, 4.0]))                  # exact: 2 of the 16 sign patterns
+    0.125
+    >>> wilcoxon_p(np.array([1.0, 1.0, -2.0, 3.0, 0.0]))            # a tie and a zero: permutations
+    0.625
+    """
+    n = int(d.size)
+    nonzero = d[d != 0]
+    ranks, counts = _average_ranks(np.abs(nonzero))
+    m = int(nonzero.size)
+    r_plus = float(np.sum((nonzero > 0) * ranks))
+    ties = bool((counts > 1).any())
+    if n <= 50 and m == n and not ties:
+        pmf = _signed_rank_distribution(m)
+        mean = m * (m + 1) / 4
+        k = math.ceil(r_plus)
+        cdf = pmf[: k + 1].sum() if k <= mean else 1 - pmf[k + 1 :].sum()
+        k = math.floor(r_plus)
+        sf = pmf[k:].sum() if k <= mean else 1 - pmf[:k].sum()
+        return float(np.clip(2 * min(sf, cdf), 0, 1))
+    if n <= 13:
+        keep = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(bool)  # one row per sign pattern
+        rank_of = np.zeros(n)
+        rank_of[d != 0] = ranks
+        null = np.where(keep, d > 0, d < 0) @ rank_of  # the statistic of each flipped sample
+        gamma = abs(np.finfo(float).eps * 100 * r_plus)  # scipy's tolerance
+        less = np.count_nonzero(null <= r_plus + gamma) / 2**n
+        greater = np.count_nonzero(null >= r_plus - gamma) / 2**n
+        return float(np.clip(min(less, greater) * 2, 0, 1))
+    from scipy.special import ndtr  # loaded with the model (mesa imports scipy.spatial)
+
+    centre = m * (m + 1.0) * 0.25
+    var = m * (m + 1.0) * (2.0 * m + 1.0)
+    tie_correction = float(np.sum(counts.astype(float) ** 3 - counts))
+    z = (r_plus - centre) / math.sqrt((var - tie_correction / 2) / 24)
+    return float(2 * ndtr(-abs(z)))
+
+
+def _average_ranks(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks of ``x`` from 1 (ties get their average rank) and the size of each group of
+    equal values."""
+    order = np.argsort(x, kind="stable")
+    y = x[order]
+    first = np.flatnonzero(np.concatenate(([True], y[:-1] != y[1:])))
+    counts = np.diff(np.append(first, y.size))
+    ranks = np.empty(y.size)
+    ranks[order] = np.repeat(first + 1 + (counts - 1) / 2, counts)
+    return ranks, counts
+
+
+@functools.lru_cache(maxsize=64)
+def _signed_rank_distribution(n: int) -> np.ndarray:
+    """Probabilities of the signed-rank sum ``0 .. n(n+1)/2`` of ``n`` differences without
+    ties (each rank in or out of the sum with probability 1/2), built rank by rank."""
+    c = np.ones(1)
+    for k in range(1, n + 1):
+        prev = c
+        c = np.zeros(k * (k + 1) // 2 + 1)
+        c[: prev.size] = prev * 0.5
+        c[-prev.size :] += prev * 0.5
+    return c
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -486,25 +610,36 @@ class Comparison:
 
         Columns: variant, scenario, column, week, year, q05, q25, median, q75, q95.
         """
-        parts = []
-        for variant, label in (("A", self.label_a), ("B", self.label_b)):
+        parts = self._band_arrays(columns)
+        labels = {"A": self.label_a, "B": self.label_b}
+        sizes = [weeks.size for weeks, _ in parts.values()]
+        weeks = np.concatenate([w for w, _ in parts.values()])
+        q = np.concatenate([v for _, v in parts.values()], axis=1)
+        frame = {
+            "variant": np.repeat([variant for variant, _ in parts], sizes),
+            "scenario": np.repeat([labels[variant] for variant, _ in parts], sizes),
+            "column": np.repeat([column for _, column in parts], sizes),
+            "week": weeks,
+            "year": weeks / WEEKS_PER_YEAR,
+        }
+        frame.update(zip(BAND_QUANTILES, q))
+        return pd.DataFrame(frame)
+
+    def _band_arrays(self, columns: Sequence[str]) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+        """``(variant, column)`` -> the weeks and the :data:`BAND_QUANTILES` of the runs
+        (one row per quantile, one column per week; NaN where every run is NaN)."""
+        out = {}
+        for variant in ("A", "B"):
             runs = self.weekly[self.weekly["variant"] == variant]
+            weeks, row = np.unique(runs["week"].to_numpy(), return_inverse=True)
+            replicates, col = np.unique(runs["replicate"].to_numpy(), return_inverse=True)
             for column in columns:
                 if column not in runs.columns:
                     continue
-                wide = runs.pivot(index="week", columns="replicate", values=column)
-                values = wide.to_numpy(dtype=float)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)  # weeks where every run is NaN
-                    q = np.nanquantile(values, list(BAND_QUANTILES.values()), axis=1)
-                part = pd.DataFrame({"week": wide.index.to_numpy(), "year": wide.index.to_numpy() / WEEKS_PER_YEAR})
-                for k, name in enumerate(BAND_QUANTILES):
-                    part[name] = q[k]
-                part.insert(0, "column", column)
-                part.insert(0, "scenario", label)
-                part.insert(0, "variant", variant)
-                parts.append(part)
-        return pd.concat(parts, ignore_index=True)
+                values = np.full((weeks.size, replicates.size), np.nan)  # a week per row, a run per column
+                values[row, col] = runs[column].to_numpy(dtype=float)
+                out[variant, column] = (weeks, _quantiles(values))
+        return out
 
     def markdown(self) -> str:
         """The comparison as Markdown: the setting, the sentences in English and in French,
@@ -549,28 +684,61 @@ class Comparison:
         """Median lines with 50 % and 90 % bands of A and B over the years (one panel per
         series column), and a dot-and-interval plot of the relative differences.
 
-        Saved as PNG to ``path`` when given; the figure is returned either way.
+        Saved as PNG to ``path`` when given; the figure is returned either way. Drawn on
+        a fixed grid (no layout search), the forest's left margin measured from its
+        labels, the legend once above the panels.
         """
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
+        from matplotlib.font_manager import FontProperties
 
-        fig = Figure(figsize=(16, 12), layout="constrained")
-        FigureCanvasAgg(fig)
-        top, bottom = np.asarray(fig.subfigures(2, 1, height_ratios=[2, 1.25])).ravel()
-        axes = top.subplots(2, 4)
-        bands = self.bands()
+        fig = Figure(figsize=FIGURE_SIZE, dpi=FIGURE_DPI)
+        canvas = FigureCanvasAgg(fig)
+        top = fig.add_gridspec(2, 4, left=0.04, right=0.99, top=0.925, bottom=0.43, hspace=0.18, wspace=0.2)
+        bands = self._band_arrays(SERIES_COLUMNS)
         for k, column in enumerate(SERIES_COLUMNS):
-            ax = axes[k // 4, k % 4]
-            _band_panel(ax, bands[bands["column"] == column], column, self.label_a, self.label_b, legend=k == 0)
-        _forest_panel(bottom.subplots(), self)
+            _band_panel(fig.add_subplot(top[k // 4, k % 4]), bands, column, years_axis=k >= 4)
+        fig.legend(
+            handles=_legend_handles(self.label_a, self.label_b),
+            loc="upper right",
+            bbox_to_anchor=(0.99, 0.985),
+            ncols=2,
+            fontsize=9,
+            title="median, 50 % and 90 % bands",
+            title_fontsize=8,
+            frameon=False,
+        )
+        labels, rows = _forest_rows(self)
+        text = canvas.get_renderer()
+        widest = max(text.get_text_width_height_descent(s, FontProperties(size=9), ismath=False)[0] for s in labels)
+        left = min(0.5, (widest + 30) / (FIGURE_SIZE[0] * FIGURE_DPI))  # 30 px: the ticks' gap and a margin
+        bottom = fig.add_gridspec(1, 1, left=left, right=0.99, top=0.355, bottom=0.045)
+        _forest_panel(fig.add_subplot(bottom[0, 0]), self, labels, rows)
         fig.suptitle(
             f"{self.label_b} (B) compared with {self.label_a} (A): {self.replications} paired seeds, "
             f"{self.years:g} years",
             fontsize=14,
+            x=0.04,
+            ha="left",
         )
         if path is not None:
-            fig.savefig(Path(path), dpi=110)
+            fig.savefig(Path(path), dpi=FIGURE_DPI)
         return fig
+
+
+def _quantiles(values: np.ndarray) -> np.ndarray:
+    """The :data:`BAND_QUANTILES` of each row of ``values`` over its non-NaN entries (one
+    row per quantile): ``np.nanquantile``'s numbers, with its slow row-by-row path only for
+    the rows that hold a NaN."""
+    qs = list(BAND_QUANTILES.values())
+    out = np.empty((len(qs), values.shape[0]))
+    gaps = np.isnan(values).any(axis=1)
+    out[:, ~gaps] = np.quantile(values[~gaps], qs, axis=1)
+    if gaps.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # weeks where every run is NaN
+            out[:, gaps] = np.nanquantile(values[gaps], qs, axis=1)
+    return out
 
 
 def _cell(value: Any) -> str:
@@ -594,38 +762,61 @@ def _headline(row: Mapping[Any, Any]) -> str:
     return "n/a"
 
 
-def _band_panel(ax: Axes, bands: pd.DataFrame, column: str, label_a: str, label_b: str, legend: bool) -> None:
-    for variant, color, label in (("A", COLOR_A, label_a), ("B", COLOR_B, label_b)):
-        b = bands[bands["variant"] == variant]
-        if b.empty:
+def _band_panel(
+    ax: Axes, bands: Mapping[tuple[str, str], tuple[np.ndarray, np.ndarray]], column: str, years_axis: bool
+) -> None:
+    """A's and B's median lines with their 50 % and 90 % bands of one series column (the
+    years labelled under the bottom row only: every panel spans the same weeks)."""
+    for variant, color in (("A", COLOR_A), ("B", COLOR_B)):
+        if (variant, column) not in bands:
             continue
-        x = b["year"].to_numpy()
-        ax.fill_between(x, b["q05"], b["q95"], color=color, alpha=0.12, linewidth=0)
-        ax.fill_between(x, b["q25"], b["q75"], color=color, alpha=0.25, linewidth=0)
-        ax.plot(x, b["median"], color=color, linewidth=1.6, label=label)
+        weeks, q = bands[variant, column]
+        x = weeks / WEEKS_PER_YEAR
+        q05, q25, median, q75, q95 = q
+        ax.fill_between(x, q05, q95, color=color, alpha=0.12, linewidth=0)
+        ax.fill_between(x, q25, q75, color=color, alpha=0.25, linewidth=0)
+        ax.plot(x, median, color=color, linewidth=1.6)
     ax.set_title(SERIES_TITLES.get(column, column), fontsize=11)
-    ax.set_xlabel("years")
+    if years_axis:
+        ax.set_xlabel("years")
+    else:
+        ax.tick_params(labelbottom=False)
     ax.grid(alpha=0.3)
-    if legend:
-        ax.legend(fontsize=9, title="median, 50 % and 90 % bands", title_fontsize=8, loc="best")
 
 
-def _forest_panel(ax: Axes, c: Comparison) -> None:
-    """Dot-and-interval plot of the relative differences (or absolute when A's mean is 0)."""
-    t = c.table().iloc[::-1]
-    y = np.arange(len(t))
-    labels = []
-    for k, r in enumerate(t.to_dict("records")):
+def _legend_handles(label_a: str, label_b: str) -> list[Any]:
+    """A's and B's median lines for the figure's one legend."""
+    from matplotlib.lines import Line2D
+
+    return [
+        Line2D([], [], color=c, linewidth=1.6, label=label) for c, label in ((COLOR_A, label_a), (COLOR_B, label_b))
+    ]
+
+
+def _forest_rows(c: Comparison) -> tuple[list[str], list[tuple[float, float, float] | None]]:
+    """The forest's labels and (middle, low, high) relative differences, bottom row first
+    (None where A's mean is 0: the label gives the absolute difference)."""
+    labels: list[str] = []
+    rows: list[tuple[float, float, float] | None] = []
+    for r in c.table().iloc[::-1].to_dict("records"):
         rel = finite(r["rel_diff_pct"]) and finite(r["rel_ci_low"])
-        mid, lo, hi = (r["rel_diff_pct"], r["rel_ci_low"], r["rel_ci_high"]) if rel else (math.nan, math.nan, math.nan)
         labels.append(f"{r['label']}  ({r['headline']}{'' if rel else ', absolute'})")
-        if not rel:
+        rows.append((r["rel_diff_pct"], r["rel_ci_low"], r["rel_ci_high"]) if rel else None)
+    return labels, rows
+
+
+def _forest_panel(ax: Axes, c: Comparison, labels: list[str], rows: list[tuple[float, float, float] | None]) -> None:
+    """Dot-and-interval plot of the relative differences (or absolute when A's mean is 0):
+    a filled dot where the interval excludes 0, a hollow one where it includes it."""
+    for clear in (True, False):  # one errorbar call for the filled dots, one for the hollow ones
+        dots = [(y, *r) for y, r in enumerate(rows) if r is not None and (not r[1] <= 0 <= r[2]) == clear]
+        if not dots:
             continue
-        clear = not lo <= 0 <= hi  # the interval excludes 0: a filled dot
+        y, mid, lo, hi = np.array(dots).T
         ax.errorbar(
             mid,
-            y[k],
-            xerr=[[mid - lo], [hi - mid]],
+            y,
+            xerr=[mid - lo, hi - mid],
             fmt="o",
             color=COLOR_B,
             capsize=4,
@@ -633,7 +824,8 @@ def _forest_panel(ax: Axes, c: Comparison) -> None:
             markerfacecolor=COLOR_B if clear else "white",
         )
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_yticks(np.arange(len(rows)), labels, fontsize=9)
+    ax.set_ylim(-0.5, len(rows) - 0.5)
     ax.set_xlabel(f"B − A in % of A's mean ({c.conf_level:.0%} paired bootstrap interval)")
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(f"relative differences, {c.label_b} vs {c.label_a} (filled dot: the interval excludes 0)", fontsize=11)
