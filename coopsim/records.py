@@ -11,6 +11,7 @@ formula, which way is better), and ``docs/ODD.md`` (section 8.4) shows that tabl
 
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from typing import Any
 
@@ -230,6 +231,18 @@ def snapshot_present(floats_out, counts_out, codes_out, start, floats, ints, fla
     return k - start
 
 
+@functools.lru_cache(maxsize=8)
+def categories(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical type of a frame column whose codes index ``names`` (made once: making
+    it costs more than the column itself).
+
+    Example:
+        >>> categories(Status.NAMES).categories.tolist()
+        ['newcomer', 'active', 'withdrawn', 'departed']
+    """
+    return pd.CategoricalDtype(pd.Index(names))
+
+
 class Recorder:
     """Collects a run's weekly rows, person rows, events and exits.
 
@@ -331,22 +344,21 @@ class Recorder:
         column: dict[str, Any] = {"week": np.repeat(weeks, sizes)}
         column.update((c, counts[j].astype(np.int64)) for j, c in enumerate(SNAPSHOT_COUNTS))
         column.update((c, floats[j]) for j, c in enumerate(SNAPSHOT_FLOATS))
-        column["status"] = pd.Categorical.from_codes(codes[0], categories=pd.Index(Status.NAMES))
-        column["paid"] = pd.Categorical.from_codes(codes[1], categories=pd.Index(Paid.NAMES))
+        column["status"] = pd.Categorical.from_codes(codes[0], dtype=categories(Status.NAMES))
+        column["paid"] = pd.Categorical.from_codes(codes[1], dtype=categories(Paid.NAMES))
         column["burned_out"] = codes[2].astype(bool)
         return pd.DataFrame({c: column[c] for c in ("week", "person", *PEOPLE_COLUMNS)})
 
     def events_frame(self) -> pd.DataFrame:
         if not self._events:
             return pd.DataFrame({"week": [], "person": [], "kind": pd.Categorical([], EVENT_KINDS)})
-        weeks = np.concatenate([np.full(p.size, wk) for wk, _, p in self._events])
-        codes = np.concatenate([np.full(p.size, c) for _, c, p in self._events])
-        persons = np.concatenate([p for _, _, p in self._events])
+        sizes = np.array([p.size for _, _, p in self._events])
+        weeks, codes = np.array([(week, code) for week, code, _ in self._events], dtype=np.int64).T
         return pd.DataFrame(
             {
-                "week": weeks,
-                "person": persons,
-                "kind": pd.Categorical.from_codes(codes, categories=pd.Index(EVENT_KINDS)),
+                "week": np.repeat(weeks, sizes),
+                "person": np.concatenate([p for _, _, p in self._events]),
+                "kind": pd.Categorical.from_codes(np.repeat(codes, sizes), dtype=categories(EVENT_KINDS)),
             }
         )
 
