@@ -27,6 +27,7 @@ from .base import WORK_CODE, Params, Status
 from .compiled import kernel, numpy_sum
 from .population import FLAG, FLOAT, INT
 from .state import ModelState
+from .structures import take_slot, vacate_slot
 
 COORD = WORK_CODE["coordination"]
 CARE = WORK_CODE["care"]
@@ -106,25 +107,25 @@ def scale_of_roles(model: ModelState) -> np.ndarray:
 
 
 @kernel
-def slots_where(holder: np.ndarray, held: bool) -> np.ndarray:
-    """The role slots that are held (``held`` True) or vacant (False), in slot order."""
-    out = np.empty(holder.size, dtype=np.int64)
-    k = 0
+def held_count(holder: np.ndarray) -> int:
+    """How many role slots are held."""
+    held = 0
     for r in range(holder.size):
-        if (holder[r] >= 0) == held:
-            out[k] = r
-            k += 1
-    return out[:k]
+        if holder[r] >= 0:
+            held += 1
+    return held
 
 
 @kernel
 def roles_dropped(
-    held: np.ndarray,
     draws: np.ndarray,
     holder: np.ndarray,
+    vacant_since: np.ndarray,
     formal: np.ndarray,
     salaried: np.ndarray,
     floats: np.ndarray,
+    ints: np.ndarray,
+    week: int,
     drop_base: float,
     drop_disengaged: float,
     drop_exhausted: float,
@@ -132,12 +133,15 @@ def roles_dropped(
     duty_hold: float,
     identity_hold: float,
 ) -> np.ndarray:
-    """The held role slots whose holder drops them this week (``draws``: a uniform per slot)."""
-    dropped = np.empty(held.size, dtype=np.int64)
-    k = 0
-    for j in range(held.size):
-        r = held[j]
+    """Each held role slot, in slot order, is dropped by its holder with a chance that rises
+    with disengagement and exhaustion (``draws``: a uniform per held slot); the slots dropped
+    become vacant. Returns who dropped each."""
+    holders = np.empty(draws.size, dtype=np.int64)
+    j = k = 0
+    for r in range(holder.size):
         h = holder[r]
+        if h < 0:
+            continue
         exhaustion = floats[FLOAT.exhaustion, h]
         p = (
             drop_base
@@ -151,9 +155,10 @@ def roles_dropped(
         if salaried[r]:
             p *= 0.3  # a job is not dropped as lightly as a volunteer role
         if draws[j] < p:
-            dropped[k] = r
+            holders[k] = vacate_slot(holder, vacant_since, ints, r, week)
             k += 1
-    return dropped[:k]
+        j += 1
+    return holders[:k]
 
 
 def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
@@ -170,24 +175,15 @@ def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
         >>> int((m.roles.holder >= 0).sum()) <= held
         True
     """
-    R, wp = model.roles, model.scenario.work
-    held = slots_where(R.holder, True)
-    draws = rng.random(held.size)
-    dropped = roles_dropped(
-        held,
-        draws,
-        R.holder,
-        R.formal,
-        R.salaried,
-        model.people.floats,
-        wp.drop_base,
-        wp.drop_disengaged,
-        wp.drop_exhausted,
-        float(model.mods.quit_cost),
-        model.scenario.population.duty_hold,
-        wp.identity_hold,
-    )
-    model.release_roles(dropped)
+    R, P, wp = model.roles, model.people, model.scenario.work
+    draws = rng.random(held_count(R.holder))
+    holders = roles_dropped(
+        draws, R.holder, R.vacant_since, R.formal, R.salaried, P.floats, P.ints, model.week,
+        wp.drop_base, wp.drop_disengaged, wp.drop_exhausted, model.mods.quit_cost,
+        model.scenario.population.duty_hold, wp.identity_hold,
+    )  # fmt: skip
+    if holders.size:
+        model.emit("role_dropped", holders)
 
 
 @kernel
@@ -205,13 +201,14 @@ def first_above(cum: np.ndarray, value: float) -> int:
 
 @kernel
 def vacancies_taken(
-    vacant: np.ndarray,
     u: np.ndarray,
+    holder: np.ndarray,
+    since: np.ndarray,
+    announced: np.ndarray,
+    vacant_since: np.ndarray,
     kind: np.ndarray,
     appeal: np.ndarray,
     formal: np.ndarray,
-    announced: np.ndarray,
-    vacant_since: np.ndarray,
     floats: np.ndarray,
     ints: np.ndarray,
     flags: np.ndarray,
@@ -224,14 +221,17 @@ def vacancies_taken(
     alone_penalty: float,
     formal_appeal_cost: float,
     fill_boost: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The vacant slots taken this week and who takes each (``u``: four uniforms per vacancy,
-    to look, to pick someone, to accept, to pick a dutiful person).
+    role_cap: int,
+) -> np.ndarray:
+    """Each vacant slot, in slot order, may be taken (``u``: four uniforms per vacancy, to look,
+    to pick someone, to accept, to pick a dutiful person); returns who took each, in slot order
+    (under a role cap, grouped by taker in index order).
 
     A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
     able member picked by engagement, free time and the roles already held; that person accepts
     by the role's appeal, their engagement and free time. A role nobody wants, vacant for weeks,
-    falls to a dutiful member picked by engagement.
+    falls to a dutiful member picked by engagement. Who is picked is judged on the roles held
+    at the start of the pass; under a role cap (> 0) a person at the cap takes no more.
     """
     able = np.empty(n, dtype=np.int64)
     cum = np.empty(n)
@@ -254,11 +254,11 @@ def vacancies_taken(
             dutiful[n_dutiful] = i
             duty_cum[n_dutiful] = duty_sum
             n_dutiful += 1
-    roles = np.empty(vacant.size if n_able else 0, dtype=np.int64)
-    persons = np.empty(roles.size, dtype=np.int64)
-    k = 0
-    for j in range(roles.size):
-        r = vacant[j]
+    takers = np.empty(u.shape[1] if n_able else 0, dtype=np.int64)
+    j = k = 0
+    for r in range(holder.size if n_able else 0):
+        if holder[r] >= 0:
+            continue
         look = u[0, j] < look_probability * (2.0 if announced[r] else 1.0)
         pick = able[min(first_above(cum[:n_able], u[1, j] * weight_sum), n_able - 1)]
         role_appeal = appeal[r]
@@ -278,11 +278,14 @@ def vacancies_taken(
         ):
             pick = dutiful[min(first_above(duty_cum[:n_dutiful], u[3, j] * duty_sum), n_dutiful - 1)]
             takes = True
-        if takes:
-            roles[k] = r
-            persons[k] = pick
+        j += 1
+        if takes and (role_cap <= 0 or ints[INT.roles, pick] < role_cap):
+            takers[k] = pick
             k += 1
-    return roles[:k], persons[:k]
+            take_slot(holder, since, announced, ints, r, pick, week)
+    if role_cap > 0:
+        return takers[:k][np.argsort(takers[:k], kind="mergesort")]
+    return takers[:k]
 
 
 def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
@@ -299,30 +302,15 @@ def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     R, P, wp, mods = model.roles, model.people, model.scenario.work, model.mods
-    vacant = slots_where(R.holder, False)
-    u = rng.random((4, vacant.size))  # to look, to pick, to accept, to pick a dutiful person
-    roles, persons = vacancies_taken(
-        vacant,
-        u,
-        R.kind,
-        R.appeal,
-        R.formal,
-        R.announced,
-        R.vacant_since,
-        P.floats,
-        P.ints,
-        P.flags,
-        P.n,
-        model.week,
-        wp.look_probability,
-        wp.unwanted_appeal,
-        wp.unwanted_wait_weeks,
-        wp.involvement_bias,
-        wp.alone_penalty,
-        float(mods.formal_appeal_cost),
-        float(mods.fill_boost),
-    )
-    model.assign_roles(roles, persons)
+    u = rng.random((4, R.count - held_count(R.holder)))  # to look, to pick, to accept, to pick a dutiful person
+    takers = vacancies_taken(
+        u, R.holder, R.since, R.announced, R.vacant_since, R.kind, R.appeal, R.formal,
+        P.floats, P.ints, P.flags, P.n, model.week,
+        wp.look_probability, wp.unwanted_appeal, wp.unwanted_wait_weeks, wp.involvement_bias, wp.alone_penalty,
+        mods.formal_appeal_cost, mods.fill_boost, mods.role_cap,
+    )  # fmt: skip
+    if takers.size:
+        model.emit("role_taken", takers)
 
 
 @kernel
