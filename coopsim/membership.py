@@ -44,7 +44,7 @@ from .compiled import kernel
 from .governance import consent_probability
 from .population import FLAG, FLOAT, INT
 from .state import ModelState
-from .territory import arrivals_this_week, update_acceptance
+from .territory import acceptance_and_arrivals
 
 WELCOME_CIRCLE = "Accueil-Intégration"
 NEWCOMER, ACTIVE, WITHDRAWN, DEPARTED = Status.NEWCOMER, Status.ACTIVE, Status.WITHDRAWN, Status.DEPARTED
@@ -379,8 +379,7 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     P, R, mods, mp = model.people, model.roles, model.mods, model.scenario.membership
-    update_acceptance(model)
-    count = arrivals_this_week(model, rng)
+    count = acceptance_and_arrivals(model, rng)
     if count:
         model.add_newcomers(count)
     u_consent = rng.random(P.n)

@@ -101,6 +101,18 @@ def _paid_status(ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray
 
 
 @kernel
+def _with_status(ints: np.ndarray, n: int, code: int) -> np.ndarray:
+    """The people, among the first ``n``, with status ``code`` (ascending)."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if ints[INT.status, i] == code:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
+@kernel
 def _count_status(status: np.ndarray, n: int, code: int) -> int:
     """How many of the first ``n`` people have status ``code``."""
     count = 0
@@ -229,21 +241,18 @@ class CoopModel(mesa.Model):
     def add_people(self, count: int, status: int, rng: np.random.Generator) -> np.ndarray:
         """Add people with drawn traits, and a :class:`Person` view for each."""
         idx = self.people.add(count, self.week, status, self.scenario.population, rng)
-        for i in idx.tolist():
-            self.persons.append(Person(self, i))
+        self.persons.extend(Person(self, i) for i in idx.tolist())
         return idx
 
     def add_newcomers(self, count: int) -> None:
-        """Newcomers arrive and meet a few present people (preferably active members)."""
+        """Newcomers arrive and each meets a few active members, drawn without replacement."""
         rng = self.streams["newcomers"]
         idx = self.add_people(count, Status.NEWCOMER, rng)
-        n = self.people.n
-        hosts = np.flatnonzero(self.people.status[:n] == Status.ACTIVE)
+        hosts = _with_status(self.people.ints, self.people.n, ACTIVE)
         if hosts.size:
             k = min(self.scenario.population.newcomer_ties, hosts.size)
-            for i in idx.tolist():
-                met = rng.choice(hosts, size=k, replace=False)
-                self.network.add_ties(np.full(k, i), met, trust=0.45)
+            met = [rng.choice(hosts, size=k, replace=False) for _ in range(count)]
+            self.network.add_ties(np.repeat(idx, k), np.concatenate(met), trust=0.45)
         self.emit("arrival", idx)
 
     # --- helpers the processes and mechanisms share -------------------------------------
