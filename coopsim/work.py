@@ -119,6 +119,7 @@ def held_count(holder: np.ndarray) -> int:
 @kernel
 def roles_dropped(
     draws: np.ndarray,
+    dropped_by: np.ndarray,
     holder: np.ndarray,
     vacant_since: np.ndarray,
     formal: np.ndarray,
@@ -132,11 +133,10 @@ def roles_dropped(
     quit_cost: float,
     duty_hold: float,
     identity_hold: float,
-) -> np.ndarray:
+) -> int:
     """Each held role slot, in slot order, is dropped by its holder with a chance that rises
     with disengagement and exhaustion (``draws``: a uniform per held slot); the slots dropped
-    become vacant. Returns who dropped each."""
-    holders = np.empty(draws.size, dtype=np.int64)
+    become vacant. Writes who dropped each in ``dropped_by`` and returns how many."""
     j = k = 0
     for r in range(holder.size):
         h = holder[r]
@@ -155,10 +155,10 @@ def roles_dropped(
         if salaried[r]:
             p *= 0.3  # a job is not dropped as lightly as a volunteer role
         if draws[j] < p:
-            holders[k] = vacate_slot(holder, vacant_since, ints, r, week)
+            dropped_by[k] = vacate_slot(holder, vacant_since, ints, r, week)
             k += 1
         j += 1
-    return holders[:k]
+    return k
 
 
 def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
@@ -177,13 +177,14 @@ def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
     """
     R, P, wp = model.roles, model.people, model.scenario.work
     draws = rng.random(held_count(R.holder))
-    holders = roles_dropped(
-        draws, R.holder, R.vacant_since, R.formal, R.salaried, P.floats, P.ints, model.week,
+    holders = np.empty(draws.size, dtype=np.int64)
+    dropped = roles_dropped(
+        draws, holders, R.holder, R.vacant_since, R.formal, R.salaried, P.floats, P.ints, model.week,
         wp.drop_base, wp.drop_disengaged, wp.drop_exhausted, model.mods.quit_cost,
         model.scenario.population.duty_hold, wp.identity_hold,
     )  # fmt: skip
-    if holders.size:
-        model.emit("role_dropped", holders)
+    if dropped:
+        model.emit("role_dropped", holders[:dropped])
 
 
 @kernel
@@ -202,6 +203,7 @@ def first_above(cum: np.ndarray, value: float) -> int:
 @kernel
 def vacancies_taken(
     u: np.ndarray,
+    takers: np.ndarray,
     holder: np.ndarray,
     since: np.ndarray,
     announced: np.ndarray,
@@ -222,10 +224,10 @@ def vacancies_taken(
     formal_appeal_cost: float,
     fill_boost: float,
     role_cap: int,
-) -> np.ndarray:
+) -> int:
     """Each vacant slot, in slot order, may be taken (``u``: four uniforms per vacancy, to look,
-    to pick someone, to accept, to pick a dutiful person); returns who took each, in slot order
-    (under a role cap, grouped by taker in index order).
+    to pick someone, to accept, to pick a dutiful person); writes who took each in ``takers``,
+    in slot order (under a role cap, by taker in index order), and returns how many.
 
     A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
     able member picked by engagement, free time and the roles already held; that person accepts
@@ -254,7 +256,6 @@ def vacancies_taken(
             dutiful[n_dutiful] = i
             duty_cum[n_dutiful] = duty_sum
             n_dutiful += 1
-    takers = np.empty(u.shape[1] if n_able else 0, dtype=np.int64)
     j = k = 0
     for r in range(holder.size if n_able else 0):
         if holder[r] >= 0:
@@ -284,8 +285,8 @@ def vacancies_taken(
             k += 1
             take_slot(holder, since, announced, ints, r, pick, week)
     if role_cap > 0:
-        return takers[:k][np.argsort(takers[:k], kind="mergesort")]
-    return takers[:k]
+        takers[:k].sort()
+    return k
 
 
 def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
@@ -303,14 +304,15 @@ def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
     """
     R, P, wp, mods = model.roles, model.people, model.scenario.work, model.mods
     u = rng.random((4, R.count - held_count(R.holder)))  # to look, to pick, to accept, to pick a dutiful person
-    takers = vacancies_taken(
-        u, R.holder, R.since, R.announced, R.vacant_since, R.kind, R.appeal, R.formal,
+    takers = np.empty(u.shape[1], dtype=np.int64)
+    taken = vacancies_taken(
+        u, takers, R.holder, R.since, R.announced, R.vacant_since, R.kind, R.appeal, R.formal,
         P.floats, P.ints, P.flags, P.n, model.week,
         wp.look_probability, wp.unwanted_appeal, wp.unwanted_wait_weeks, wp.involvement_bias, wp.alone_penalty,
         mods.formal_appeal_cost, mods.fill_boost, mods.role_cap,
     )  # fmt: skip
-    if takers.size:
-        model.emit("role_taken", takers)
+    if taken:
+        model.emit("role_taken", takers[:taken])
 
 
 @kernel
