@@ -196,7 +196,7 @@ class CoopModel(mesa.Model):
         self.week_decision_capacity = 0.0
         self.week_mediated = 0
         self.week_mediated_ok = 0
-        self.persons: list[Person] = []
+        self._persons: list[Person] = []
 
         self.people = People(capacity=max(64, 2 * scenario.population.founders))
         self.network = Network()
@@ -239,10 +239,37 @@ class CoopModel(mesa.Model):
         self.update_paid_status()
 
     def add_people(self, count: int, status: int, rng: np.random.Generator) -> np.ndarray:
-        """Add people with drawn traits, and a :class:`Person` view for each."""
-        idx = self.people.add(count, self.week, status, self.scenario.population, rng)
-        self.persons.extend(Person(self, i) for i in idx.tolist())
-        return idx
+        """Add people with drawn traits (their :class:`Person` views are made when asked for)."""
+        return self.people.add(count, self.week, status, self.scenario.population, rng)
+
+    def _views(self) -> list[Person]:
+        """The :class:`Person` views, made now for the people who arrived since last asked
+        (a run that nobody inspects makes none)."""
+        views = self._persons
+        while len(views) < self.people.n:
+            views.append(Person(self, len(views)))
+        return views
+
+    @property
+    def persons(self) -> list[Person]:
+        """A :class:`Person` view per person, in index order."""
+        return self._views()
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Mesa's set of every agent: the :class:`Person` views of everyone so far."""
+        self._views()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        self._views()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        self._views()
+        return super().agent_types
 
     def add_newcomers(self, count: int) -> None:
         """Newcomers arrive and each meets a few active members, drawn without replacement."""
