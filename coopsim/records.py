@@ -331,10 +331,10 @@ class Recorder:
 
     def model_frame(self) -> pd.DataFrame:
         w = self.weeks
-        df = pd.DataFrame({c: arr[:w] for c, arr in self.columns.items()})
-        df.insert(0, "year", np.arange(w) / WEEKS_PER_YEAR)
-        df.insert(0, "week", np.arange(w))
-        return df
+        weeks = np.arange(w)
+        return pd.DataFrame(
+            {"week": weeks, "year": weeks / WEEKS_PER_YEAR, **{c: a[:w] for c, a in self.columns.items()}}
+        )
 
     def people_frame(self) -> pd.DataFrame:
         if not self._snapshots:
@@ -347,7 +347,9 @@ class Recorder:
         column["status"] = pd.Categorical.from_codes(codes[0], dtype=categories(Status.NAMES))
         column["paid"] = pd.Categorical.from_codes(codes[1], dtype=categories(Paid.NAMES))
         column["burned_out"] = codes[2].astype(bool)
-        return pd.DataFrame({c: column[c] for c in ("week", "person", *PEOPLE_COLUMNS)})
+        # the columns are fresh arrays: the frame keeps them as they are (copy=False), rather
+        # than copying them once more into blocks
+        return pd.DataFrame({c: column[c] for c in ("week", "person", *PEOPLE_COLUMNS)}, copy=False)
 
     def events_frame(self) -> pd.DataFrame:
         if not self._events:
