@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status
+from .base import Params, Status, packed
 from .compiled import kernel
 from .population import FLOAT, INT, TIE_FLOAT, TIE_INT
 from .state import ModelState
@@ -139,9 +139,7 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
     u = rng.random(3 * m + C.open_ids.size)
     new = np.empty((2, m), dtype=np.int64)  # the ties of the disagreements defused, then of those opened
     n_fertile, n_opened = _new_disagreements(
-        P.floats, N.ints, N.floats, m, model.contact, u, new,
-        cp.disagreement_rate, cp.spill_over, cp.resentment, cp.fatigue, mods.sphere_mixing,
-        cp.in_meeting_share, mods.defuse_bonus, cp.defuse_base, cp.fertile_gain,
+        P.floats, N.ints, N.floats, m, model.contact, u, new, packed(cp), mods.sphere_mixing, mods.defuse_bonus,
     )  # fmt: skip
     if n_fertile:
         model.emit("conflict_defused", N.a[new[FERTILE, :n_fertile]])
@@ -167,8 +165,7 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
 @kernel
 def _new_disagreements(
     people_floats: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, m: int, contact: np.ndarray,
-    u: np.ndarray, new: np.ndarray, rate: float, spill_over: float, resentment: float, fatigue: float,
-    mixing: float, in_meeting_share: float, defuse_bonus: float, defuse_base: float, fertile_gain: float,
+    u: np.ndarray, new: np.ndarray, conflict: np.ndarray, mixing: float, defuse_bonus: float,
 ) -> tuple[int, int]:  # fmt: skip
     """New disagreements on the ties in contact (``contact`` may miss the ties made this
     week, which are not in contact yet), the likelier with shared life spheres, tension
@@ -176,6 +173,10 @@ def _new_disagreements(
     trust), the likelier with trust and when it surfaces in a meeting with good practices,
     or opened. Writes the ties of the new disagreements, in tie order, in the rows ``FERTILE``
     (defused) and ``OPENED`` of ``new`` and returns how many of each."""
+    cp = conflict[0]  # the process's constants (ConflictParams), read once
+    disagreement_rate, spill_over, resentment = cp["disagreement_rate"], cp["spill_over"], cp["resentment"]
+    fatigue, in_meeting_share, defuse_base = cp["fatigue"], cp["in_meeting_share"], cp["defuse_base"]
+    fertile_gain = cp["fertile_gain"]
     n_fertile = n_opened = 0
     for e in range(min(m, contact.size)):
         if not contact[e] or tie_ints[TIE_INT.conflict, e] >= 0:
@@ -185,7 +186,7 @@ def _new_disagreements(
         tension_b = people_floats[FLOAT.pressure, b] + people_floats[FLOAT.expectation_gap, b]
         overlap_a, overlap_b = people_floats[FLOAT.overlap, a], people_floats[FLOAT.overlap, b]
         p = (
-            rate
+            disagreement_rate
             * (1.0 + spill_over * overlap_a * overlap_b * mixing)
             * (1.0 + resentment * (tension_a + tension_b))
             * (1.0 + fatigue * 0.5 * (people_floats[FLOAT.exhaustion, a] + people_floats[FLOAT.exhaustion, b]))

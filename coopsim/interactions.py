@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status
+from .base import Params, Status, packed
 from .compiled import kernel
 from .population import FLOAT, INT, TIE_FLOAT, TIE_INT
 from .state import ModelState
@@ -69,8 +69,7 @@ def interact(model: ModelState, rng: np.random.Generator) -> None:
     new = np.empty((2, n), dtype=np.int64)
     k = _interact(
         P.floats, P.ints, n, N.ints, N.floats, m, R.holder, R.unit, u, model.person_unit, model.contact, new,
-        model.mods.sphere_mixing, ip.social_contact, ip.trust_gain, ip.overlap_bonus, ip.trust_base, ip.trust_decay,
-        ip.conflict_erosion, ip.collective_rate, ip.new_tie_probability,
+        model.mods.sphere_mixing, packed(ip),
     )  # fmt: skip
     if k:
         N.add_ties(new[0, :k], new[1, :k], ip.trust_base)
@@ -80,9 +79,7 @@ def interact(model: ModelState, rng: np.random.Generator) -> None:
 def _interact(
     people_floats: np.ndarray, people_ints: np.ndarray, n: int, tie_ints: np.ndarray, tie_floats: np.ndarray,
     m: int, holder: np.ndarray, role_unit: np.ndarray, u: np.ndarray, unit: np.ndarray, contact: np.ndarray,
-    new: np.ndarray, mixing: float, social_contact: float, trust_gain: float, overlap_bonus: float,
-    trust_base: float, trust_decay: float, conflict_erosion: float, collective_rate: float,
-    new_tie_probability: float,
+    new: np.ndarray, mixing: float, interactions: np.ndarray,
 ) -> int:  # fmt: skip
     """The week's contact and trust, tie by tie and person by person.
 
@@ -95,6 +92,10 @@ def _interact(
     person may meet an active member drawn at random: a new tie if both work in the same
     unit. Writes each person's unit in ``unit``, each tie's contact in ``contact`` and the two
     ends of the new ties in the two rows of ``new``; returns the number of new ties."""
+    ip = interactions[0]  # the process's constants (InteractionParams), read once
+    social_contact, trust_gain, overlap_bonus = ip["social_contact"], ip["trust_gain"], ip["overlap_bonus"]
+    trust_base, trust_decay, conflict_erosion = ip["trust_base"], ip["trust_decay"], ip["conflict_erosion"]
+    collective_rate, new_tie_probability = ip["collective_rate"], ip["new_tie_probability"]
     status = people_ints[INT.status]
     overlap = people_floats[FLOAT.overlap]
     u_social, u_tie, u_other = u[:m], u[m : m + n], u[m + n :]

@@ -39,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import WEEKS_PER_YEAR, Params, Status
+from .base import WEEKS_PER_YEAR, Params, Status, packed
 from .compiled import kernel
 from .governance import consent_probability
 from .population import FLAG, FLOAT, INT
@@ -222,15 +222,12 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
         >>> int(m.people.present().sum()) <= present             # people leave, nobody arrives here
         True
     """
-    P, mp = model.people, model.scenario.membership
+    P = model.people
     u = rng.random((3, P.n))  # withdrawing, coming back, leaving
     flagged = np.empty((3, P.n), dtype=np.int64)
     n_withdraw, n_back, n_leave = withdraw_return_or_leave(
         P.floats, P.ints, P.flags, P.n, u, flagged, model.week, model.acceptance, model.mods.quit_cost,
-        model.scenario.population.duty_hold, mp.withdraw_below, mp.withdraw_probability, mp.withdraw_spread,
-        mp.identity_shift, mp.identity_rate, mp.inertia_years, mp.embeddedness_hold, mp.reengage_above,
-        mp.reengage_probability, mp.life_departure, mp.withdrawn_departure, mp.newcomer_departure,
-        mp.unwelcomed_departure,
+        model.scenario.population.duty_hold, packed(model.scenario.membership),
     )  # fmt: skip
     for i in flagged[WITHDRAWS, :n_withdraw].tolist():
         model.set_status(i, Status.WITHDRAWN)
@@ -254,19 +251,7 @@ def withdraw_return_or_leave(
     acceptance: float,
     quit_cost: float,
     duty_hold: float,
-    withdraw_below: float,
-    withdraw_probability: float,
-    withdraw_spread: float,
-    identity_shift: float,
-    identity_rate: float,
-    inertia_years: float,
-    embeddedness_hold: float,
-    reengage_above: float,
-    reengage_probability: float,
-    life_departure: float,
-    withdrawn_departure: float,
-    newcomer_departure: float,
-    unwelcomed_departure: float,
+    membership: np.ndarray,
 ) -> tuple[int, int, int]:
     """Each person's week in the membership process: who withdraws, who comes back and who
     leaves, judged on the statuses at the start of the week. Writes their indices, ascending,
@@ -287,14 +272,22 @@ def withdraw_return_or_leave(
         >>> from coopsim.population import People, PopulationParams
         >>> people = People()
         >>> rows = people.add(4, week=0, status=ACTIVE, p=PopulationParams(), rng=np.random.default_rng(1))
-        >>> rules = (0.3, 0.04, 0.05, 0.0, 0.01, 0.0, 0.0, 0.45, 0.02, 0.0015, 0.008, 0.004, 0.02)  # the defaults
+        >>> rules = packed(MembershipParams())                  # the defaults
         >>> u = np.array([[0.0, 1.0, 0.0, 1.0], [0.0] * 4, [1.0, 1.0, 1.0, 0.0]])  # 0 and 2 withdraw, 3 leaves
         >>> flagged = np.empty((3, 4), dtype=np.int64)
-        >>> withdraw_return_or_leave(people.floats, people.ints, people.flags, 4, u, flagged, 0, 0.2, 0.0, 0.85, *rules)
+        >>> withdraw_return_or_leave(people.floats, people.ints, people.flags, 4, u, flagged, 0, 0.2, 0.0, 0.85, rules)
         (2, 0, 1)
         >>> flagged[WITHDRAWS, :2].tolist(), flagged[LEAVES, :1].tolist()   # nobody was withdrawn: nobody comes back
         ([0, 2], [3])
     """
+    mp = membership[0]  # the process's constants (MembershipParams), read once
+    withdraw_below, withdraw_probability = mp["withdraw_below"], mp["withdraw_probability"]
+    withdraw_spread, identity_shift = mp["withdraw_spread"], mp["identity_shift"]
+    identity_rate, inertia_years = mp["identity_rate"], mp["inertia_years"]
+    embeddedness_hold, reengage_above = mp["embeddedness_hold"], mp["reengage_above"]
+    reengage_probability, life_departure = mp["reengage_probability"], mp["life_departure"]
+    withdrawn_departure, newcomer_departure = mp["withdrawn_departure"], mp["newcomer_departure"]
+    unwelcomed_departure = mp["unwelcomed_departure"]
     n_withdraw = n_back = n_leave = 0
     for i in range(n):
         status = ints[INT.status, i]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status
+from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status, packed
 from .compiled import kernel, numpy_sum
 from .population import FLOAT, INT
 from .state import ModelState
@@ -195,21 +195,7 @@ def payments_of_the_week(
     n: int,
     gifts: float,
     acceptance: float,
-    sales_per_hour: float,
-    local_spending: float,
-    supplies_share: float,
-    commercial_rent: float,
-    sci_loan: float,
-    housing_rent: float,
-    housing_share: float,
-    qrt_loan: float,
-    subsidies_per_year: float,
-    membership_fee: float,
-    circle_budget: float,
-    fund_grant_share: float,
-    fund_reserve: float,
-    abeille_investment_share: float,
-    salary_per_month: float,
+    money: np.ndarray,
     unpaid: np.ndarray,
 ) -> int:
     """The week's flows in their order, each paid only if the payer can afford it (see
@@ -222,6 +208,13 @@ def payments_of_the_week(
     treasury above its reserve to the association, which has subsidies and members' fees and
     pays the staffed circles' budgets; the Abeille invests in the Coop; salaries come last.
     """
+    mp = money[0]  # the prices, rents and grants (MoneyParams), read once
+    sales_per_hour, local_spending = mp["sales_per_hour"], mp["local_spending"]
+    supplies_share, commercial_rent, sci_loan = mp["supplies_share"], mp["commercial_rent"], mp["sci_loan"]
+    housing_rent, housing_share, qrt_loan = mp["housing_rent"], mp["housing_share"], mp["qrt_loan"]
+    subsidies_per_year, membership_fee = mp["subsidies_per_year"], mp["membership_fee"]
+    circle_budget, fund_grant_share, fund_reserve = mp["circle_budget"], mp["fund_grant_share"], mp["fund_reserve"]
+    abeille_investment_share, salary_per_month = mp["abeille_investment_share"], mp["salary_per_month"]
     flows[:] = 0.0  # a new week
     residents = active = 0
     for i in range(n):
@@ -271,10 +264,7 @@ def flows(model: ModelState, rng: np.random.Generator) -> None:
     unpaid = np.empty(R.count, dtype=np.int64)
     k = payments_of_the_week(
         L.treasury, L.totals, L.flows, R.holder, R.structure, R.kind, R.unit, R.unit_is_circle, R.hours, R.salaried,
-        P.floats, P.ints, P.n, gifts, model.acceptance, mp.sales_per_hour, mp.local_spending, mp.supplies_share,
-        mp.commercial_rent, mp.sci_loan, mp.housing_rent, mp.housing_share, mp.qrt_loan, mp.subsidies_per_year,
-        mp.membership_fee, mp.circle_budget, mp.fund_grant_share, mp.fund_reserve, mp.abeille_investment_share,
-        mp.salary_per_month, unpaid,
+        P.floats, P.ints, P.n, gifts, model.acceptance, packed(mp), unpaid,
     )  # fmt: skip
     if k:
         tell_unpaid(model, unpaid[:k])
