@@ -72,11 +72,11 @@ def open_counts(model: ModelState) -> None:
         True
     """
     N, P, C = model.network, model.people, model.conflicts
-    _count_open(P.ints, P.n, N.ints, C.open_ids, C.tie, C.festering.flags)
+    count_open(P.ints, P.n, N.ints, C.open_ids, C.tie, C.festering.flags)
 
 
 @kernel
-def _count_open(
+def count_open(
     people_ints: np.ndarray,
     n: int,
     tie_ints: np.ndarray,
@@ -240,5 +240,5 @@ def _resolve_or_fester(
             n_festers += 1
         open_ids[n_open] = c
         n_open += 1
-    _count_open(people_ints, n, tie_ints, open_ids[:n_open], tie_of, festering)
+    count_open(people_ints, n, tie_ints, open_ids[:n_open], tie_of, festering)
     return n_open, n_resolved, n_festers

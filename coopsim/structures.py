@@ -185,6 +185,17 @@ class Roles:
         sel = (self.unit == u) & (self.holder >= 0)
         return np.array(sorted(set(self.holder[sel].tolist())), dtype=np.int64)
 
+    def staffed(self, unit_name: str) -> bool:
+        """Whether someone holds a role in the named unit.
+
+        Example:
+            >>> from coopsim import load_scenario
+            >>> roles = Roles(load_scenario("tera").structures)
+            >>> roles.staffed("Écoute & Médiation")                 # every slot vacant at first
+            False
+        """
+        return bool(unit_staffed(self.holder, self.unit, self.unit_names.index(unit_name)))
+
     def staffed_circles(self) -> int:
         """Number of circles of the association with at least one role held."""
         return int(circles_staffed(self.holder, self.unit, self.unit_is_circle))
@@ -283,6 +294,17 @@ def hand_over(
     vacate_slot(holder, vacant_since, people_ints, heaviest, week)
     announced[heaviest] = openly
     return True
+
+
+@kernel
+def unit_staffed(holder: np.ndarray, unit: np.ndarray, u: int) -> bool:
+    """Whether one of unit ``u``'s role slots is held."""
+    staffed = False
+    for r in range(holder.size):
+        if unit[r] == u and holder[r] >= 0:
+            staffed = True
+            break
+    return staffed
 
 
 @kernel
