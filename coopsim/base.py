@@ -42,9 +42,29 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        """Assign a field (validated); the values :func:`packed` gave the kernels are made anew."""
+        """Assign a field (validated); the values :func:`packed` gave the kernels are made anew,
+        and :func:`params_edits` counts one more assignment (a model plans its weeks anew)."""
         super().__setattr__(name, value)
         _PACKED.pop(id(self), None)
+        global _EDITS
+        _EDITS += 1
+
+
+_EDITS = 0  # assignments to a parameter field since the start
+
+
+def params_edits() -> int:
+    """How many parameter fields have been assigned since the start (by any model or test):
+    what a model planned from the parameters holds while this number is the same.
+
+    Example:
+        >>> before = params_edits()
+        >>> lever = Mechanism()
+        >>> lever.start_week = 3
+        >>> params_edits() - before
+        1
+    """
+    return _EDITS
 
 
 _PACKED: dict[int, np.ndarray] = {}  # id of a parameter group -> its values packed for the kernels
@@ -224,6 +244,21 @@ class Modifiers:
     integration_weeks: int = 12
     acceptance_gain: float = 0.0  # CTD: weekly gain of territorial acceptance
     extra_common_hours: float = 0.0  # CTD: hours added to the common pool of work
+
+    def reset(self, integration_weeks: int) -> None:
+        """Back to the neutral values, with this integration time (each week starts from them).
+
+        Example:
+            >>> mods = Modifiers(role_cap=3)
+            >>> mods.reset(integration_weeks=26)
+            >>> mods == Modifiers(integration_weeks=26)
+            True
+        """
+        self.__dict__.update(_NEUTRAL_MODIFIERS)
+        self.integration_weeks = integration_weeks
+
+
+_NEUTRAL_MODIFIERS = dict(vars(Modifiers()))
 
 
 class Status:

@@ -34,7 +34,7 @@ import numpy as np
 
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
-from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status
+from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
 from .compiled import announce_compilation, kernel
 from .population import FLAG, INT, Conflicts, Network, People, founding_network
 from .records import MesaRecords, Recorder
@@ -366,21 +366,26 @@ class CoopModel(mesa.Model):
 
     def _plan_the_week(self) -> None:
         """Resolve once what every week runs: each process with its stream, followed by the
-        levers acting at its phase (each with its stream), and the levers that adjust the
-        modifiers; whether a lever is active is still asked every week."""
-        levers = [(lever, self.streams[name]) for name, lever in self.scenario.mechanisms()]
+        levers switched on that act at its phase (each with its stream), and the levers
+        switched on that adjust the modifiers. Whether a lever has started is still asked
+        every week; the plan is made anew whenever a parameter has been assigned since."""
+        levers = [(lever, self.streams[name]) for name, lever in self.scenario.mechanisms() if lever.enabled]
         self._modifying = [lever for lever, _ in levers if type(lever).modify is not Mechanism.modify]
         self._schedule = [
             (name, process, self.streams[name], [(lever, rng) for lever, rng in levers if lever.phase == name])
             for name, process in PROCESSES
         ]
+        self._planned = params_edits()
 
     def step(self) -> None:
         """One week: modifiers, then each process followed by the mechanisms of its phase."""
         week = self.week
+        if params_edits() != self._planned:
+            self._plan_the_week()
         self.month_start = week == 0 or int(week * 12 / WEEKS_PER_YEAR) != int((week - 1) * 12 / WEEKS_PER_YEAR)
         self.week_mediated = self.week_mediated_ok = 0
-        mods = self.mods = Modifiers(integration_weeks=self.scenario.membership.integration_weeks_unwelcomed)
+        mods = self.mods
+        mods.reset(self.scenario.membership.integration_weeks_unwelcomed)
         for lever in self._modifying:
             if lever.active(week):
                 lever.modify(mods, self)

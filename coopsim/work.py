@@ -350,9 +350,10 @@ def hours_of_the_week(
             if not flags[FLAG.burned_out, i]:
                 active_able += 1
     scale = role_scale(kind, effort, active, demand_growth, coordination_growth, backlog)
-    role_hours, salaried_hours, coord_hours = np.zeros(n), np.zeros(n), np.zeros(n)
-    asked = np.empty(hours.size)  # each role's hours this week
-    vacant_asked = np.empty(hours.size)
+    held = np.zeros((3, n))  # hours asked by each person's roles: all, salaried, coordination
+    role_hours, salaried_hours, coord_hours = held[0], held[1], held[2]
+    slots = np.empty((2, hours.size))  # each role's hours this week; those of the vacant ones
+    asked, vacant_asked = slots[0], slots[1]
     n_vacant = 0
     for r in range(hours.size):
         asked[r] = hours[r] * scale[r]
@@ -367,7 +368,8 @@ def hours_of_the_week(
         if kind[r] == COORD:
             coord_hours[h] += asked[r]
     pool_total = pool_hours_per_member * active_able + extra_common_hours
-    cap, weight = np.empty(n), np.empty(n)
+    person = np.empty((3, n))  # capacity (with salaried hours), share of the pool, hours asked but not done
+    cap, weight, short = person[0], person[1], person[2]
     for i in range(n):
         cap[i] = floats[FLOAT.capacity, i] + salaried_hours[i]  # a salaried role is paid time on top of free time
         spare = max(cap[i] - role_hours[i], 0.0)
@@ -377,7 +379,6 @@ def hours_of_the_week(
         )
         weight[i] = floats[FLOAT.engagement, i] * spare * share
     weight_sum = numpy_sum(weight, n)
-    short = np.empty(n)  # hours asked but not done
     for i in range(n):
         pool = pool_total * weight[i] / weight_sum if weight_sum > 0 else 0.0
         required = role_hours[i] + pool
