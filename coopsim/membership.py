@@ -369,15 +369,19 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
     welcomers = R.unit_holders(WELCOME_CIRCLE) if mods.delegation and circle >= 0 else np.zeros(0, dtype=np.int64)
     deciders = welcomers if welcomers.size else np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
     p_yes = consent_probability(model, deciders)
-    for i in ready[:k].tolist():
-        if u_consent[i] < p_yes:
-            model.set_status(i, Status.ACTIVE)
-            model.emit("integration", np.array([i]))
-        else:
-            model.emit("integration_refused", np.array([i]))
+    ready = ready[:k]
+    start = 0
+    for j in [*np.flatnonzero(u_consent[ready] < p_yes).tolist(), k]:  # the integrated, in index order
+        refused = ready[start:j]  # those between two integrations, told at once
+        if refused.size:
+            model.emit("integration_refused", refused)
             # asked again after half the integration time
-            weeks_needed = mods.integration_weeks if P.welcomed[i] else mp.integration_weeks_unwelcomed
-            P.status_week[i] = model.week - weeks_needed // 2
+            weeks_needed = np.where(P.welcomed[refused], mods.integration_weeks, mp.integration_weeks_unwelcomed)
+            P.status_week[refused] = model.week - weeks_needed // 2
+        if j < k:
+            model.set_status(int(ready[j]), Status.ACTIVE)
+            model.emit("integration", ready[j : j + 1])
+        start = j + 1
 
 
 @kernel

@@ -292,6 +292,8 @@ class Recorder:
 
     def event(self, week: int, code: int, persons: np.ndarray) -> None:
         if persons.size:
+            if persons.base is not None:  # a view of a process's buffer: keep its own numbers only
+                persons = persons.copy()
             self._events.append((week, code, persons))
             self.week_counts[code] += persons.size
 
