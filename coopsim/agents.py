@@ -7,6 +7,8 @@ Nothing is stored on the agent but its row index: ``member.exhaustion`` reads
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from typing import Any
 
 import mesa
@@ -23,6 +25,16 @@ def _array_view(name: str, cast: type = float) -> property:
     return property(getter)
 
 
+class _IdCounters(weakref.WeakKeyDictionary):
+    """Each model's counter of agent ids, held weakly: Mesa keeps them in a class-level dict
+    that holds every model ever made, so that no finished run could be freed."""
+
+    def __getitem__(self, model: Any) -> Any:
+        if model not in self:
+            self[model] = itertools.count(1)
+        return super().__getitem__(model)
+
+
 class Person(mesa.Agent):
     """One person of the ecosystem, as a view over row ``index`` of ``model.people``.
 
@@ -37,6 +49,7 @@ class Person(mesa.Agent):
     """
 
     model: Any  # the CoopModel (a ModelState); Any because mesa.Agent types it as mesa.Model
+    _ids = _IdCounters()  # read by mesa.Agent.__init__ in place of its own (see _IdCounters)
 
     def __init__(self, model: Any, index: int) -> None:
         super().__init__(model)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -39,6 +40,71 @@ class Params(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Assign a field (validated); the values :func:`packed` gave the kernels are made anew,
+        and :func:`params_edits` counts one more assignment (a model plans its weeks anew)."""
+        super().__setattr__(name, value)
+        _PACKED.pop(id(self), None)
+        global _EDITS
+        _EDITS += 1
+
+
+_EDITS = 0  # assignments to a parameter field since the start
+
+
+def params_edits() -> int:
+    """How many parameter fields have been assigned since the start (by any model or test):
+    what a model planned from the parameters holds while this number is the same.
+
+    Example:
+        >>> before = params_edits()
+        >>> lever = Mechanism()
+        >>> lever.start_week = 3
+        >>> params_edits() - before
+        1
+    """
+    return _EDITS
+
+
+_PACKED: dict[int, np.ndarray] = {}  # id of a parameter group -> its values packed for the kernels
+_DTYPES = {bool: np.bool_, int: np.int64, float: np.float64}
+
+
+def packed(params: Params) -> np.ndarray:
+    """A parameter group's numbers (its float, int and bool fields) as a one-row structured
+    array, so that a kernel takes them as one argument and reads ``rules[0]["rate"]``.
+
+    Made once per group and kept until a field of the group is assigned (then made anew),
+    so the kernels always see the current values at the cost of a dict lookup.
+
+    Example:
+        >>> from pydantic import Field
+        >>> class Demo(Params):
+        ...     rate: float = 0.1
+        ...     weeks: int = 4
+        ...     name: str = "not a number: left out"
+        >>> demo = Demo()
+        >>> rules = packed(demo)
+        >>> rules.dtype.names, float(rules[0]["rate"]), packed(demo) is rules     # made once
+        (('rate', 'weeks'), 0.1, True)
+        >>> demo.rate = 0.5
+        >>> float(packed(demo)[0]["rate"])                        # and anew after a change
+        0.5
+    """
+    rules = _PACKED.get(id(params))
+    if rules is None:
+        values = {k: v for k, v in params.__dict__.items() if type(v) in _DTYPES}
+        layout = tuple((k, _DTYPES[type(v)]) for k, v in values.items())
+        # one dtype object per layout: numba recognises quickly only a structured dtype it has seen
+        dtype = _LAYOUTS.setdefault(layout, np.dtype(list(layout)))
+        rules = np.array([tuple(values.values())], dtype=dtype)
+        _PACKED[id(params)] = rules
+        weakref.finalize(params, _PACKED.pop, id(params), None)
+    return rules
+
+
+_LAYOUTS: dict[tuple[tuple[str, type], ...], np.dtype] = {}  # the dtype of each packed layout
 
 
 @dataclass(frozen=True)
@@ -178,6 +244,21 @@ class Modifiers:
     integration_weeks: int = 12
     acceptance_gain: float = 0.0  # CTD: weekly gain of territorial acceptance
     extra_common_hours: float = 0.0  # CTD: hours added to the common pool of work
+
+    def reset(self, integration_weeks: int) -> None:
+        """Back to the neutral values, with this integration time (each week starts from them).
+
+        Example:
+            >>> mods = Modifiers(role_cap=3)
+            >>> mods.reset(integration_weeks=26)
+            >>> mods == Modifiers(integration_weeks=26)
+            True
+        """
+        self.__dict__.update(_NEUTRAL_MODIFIERS)
+        self.integration_weeks = integration_weeks
+
+
+_NEUTRAL_MODIFIERS = dict(vars(Modifiers()))
 
 
 class Status:

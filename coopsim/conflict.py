@@ -21,12 +21,14 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status
+from .base import Params, Status, packed
 from .compiled import kernel
 from .population import FLOAT, INT, TIE_FLOAT, TIE_INT
 from .state import ModelState
 
 DEPARTED = Status.DEPARTED  # a plain integer, for the kernels
+FERTILE, OPENED = range(2)  # the rows of the new disagreements' ties, defused or opened
+RESOLVED, FESTERS = range(2)  # the rows of the first parties of the conflicts resolved, beginning to fester
 
 
 class ConflictParams(Params):
@@ -70,11 +72,11 @@ def open_counts(model: ModelState) -> None:
         True
     """
     N, P, C = model.network, model.people, model.conflicts
-    _count_open(P.ints, P.n, N.ints, C.open_ids, C.tie, C.festering.flags)
+    count_open(P.ints, P.n, N.ints, C.open_ids, C.tie, C.festering.flags)
 
 
 @kernel
-def _count_open(
+def count_open(
     people_ints: np.ndarray,
     n: int,
     tie_ints: np.ndarray,
@@ -135,44 +137,46 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
     # u_new, u_meeting, u_defuse per tie, then u_resolve per open conflict: one draw gives the
     # numbers of successive draws; those of the conflicts opened this week are drawn after.
     u = rng.random(3 * m + C.open_ids.size)
-    new, n_fertile = _new_disagreements(
-        P.floats, N.ints, N.floats, m, model.contact, u,
-        cp.disagreement_rate, cp.spill_over, cp.resentment, cp.fatigue, mods.sphere_mixing,
-        cp.in_meeting_share, mods.defuse_bonus, cp.defuse_base, cp.fertile_gain,
+    new = np.empty((2, m), dtype=np.int64)  # the ties of the disagreements defused, then of those opened
+    n_fertile, n_opened = _new_disagreements(
+        P.floats, N.ints, N.floats, m, model.contact, u, new, packed(cp), mods.sphere_mixing, mods.defuse_bonus,
     )  # fmt: skip
-    if new.size:
-        fertile, opened = new[:n_fertile], new[n_fertile:]
-        if fertile.size:
-            model.emit("conflict_defused", N.a[fertile])
-        if opened.size:
-            N.conflict[opened] = C.open(opened, model.week)
-            model.emit("conflict_opened", N.a[opened])
-            u = np.concatenate((u, rng.random(opened.size)))
+    if n_fertile:
+        model.emit("conflict_defused", N.a[new[FERTILE, :n_fertile]])
+    if n_opened:
+        opened = new[OPENED, :n_opened]
+        N.conflict[opened] = C.open(opened, model.week)
+        model.emit("conflict_opened", N.a[opened])
+        u = np.concatenate((u, rng.random(n_opened)))
 
-    C.open_ids, persons, n_resolved = _resolve_or_fester(
-        P.ints, P.n, N.ints, N.floats, C.open_ids, C.tie, C.opened, C.festering.flags, u[3 * m :],
+    parties = np.empty((2, C.open_ids.size), dtype=np.int64)  # the first party of those resolved, festering
+    n_open, n_resolved, n_festers = _resolve_or_fester(
+        P.ints, P.n, N.ints, N.floats, C.open_ids, C.tie, C.opened, C.festering.flags, u[3 * m :], parties,
         cp.resolve_base, model.week, cp.festering_weeks,
     )  # fmt: skip
+    if n_open < C.open_ids.size:
+        C.open_ids = C.open_ids[:n_open]
     if n_resolved:
-        model.emit("conflict_resolved", persons[:n_resolved])
-    if persons.size > n_resolved:
-        model.emit("conflict_festering", persons[n_resolved:])
+        model.emit("conflict_resolved", parties[RESOLVED, :n_resolved])
+    if n_festers:
+        model.emit("conflict_festering", parties[FESTERS, :n_festers])
 
 
 @kernel
 def _new_disagreements(
     people_floats: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, m: int, contact: np.ndarray,
-    u: np.ndarray, rate: float, spill_over: float, resentment: float, fatigue: float, mixing: float,
-    in_meeting_share: float, defuse_bonus: float, defuse_base: float, fertile_gain: float,
-) -> tuple[np.ndarray, int]:  # fmt: skip
+    u: np.ndarray, new: np.ndarray, conflict: np.ndarray, mixing: float, defuse_bonus: float,
+) -> tuple[int, int]:  # fmt: skip
     """New disagreements on the ties in contact (``contact`` may miss the ties made this
     week, which are not in contact yet), the likelier with shared life spheres, tension
     (pressure, expectation gap) and fatigue at either end; each is defused (fertile: it adds
     trust), the likelier with trust and when it surfaces in a meeting with good practices,
-    or opened. Returns the ties of the new disagreements, the defused ones first, each
-    group in tie order, and the number defused."""
-    fertile = np.empty(m, dtype=np.int64)
-    opened = np.empty(m, dtype=np.int64)
+    or opened. Writes the ties of the new disagreements, in tie order, in the rows ``FERTILE``
+    (defused) and ``OPENED`` of ``new`` and returns how many of each."""
+    cp = conflict[0]  # the process's constants (ConflictParams), read once
+    disagreement_rate, spill_over, resentment = cp["disagreement_rate"], cp["spill_over"], cp["resentment"]
+    fatigue, in_meeting_share, defuse_base = cp["fatigue"], cp["in_meeting_share"], cp["defuse_base"]
+    fertile_gain = cp["fertile_gain"]
     n_fertile = n_opened = 0
     for e in range(min(m, contact.size)):
         if not contact[e] or tie_ints[TIE_INT.conflict, e] >= 0:
@@ -182,7 +186,7 @@ def _new_disagreements(
         tension_b = people_floats[FLOAT.pressure, b] + people_floats[FLOAT.expectation_gap, b]
         overlap_a, overlap_b = people_floats[FLOAT.overlap, a], people_floats[FLOAT.overlap, b]
         p = (
-            rate
+            disagreement_rate
             * (1.0 + spill_over * overlap_a * overlap_b * mixing)
             * (1.0 + resentment * (tension_a + tension_b))
             * (1.0 + fatigue * 0.5 * (people_floats[FLOAT.exhaustion, a] + people_floats[FLOAT.exhaustion, b]))
@@ -195,28 +199,26 @@ def _new_disagreements(
         if u[2 * m + e] < chance:  # u_defuse
             tie_floats[TIE_FLOAT.trust_ab, e] = min(1.0, tie_floats[TIE_FLOAT.trust_ab, e] + fertile_gain)
             tie_floats[TIE_FLOAT.trust_ba, e] = min(1.0, tie_floats[TIE_FLOAT.trust_ba, e] + fertile_gain)
-            fertile[n_fertile] = e
+            new[FERTILE, n_fertile] = e
             n_fertile += 1
         else:
-            opened[n_opened] = e
+            new[OPENED, n_opened] = e
             n_opened += 1
-    return np.concatenate((fertile[:n_fertile], opened[:n_opened])), n_fertile
+    return n_fertile, n_opened
 
 
 @kernel
 def _resolve_or_fester(
     people_ints: np.ndarray, n: int, tie_ints: np.ndarray, tie_floats: np.ndarray, open_ids: np.ndarray,
-    tie_of: np.ndarray, opened: np.ndarray, festering: np.ndarray, u_resolve: np.ndarray,
+    tie_of: np.ndarray, opened: np.ndarray, festering: np.ndarray, u_resolve: np.ndarray, parties: np.ndarray,
     resolve_base: float, week: int, festering_weeks: int,
-) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
+) -> tuple[int, int, int]:  # fmt: skip
     """Each open conflict closes when a party has left, resolves by itself (the likelier the
     more the two trust each other), or stays open and festers once old enough; then each
-    person's open conflicts are counted. Returns the conflicts still open (``open_ids``
-    itself when none closed), the first party of the conflicts resolved and then of those
-    that began to fester, and the number resolved."""
-    still_open = np.empty(open_ids.size, dtype=np.int64)
-    resolved = np.empty(open_ids.size, dtype=np.int64)
-    festers = np.empty(open_ids.size, dtype=np.int64)
+    person's open conflicts are counted. The conflicts still open are kept, in order, at the
+    start of ``open_ids``; the first party of the conflicts resolved and of those that began
+    to fester are written in the rows ``RESOLVED`` and ``FESTERS`` of ``parties``. Returns how
+    many conflicts stay open, how many resolved and how many began to fester."""
     n_open = n_resolved = n_festers = 0
     status = people_ints[INT.status]
     for k in range(open_ids.size):
@@ -229,16 +231,14 @@ def _resolve_or_fester(
             tie_ints[TIE_INT.conflict, e] = -1
             festering[c] = False
             if not gone:
-                resolved[n_resolved] = a
+                parties[RESOLVED, n_resolved] = a
                 n_resolved += 1
             continue
         if week - opened[c] >= festering_weeks and not festering[c]:
             festering[c] = True
-            festers[n_festers] = a
+            parties[FESTERS, n_festers] = a
             n_festers += 1
-        still_open[n_open] = c
+        open_ids[n_open] = c
         n_open += 1
-    if n_open < open_ids.size:
-        open_ids = still_open[:n_open]
-    _count_open(people_ints, n, tie_ints, open_ids, tie_of, festering)
-    return open_ids, np.concatenate((resolved[:n_resolved], festers[:n_festers])), n_resolved
+    count_open(people_ints, n, tie_ints, open_ids[:n_open], tie_of, festering)
+    return n_open, n_resolved, n_festers

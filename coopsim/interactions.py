@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status
+from .base import Params, Status, packed
 from .compiled import kernel
 from .population import FLOAT, INT, TIE_FLOAT, TIE_INT
 from .state import ModelState
@@ -65,22 +65,22 @@ def interact(model: ModelState, rng: np.random.Generator) -> None:
     N, P, R, ip = model.network, model.people, model.roles, model.scenario.interactions
     n, m = P.n, N.m
     u = rng.random(m + 2 * n)  # u_social (per tie), then u_tie and u_other (per person)
-    model.person_unit, model.contact, new = _interact(
-        P.floats, P.ints, n, N.ints, N.floats, m, R.holder, R.unit, u, model.mods.sphere_mixing,
-        ip.social_contact, ip.trust_gain, ip.overlap_bonus, ip.trust_base, ip.trust_decay, ip.conflict_erosion,
-        ip.collective_rate, ip.new_tie_probability,
+    model.person_unit, model.contact = np.empty(n, dtype=np.int64), np.empty(m, dtype=np.bool_)
+    new = np.empty((2, n), dtype=np.int64)
+    k = _interact(
+        P.floats, P.ints, n, N.ints, N.floats, m, R.holder, R.unit, u, model.person_unit, model.contact, new,
+        model.mods.sphere_mixing, packed(ip),
     )  # fmt: skip
-    if new.size:
-        N.add_ties(new[0], new[1], ip.trust_base)
+    if k:
+        N.add_ties(new[0, :k], new[1, :k], ip.trust_base)
 
 
 @kernel
 def _interact(
     people_floats: np.ndarray, people_ints: np.ndarray, n: int, tie_ints: np.ndarray, tie_floats: np.ndarray,
-    m: int, holder: np.ndarray, role_unit: np.ndarray, u: np.ndarray, mixing: float,
-    social_contact: float, trust_gain: float, overlap_bonus: float, trust_base: float, trust_decay: float,
-    conflict_erosion: float, collective_rate: float, new_tie_probability: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    m: int, holder: np.ndarray, role_unit: np.ndarray, u: np.ndarray, unit: np.ndarray, contact: np.ndarray,
+    new: np.ndarray, mixing: float, interactions: np.ndarray,
+) -> int:  # fmt: skip
     """The week's contact and trust, tie by tie and person by person.
 
     Each person works in the unit of the roles they hold (-1: none). Two acquaintances
@@ -90,17 +90,20 @@ def _interact(
     ``trust_base`` without, and erodes while a conflict is open on it. Each person's trust
     in the collective moves towards the mean trust they place in their live ties. A working
     person may meet an active member drawn at random: a new tie if both work in the same
-    unit. Returns each person's unit, each tie's contact and the two ends of the new ties
-    (one row each)."""
+    unit. Writes each person's unit in ``unit``, each tie's contact in ``contact`` and the two
+    ends of the new ties in the two rows of ``new``; returns the number of new ties."""
+    ip = interactions[0]  # the process's constants (InteractionParams), read once
+    social_contact, trust_gain, overlap_bonus = ip["social_contact"], ip["trust_gain"], ip["overlap_bonus"]
+    trust_base, trust_decay, conflict_erosion = ip["trust_base"], ip["trust_decay"], ip["conflict_erosion"]
+    collective_rate, new_tie_probability = ip["collective_rate"], ip["new_tie_probability"]
     status = people_ints[INT.status]
     overlap = people_floats[FLOAT.overlap]
     u_social, u_tie, u_other = u[:m], u[m : m + n], u[m + n :]
-    unit = np.full(n, -1, dtype=np.int64)
+    unit[:] = -1
     for r in range(holder.size):
         if holder[r] >= 0:
             unit[holder[r]] = role_unit[r]
 
-    contact = np.zeros(m, dtype=np.bool_)
     given = np.zeros((2, n))  # trust placed in one's live ties, as their end a and as their end b
     ties = np.zeros(n)  # live ties
     for e in range(m):
@@ -128,7 +131,6 @@ def _interact(
             trust[i] += collective_rate * ((given[0, i] + given[1, i]) / ties[i] - trust[i])
         trust[i] = min(max(trust[i], 0.0), 1.0)
 
-    new = np.empty((2, n), dtype=np.int64)
     k = 0
     members = np.flatnonzero(status[:n] == ACTIVE)
     for i in range(n):
@@ -137,4 +139,4 @@ def _interact(
             if unit[other] == unit[i]:
                 new[0, k], new[1, k] = i, other
                 k += 1
-    return unit, contact, new[:, :k]
+    return k

@@ -39,15 +39,16 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import WEEKS_PER_YEAR, Params, Status
+from .base import WEEKS_PER_YEAR, Params, Status, packed
 from .compiled import kernel
 from .governance import consent_probability
 from .population import FLAG, FLOAT, INT
 from .state import ModelState
-from .territory import arrivals_this_week, update_acceptance
+from .territory import acceptance_and_arrivals
 
 WELCOME_CIRCLE = "Accueil-Intégration"
 NEWCOMER, ACTIVE, WITHDRAWN, DEPARTED = Status.NEWCOMER, Status.ACTIVE, Status.WITHDRAWN, Status.DEPARTED
+WITHDRAWS, COMES_BACK, LEAVES = range(3)  # the rows of the people the membership kernel flags
 
 
 class MembershipParams(Params):
@@ -221,40 +222,20 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
         >>> int(m.people.present().sum()) <= present             # people leave, nobody arrives here
         True
     """
-    P, mp = model.people, model.scenario.membership
+    P = model.people
     u = rng.random((3, P.n))  # withdrawing, coming back, leaving
-    flagged, n_withdraw, n_back = withdraw_return_or_leave(
-        P.floats,
-        P.ints,
-        P.flags,
-        P.n,
-        u,
-        model.week,
-        model.acceptance,
-        model.mods.quit_cost,
-        model.scenario.population.duty_hold,
-        mp.withdraw_below,
-        mp.withdraw_probability,
-        mp.withdraw_spread,
-        mp.identity_shift,
-        mp.identity_rate,
-        mp.inertia_years,
-        mp.embeddedness_hold,
-        mp.reengage_above,
-        mp.reengage_probability,
-        mp.life_departure,
-        mp.withdrawn_departure,
-        mp.newcomer_departure,
-        mp.unwelcomed_departure,
-    )
-    persons = flagged.tolist()
-    for i in persons[:n_withdraw]:
+    flagged = np.empty((3, P.n), dtype=np.int64)
+    n_withdraw, n_back, n_leave = withdraw_return_or_leave(
+        P.floats, P.ints, P.flags, P.n, u, flagged, model.week, model.acceptance, model.mods.quit_cost,
+        model.scenario.population.duty_hold, packed(model.scenario.membership),
+    )  # fmt: skip
+    for i in flagged[WITHDRAWS, :n_withdraw].tolist():
         model.set_status(i, Status.WITHDRAWN)
         model.emit("withdrawal", np.array([i]))
-    for i in persons[n_withdraw : n_withdraw + n_back]:
+    for i in flagged[COMES_BACK, :n_back].tolist():
         model.set_status(i, Status.ACTIVE)
         model.emit("reengagement", np.array([i]))
-    for i in persons[n_withdraw + n_back :]:
+    for i in flagged[LEAVES, :n_leave].tolist():
         model.depart(i)
 
 
@@ -265,28 +246,17 @@ def withdraw_return_or_leave(
     flags: np.ndarray,
     n: int,
     u: np.ndarray,
+    flagged: np.ndarray,
     week: int,
     acceptance: float,
     quit_cost: float,
     duty_hold: float,
-    withdraw_below: float,
-    withdraw_probability: float,
-    withdraw_spread: float,
-    identity_shift: float,
-    identity_rate: float,
-    inertia_years: float,
-    embeddedness_hold: float,
-    reengage_above: float,
-    reengage_probability: float,
-    life_departure: float,
-    withdrawn_departure: float,
-    newcomer_departure: float,
-    unwelcomed_departure: float,
-) -> tuple[np.ndarray, int, int]:
+    membership: np.ndarray,
+) -> tuple[int, int, int]:
     """Each person's week in the membership process: who withdraws, who comes back and who
-    leaves, judged on the statuses at the start of the week. Returns their indices in one
-    array (those who withdraw, then those who come back, then those who leave, each
-    ascending) and the numbers who withdraw and who come back.
+    leaves, judged on the statuses at the start of the week. Writes their indices, ascending,
+    in the rows ``WITHDRAWS``, ``COMES_BACK`` and ``LEAVES`` of ``flagged`` and returns their
+    numbers.
 
     Per person, the rules of :func:`update_role_identity` (role identity moves towards
     :func:`role_identity_target`), :func:`withdrawal_midpoint`, :func:`attachment` and
@@ -302,17 +272,22 @@ def withdraw_return_or_leave(
         >>> from coopsim.population import People, PopulationParams
         >>> people = People()
         >>> rows = people.add(4, week=0, status=ACTIVE, p=PopulationParams(), rng=np.random.default_rng(1))
-        >>> rules = (0.3, 0.04, 0.05, 0.0, 0.01, 0.0, 0.0, 0.45, 0.02, 0.0015, 0.008, 0.004, 0.02)  # the defaults
+        >>> rules = packed(MembershipParams())                  # the defaults
         >>> u = np.array([[0.0, 1.0, 0.0, 1.0], [0.0] * 4, [1.0, 1.0, 1.0, 0.0]])  # 0 and 2 withdraw, 3 leaves
-        >>> flagged, n_withdraw, n_back = withdraw_return_or_leave(
-        ...     people.floats, people.ints, people.flags, 4, u, 0, 0.2, 0.0, 0.85, *rules
-        ... )
-        >>> flagged.tolist(), n_withdraw, n_back               # nobody was withdrawn: nobody comes back
-        ([0, 2, 3], 2, 0)
+        >>> flagged = np.empty((3, 4), dtype=np.int64)
+        >>> withdraw_return_or_leave(people.floats, people.ints, people.flags, 4, u, flagged, 0, 0.2, 0.0, 0.85, rules)
+        (2, 0, 1)
+        >>> flagged[WITHDRAWS, :2].tolist(), flagged[LEAVES, :1].tolist()   # nobody was withdrawn: nobody comes back
+        ([0, 2], [3])
     """
-    withdraw = np.empty(n, dtype=np.int64)
-    back = np.empty(n, dtype=np.int64)
-    leave = np.empty(n, dtype=np.int64)
+    mp = membership[0]  # the process's constants (MembershipParams), read once
+    withdraw_below, withdraw_probability = mp["withdraw_below"], mp["withdraw_probability"]
+    withdraw_spread, identity_shift = mp["withdraw_spread"], mp["identity_shift"]
+    identity_rate, inertia_years = mp["identity_rate"], mp["inertia_years"]
+    embeddedness_hold, reengage_above = mp["embeddedness_hold"], mp["reengage_above"]
+    reengage_probability, life_departure = mp["reengage_probability"], mp["life_departure"]
+    withdrawn_departure, newcomer_departure = mp["withdrawn_departure"], mp["newcomer_departure"]
+    unwelcomed_departure = mp["unwelcomed_departure"]
     n_withdraw = n_back = n_leave = 0
     for i in range(n):
         status = ints[INT.status, i]
@@ -327,7 +302,7 @@ def withdraw_return_or_leave(
             p_withdraw = withdraw_probability / (1.0 + np.exp((engagement - midpoint) / withdraw_spread))
             keep = 1.0 - quit_cost if flags[FLAG.contract, i] else 1.0
             if u[0, i] < p_withdraw * (keep * (1.0 - duty_hold * floats[FLOAT.duty, i])):
-                withdraw[n_withdraw] = i
+                flagged[WITHDRAWS, n_withdraw] = i
                 n_withdraw += 1
         elif (
             status == WITHDRAWN
@@ -335,7 +310,7 @@ def withdraw_return_or_leave(
             and engagement > reengage_above
             and u[1, i] < reengage_probability
         ):
-            back[n_back] = i
+            flagged[COMES_BACK, n_back] = i
             n_back += 1
         if status == DEPARTED:
             continue
@@ -354,9 +329,9 @@ def withdraw_return_or_leave(
             else:
                 p_leave += unwelcomed_departure * (1.0 - acceptance)
         if u[2, i] < p_leave:
-            leave[n_leave] = i
+            flagged[LEAVES, n_leave] = i
             n_leave += 1
-    return np.concatenate((withdraw[:n_withdraw], back[:n_back], leave[:n_leave])), n_withdraw, n_back
+    return n_withdraw, n_back, n_leave
 
 
 def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
@@ -379,38 +354,34 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     P, R, mods, mp = model.people, model.roles, model.mods, model.scenario.membership
-    update_acceptance(model)
-    count = arrivals_this_week(model, rng)
+    count = acceptance_and_arrivals(model, rng)
     if count:
         model.add_newcomers(count)
     u_consent = rng.random(P.n)
     circle = R.unit_names.index(WELCOME_CIRCLE) if mods.welcome_capacity > 0 else -1
-    ready = welcome_and_ready(
-        P.ints,
-        P.flags,
-        P.n,
-        model.week,
-        R.unit,
-        R.holder,
-        circle,
-        mods.welcome_capacity,
-        mods.integration_weeks,
-        mp.integration_weeks_unwelcomed,
-    )
-    if ready.size == 0:
+    ready = np.empty(P.n, dtype=np.int64)
+    k = welcome_and_ready(
+        P.ints, P.flags, P.n, ready, model.week, R.unit, R.holder, circle, mods.welcome_capacity,
+        mods.integration_weeks, mp.integration_weeks_unwelcomed,
+    )  # fmt: skip
+    if k == 0:
         return
     welcomers = R.unit_holders(WELCOME_CIRCLE) if mods.delegation and circle >= 0 else np.zeros(0, dtype=np.int64)
     deciders = welcomers if welcomers.size else np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
     p_yes = consent_probability(model, deciders)
-    for i in ready.tolist():
-        if u_consent[i] < p_yes:
-            model.set_status(i, Status.ACTIVE)
-            model.emit("integration", np.array([i]))
-        else:
-            model.emit("integration_refused", np.array([i]))
+    ready = ready[:k]
+    start = 0
+    for j in [*np.flatnonzero(u_consent[ready] < p_yes).tolist(), k]:  # the integrated, in index order
+        refused = ready[start:j]  # those between two integrations, told at once
+        if refused.size:
+            model.emit("integration_refused", refused)
             # asked again after half the integration time
-            weeks_needed = mods.integration_weeks if P.welcomed[i] else mp.integration_weeks_unwelcomed
-            P.status_week[i] = model.week - weeks_needed // 2
+            weeks_needed = np.where(P.welcomed[refused], mods.integration_weeks, mp.integration_weeks_unwelcomed)
+            P.status_week[refused] = model.week - weeks_needed // 2
+        if j < k:
+            model.set_status(int(ready[j]), Status.ACTIVE)
+            model.emit("integration", ready[j : j + 1])
+        start = j + 1
 
 
 @kernel
@@ -418,6 +389,7 @@ def welcome_and_ready(
     ints: np.ndarray,
     flags: np.ndarray,
     n: int,
+    ready: np.ndarray,
     week: int,
     role_unit: np.ndarray,
     role_holder: np.ndarray,
@@ -425,9 +397,9 @@ def welcome_and_ready(
     capacity: int,
     weeks_welcomed: int,
     weeks_unwelcomed: int,
-) -> np.ndarray:
-    """Welcome newcomers and find those ready to be integrated; returns the ready ones
-    (ascending).
+) -> int:
+    """Welcome newcomers and find those ready to be integrated: writes them, ascending, in
+    ``ready`` and returns how many.
 
     When someone holds a role in the welcome circle (the unit ``circle``; -1: none), the
     newcomers not yet welcomed are welcomed, in index order, while fewer than ``capacity``
@@ -441,7 +413,9 @@ def welcome_and_ready(
         >>> member = people.add(1, week=0, status=ACTIVE, p=traits, rng=rng)
         >>> newcomers = people.add(3, week=0, status=NEWCOMER, p=traits, rng=rng)
         >>> unit, holder = np.array([0, 1]), np.array([-1, 0])  # the member holds a role of unit 1
-        >>> welcome_and_ready(people.ints, people.flags, 4, 12, unit, holder, 1, 2, 12, 26).tolist()
+        >>> ready = np.empty(4, dtype=np.int64)
+        >>> k = welcome_and_ready(people.ints, people.flags, 4, ready, 12, unit, holder, 1, 2, 12, 26)
+        >>> ready[:k].tolist()
         [1, 2]
         >>> people.welcomed[:4].tolist()                        # room for two: the third waits 26 weeks
         [False, True, True, False]
@@ -462,7 +436,6 @@ def welcome_and_ready(
             if ints[INT.status, i] == NEWCOMER and not flags[FLAG.welcomed, i]:
                 flags[FLAG.welcomed, i] = True
                 room -= 1
-    ready = np.empty(n, dtype=np.int64)
     k = 0
     for i in range(n):
         if ints[INT.status, i] != NEWCOMER:
@@ -471,4 +444,4 @@ def welcome_and_ready(
         if week - ints[INT.status_week, i] >= weeks_needed and not flags[FLAG.burned_out, i]:
             ready[k] = i
             k += 1
-    return ready[:k]
+    return k

@@ -34,12 +34,12 @@ import numpy as np
 
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
-from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Modifiers, Paid, Status
+from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
 from .compiled import announce_compilation, kernel
 from .population import FLAG, INT, Conflicts, Network, People, founding_network
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
-from .structures import Roles
+from .structures import Roles, assign, hand_over, release, release_all
 
 PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
     ("work", work.allocate),
@@ -53,7 +53,13 @@ PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
     ("money", money.flows),
 ]
 SETUP_STREAMS = ("founders", "network", "newcomers")
-DEPARTED, VOLUNTEER, STIPEND, SALARIED = Status.DEPARTED, Paid.VOLUNTEER, Paid.STIPEND, Paid.SALARIED
+ACTIVE, DEPARTED, VOLUNTEER, STIPEND, SALARIED = (
+    Status.ACTIVE,
+    Status.DEPARTED,
+    Paid.VOLUNTEER,
+    Paid.STIPEND,
+    Paid.SALARIED,
+)
 
 
 def stream_key(name: str) -> int:
@@ -92,6 +98,18 @@ def _paid_status(ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray
     for r in range(holder.size):
         if holder[r] >= 0 and salaried[r]:
             ints[INT.paid, holder[r]] = SALARIED
+
+
+@kernel
+def _with_status(ints: np.ndarray, n: int, code: int) -> np.ndarray:
+    """The people, among the first ``n``, with status ``code`` (ascending)."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if ints[INT.status, i] == code:
+            out[k] = i
+            k += 1
+    return out[:k]
 
 
 @kernel
@@ -178,7 +196,7 @@ class CoopModel(mesa.Model):
         self.week_decision_capacity = 0.0
         self.week_mediated = 0
         self.week_mediated_ok = 0
-        self.persons: list[Person] = []
+        self._persons: list[Person] = []
 
         self.people = People(capacity=max(64, 2 * scenario.population.founders))
         self.network = Network()
@@ -188,6 +206,7 @@ class CoopModel(mesa.Model):
         self.recorder = Recorder(self)
         self.datacollector = MesaRecords(self)
         self._found()
+        self._plan_the_week()
 
     # --- set-up ---------------------------------------------------------------------
 
@@ -220,23 +239,47 @@ class CoopModel(mesa.Model):
         self.update_paid_status()
 
     def add_people(self, count: int, status: int, rng: np.random.Generator) -> np.ndarray:
-        """Add people with drawn traits, and a :class:`Person` view for each."""
-        idx = self.people.add(count, self.week, status, self.scenario.population, rng)
-        for i in idx.tolist():
-            self.persons.append(Person(self, i))
-        return idx
+        """Add people with drawn traits (their :class:`Person` views are made when asked for)."""
+        return self.people.add(count, self.week, status, self.scenario.population, rng)
+
+    def _views(self) -> list[Person]:
+        """The :class:`Person` views, made now for the people who arrived since last asked
+        (a run that nobody inspects makes none)."""
+        views = self._persons
+        while len(views) < self.people.n:
+            views.append(Person(self, len(views)))
+        return views
+
+    @property
+    def persons(self) -> list[Person]:
+        """A :class:`Person` view per person, in index order."""
+        return self._views()
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Mesa's set of every agent: the :class:`Person` views of everyone so far."""
+        self._views()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        self._views()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        self._views()
+        return super().agent_types
 
     def add_newcomers(self, count: int) -> None:
-        """Newcomers arrive and meet a few present people (preferably active members)."""
+        """Newcomers arrive and each meets a few active members, drawn without replacement."""
         rng = self.streams["newcomers"]
         idx = self.add_people(count, Status.NEWCOMER, rng)
-        n = self.people.n
-        hosts = np.flatnonzero(self.people.status[:n] == Status.ACTIVE)
+        hosts = _with_status(self.people.ints, self.people.n, ACTIVE)
         if hosts.size:
             k = min(self.scenario.population.newcomer_ties, hosts.size)
-            for i in idx.tolist():
-                met = rng.choice(hosts, size=k, replace=False)
-                self.network.add_ties(np.full(k, i), met, trust=0.45)
+            met = [rng.choice(hosts, size=k, replace=False) for _ in range(count)]
+            self.network.add_ties(np.repeat(idx, k), np.concatenate(met), trust=0.45)
         self.emit("arrival", idx)
 
     # --- helpers the processes and mechanisms share -------------------------------------
@@ -253,44 +296,25 @@ class CoopModel(mesa.Model):
         """Give roles to people, respecting the contractualisation cap when there is one."""
         if roles.size == 0:
             return
-        P, R = self.people, self.roles
-        roles, first = np.unique(roles, return_index=True)
-        persons = persons[first]
-        cap = self.mods.role_cap
-        if cap:
-            order = np.argsort(persons, kind="stable")
-            roles, persons = roles[order], persons[order]
-            starts = np.r_[0, np.flatnonzero(np.diff(persons)) + 1]
-            rank = np.arange(persons.size) - np.repeat(starts, np.diff(np.r_[starts, persons.size]))
-            ok = P.roles[persons] + rank < cap
-            roles, persons = roles[ok], persons[ok]
-        R.holder[roles] = persons
-        R.since[roles] = self.week
-        R.announced[roles] = False
-        np.add.at(P.roles, persons, 1)
+        R = self.roles
+        takers = assign(R.holder, R.since, R.announced, self.people.ints, roles, persons, self.week, self.mods.role_cap)
         if not quiet:
-            self.emit("role_taken", persons)
+            self.emit("role_taken", takers)
 
     def release_roles(self, roles: np.ndarray) -> None:
         """Holders give up these roles; the roles become vacant."""
         if roles.size == 0:
             return
-        P, R = self.people, self.roles
-        holders = R.holder[roles]
-        np.subtract.at(P.roles, holders, 1)
-        R.holder[roles] = -1
-        R.vacant_since[roles] = self.week
-        self.emit("role_dropped", holders)
+        R = self.roles
+        self.emit("role_dropped", release(R.holder, R.vacant_since, self.people.ints, roles, self.week))
 
     def hand_over_one_role(self, person: int, announced: bool = True) -> None:
         """A person hands over their heaviest role, openly (easier for others to take)."""
         R = self.roles
-        held = np.flatnonzero(R.holder == person)
-        if held.size == 0:
-            return
-        r = held[np.argmax(R.hours[held] * ~R.salaried[held])]
-        self.release_roles(np.array([r]))
-        R.announced[r] = announced
+        if hand_over(
+            R.holder, R.vacant_since, R.announced, self.people.ints, R.hours, R.salaried, person, self.week, announced
+        ):
+            self.emit("role_dropped", np.array([person]))
 
     def enforce_role_cap(self, cap: int) -> None:
         """People above the cap hand over their most recent extra roles."""
@@ -307,9 +331,11 @@ class CoopModel(mesa.Model):
     def set_status(self, i: int, status: int) -> None:
         """Change a person's status; leaving active membership releases their roles."""
         P = self.people
-        if P.status[i] == Status.ACTIVE and status != Status.ACTIVE:
+        if P.status[i] == ACTIVE and status != ACTIVE:
             self.recorder.exit(self, i)
-            self.release_roles(np.flatnonzero(self.roles.holder == i))
+            released = release_all(self.roles.holder, self.roles.vacant_since, P.ints, i, self.week)
+            if released:
+                self.emit("role_dropped", np.full(released, i))
         P.status[i] = status
         P.status_week[i] = self.week
 
@@ -338,29 +364,48 @@ class CoopModel(mesa.Model):
 
     # --- the week ---------------------------------------------------------------------
 
+    def _plan_the_week(self) -> None:
+        """Resolve once what every week runs: each process with its stream, followed by the
+        levers switched on that act at its phase (each with its stream), and the levers
+        switched on that adjust the modifiers. Whether a lever has started is still asked
+        every week; the plan is made anew whenever a parameter has been assigned since."""
+        levers = [(lever, self.streams[name]) for name, lever in self.scenario.mechanisms() if lever.enabled]
+        self._modifying = [lever for lever, _ in levers if type(lever).modify is not Mechanism.modify]
+        self._schedule = [
+            (name, process, self.streams[name], [(lever, rng) for lever, rng in levers if lever.phase == name])
+            for name, process in PROCESSES
+        ]
+        self._planned = params_edits()
+
     def step(self) -> None:
         """One week: modifiers, then each process followed by the mechanisms of its phase."""
         week = self.week
+        if params_edits() != self._planned:
+            self._plan_the_week()
         self.month_start = week == 0 or int(week * 12 / WEEKS_PER_YEAR) != int((week - 1) * 12 / WEEKS_PER_YEAR)
         self.week_mediated = self.week_mediated_ok = 0
-        mods = Modifiers(integration_weeks=self.scenario.membership.integration_weeks_unwelcomed)
-        acting: dict[str, list[tuple[str, Any]]] = {}
-        for name, m in self.scenario.mechanisms():
-            if m.active(week):
-                m.modify(mods, self)
-                acting.setdefault(m.phase, []).append((name, m))
-        self.mods = mods
-        streams = self.streams
-        for process_name, process in PROCESSES:
-            process(self, streams[process_name])
-            if process_name == "work":
+        mods = self.mods
+        mods.reset(self.scenario.membership.integration_weeks_unwelcomed)
+        for lever in self._modifying:
+            if lever.active(week):
+                lever.modify(mods, self)
+        for name, process, rng, acting in self._schedule:
+            process(self, rng)
+            if name == "work":
                 self.update_paid_status()
-            for name, m in acting.get(process_name, ()):
-                m.act(self, streams[name])
+            for lever, lever_rng in acting:
+                if lever.active(week):
+                    lever.act(self, lever_rng)
         self.recorder.record_week(self)
         self.week += 1
         if self.week >= self.horizon:
             self.running = False
+
+    def _wrapped_step(self, *args: Any, **kwargs: Any) -> None:
+        """Mesa's wrapper of ``step`` (it counts ``steps``), without its log line per step,
+        whose formatting costs more than a week's bookkeeping."""
+        self.steps += 1
+        self._user_step(*args, **kwargs)
 
     def run_model(self) -> None:
         """Run to the horizon."""

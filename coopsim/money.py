@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status
+from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status, packed
 from .compiled import kernel, numpy_sum
 from .population import FLOAT, INT
 from .state import ModelState
@@ -123,11 +123,11 @@ def salaries_unpaid(
     structure: np.ndarray,
     weekly: float,
     floats: np.ndarray,
-) -> np.ndarray:
+    unpaid: np.ndarray,
+) -> int:
     """Each held salaried role is paid ``weekly`` by its structure, in the order of the role
-    slots; a holder left unpaid loses some financial security. Returns the unpaid holders (one
-    per unpaid role)."""
-    unpaid = np.empty(holder.size, dtype=np.int64)
+    slots; a holder left unpaid loses some financial security. Writes the unpaid holders (one
+    per unpaid role) in ``unpaid`` and returns how many."""
     k = 0
     for r in range(holder.size):
         h = holder[r]
@@ -139,7 +139,7 @@ def salaries_unpaid(
             floats[FLOAT.security_fin, h] *= 0.95
             unpaid[k] = h
             k += 1
-    return unpaid[:k]
+    return k
 
 
 def pay_salaries(model: ModelState) -> None:
@@ -157,10 +157,11 @@ def pay_salaries(model: ModelState) -> None:
     """
     R, L, mp = model.roles, model.ledger, model.scenario.money
     weekly = mp.salary_per_month * 12 / WEEKS_PER_YEAR
-    unpaid = salaries_unpaid(
-        L.treasury, L.totals, L.flows, R.holder, R.salaried, R.structure, weekly, model.people.floats
+    unpaid = np.empty(R.count, dtype=np.int64)
+    k = salaries_unpaid(
+        L.treasury, L.totals, L.flows, R.holder, R.salaried, R.structure, weekly, model.people.floats, unpaid
     )
-    tell_unpaid(model, unpaid)
+    tell_unpaid(model, unpaid[:k])
 
 
 def tell_unpaid(model: ModelState, unpaid: np.ndarray) -> None:
@@ -171,11 +172,11 @@ def tell_unpaid(model: ModelState, unpaid: np.ndarray) -> None:
         >>> from coopsim.base import EVENT_CODE
         >>> m = CoopModel("tera", seed=1)
         >>> tell_unpaid(m, np.array([0, 3]))
-        >>> [int(p[0]) for _, code, p in m.recorder._events if code == EVENT_CODE["salary_unpaid"]]
+        >>> events = m.recorder.events_frame()
+        >>> events.loc[events["kind"] == "salary_unpaid", "person"].tolist()
         [0, 3]
     """
-    for h in unpaid.tolist():
-        model.emit("salary_unpaid", np.array([h]))
+    model.emit("salary_unpaid", unpaid)
 
 
 @kernel
@@ -195,24 +196,12 @@ def payments_of_the_week(
     n: int,
     gifts: float,
     acceptance: float,
-    sales_per_hour: float,
-    local_spending: float,
-    supplies_share: float,
-    commercial_rent: float,
-    sci_loan: float,
-    housing_rent: float,
-    housing_share: float,
-    qrt_loan: float,
-    subsidies_per_year: float,
-    membership_fee: float,
-    circle_budget: float,
-    fund_grant_share: float,
-    fund_reserve: float,
-    abeille_investment_share: float,
-    salary_per_month: float,
-) -> np.ndarray:
+    money: np.ndarray,
+    unpaid: np.ndarray,
+) -> int:
     """The week's flows in their order, each paid only if the payer can afford it (see
-    :func:`coopsim.structures.transfer`); returns the holders of the salaried roles left unpaid.
+    :func:`coopsim.structures.transfer`); writes the holders of the salaried roles left unpaid
+    in ``unpaid`` and returns how many.
 
     Coop sales grow with the operational hours done there and the territory's acceptance, plus
     the residents' spending; the Coop buys supplies and pays the SCI's commercial rent; the
@@ -220,6 +209,13 @@ def payments_of_the_week(
     treasury above its reserve to the association, which has subsidies and members' fees and
     pays the staffed circles' budgets; the Abeille invests in the Coop; salaries come last.
     """
+    mp = money[0]  # the prices, rents and grants (MoneyParams), read once
+    sales_per_hour, local_spending = mp["sales_per_hour"], mp["local_spending"]
+    supplies_share, commercial_rent, sci_loan = mp["supplies_share"], mp["commercial_rent"], mp["sci_loan"]
+    housing_rent, housing_share, qrt_loan = mp["housing_rent"], mp["housing_share"], mp["qrt_loan"]
+    subsidies_per_year, membership_fee = mp["subsidies_per_year"], mp["membership_fee"]
+    circle_budget, fund_grant_share, fund_reserve = mp["circle_budget"], mp["fund_grant_share"], mp["fund_reserve"]
+    abeille_investment_share, salary_per_month = mp["abeille_investment_share"], mp["salary_per_month"]
     flows[:] = 0.0  # a new week
     residents = active = 0
     for i in range(n):
@@ -247,7 +243,7 @@ def payments_of_the_week(
     investment = abeille_investment_share * treasury[ABEILLE]
     transfer(treasury, totals, flows, ABEILLE, COOP, investment, FLOW.abeille_investment)
     weekly = salary_per_month * 12 / WEEKS_PER_YEAR
-    return salaries_unpaid(treasury, totals, flows, holder, salaried, structure, weekly, floats)
+    return salaries_unpaid(treasury, totals, flows, holder, salaried, structure, weekly, floats, unpaid)
 
 
 def flows(model: ModelState, rng: np.random.Generator) -> None:
@@ -266,39 +262,13 @@ def flows(model: ModelState, rng: np.random.Generator) -> None:
     """
     L, mp, P, R = model.ledger, model.scenario.money, model.people, model.roles
     gifts = rng.gamma(4.0, mp.gifts_per_year / WEEKS_PER_YEAR / 4.0)
-    unpaid = payments_of_the_week(
-        L.treasury,
-        L.totals,
-        L.flows,
-        R.holder,
-        R.structure,
-        R.kind,
-        R.unit,
-        R.unit_is_circle,
-        R.hours,
-        R.salaried,
-        P.floats,
-        P.ints,
-        P.n,
-        gifts,
-        float(model.acceptance),
-        mp.sales_per_hour,
-        mp.local_spending,
-        mp.supplies_share,
-        mp.commercial_rent,
-        mp.sci_loan,
-        mp.housing_rent,
-        mp.housing_share,
-        mp.qrt_loan,
-        mp.subsidies_per_year,
-        mp.membership_fee,
-        mp.circle_budget,
-        mp.fund_grant_share,
-        mp.fund_reserve,
-        mp.abeille_investment_share,
-        mp.salary_per_month,
-    )
-    tell_unpaid(model, unpaid)
+    unpaid = np.empty(R.count, dtype=np.int64)
+    k = payments_of_the_week(
+        L.treasury, L.totals, L.flows, R.holder, R.structure, R.kind, R.unit, R.unit_is_circle, R.hours, R.salaried,
+        P.floats, P.ints, P.n, gifts, model.acceptance, packed(mp), unpaid,
+    )  # fmt: skip
+    if k:
+        tell_unpaid(model, unpaid[:k])
 
 
 __all__ = [

@@ -198,16 +198,13 @@ class People:
             self._grow(self.n + count)
         start = self.n
         self.n += count
-        normals = rng.normal(
-            [[p.capacity_hours_mean], [p.engagement_mean], [p.meaning_mean], [p.financial_security_mean]],
-            [[p.capacity_hours_sd], [p.engagement_sd], [p.meaning_sd], [0.15]],
-            size=(4, count),
-        )
+        z = rng.standard_normal((4, count))  # capacity, engagement, meaning, own income (standard normal)
         uniforms = rng.random((2, count))
         spheres = rng.normal(p.spheres_mean, 0.7, count)
         _new_people(
-            self.floats, self.ints, self.flags, start, week, status, normals, uniforms, spheres,
-            p.duty_share, p.prefers_alone_share,
+            self.floats, self.ints, self.flags, start, week, status, z, uniforms, spheres,
+            p.capacity_hours_mean, p.capacity_hours_sd, p.engagement_mean, p.engagement_sd, p.meaning_mean, p.meaning_sd,
+            p.financial_security_mean, p.duty_share, p.prefers_alone_share,
         )  # fmt: skip
         return np.arange(start, start + count)
 
@@ -227,22 +224,25 @@ class People:
 @kernel
 def _new_people(
     floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, start: int, week: int, status: int,
-    normals: np.ndarray, uniforms: np.ndarray, spheres: np.ndarray, duty_share: float, alone_share: float,
+    z: np.ndarray, uniforms: np.ndarray, spheres: np.ndarray, capacity_mean: float, capacity_sd: float,
+    engagement_mean: float, engagement_sd: float, meaning_mean: float, meaning_sd: float, income_mean: float,
+    duty_share: float, alone_share: float,
 ) -> None:  # fmt: skip
-    """The rows of the people who arrive: traits from the draws, clipped to their ranges, and
-    the same starting trust (0.5), recognition (0.3) and emotional security (0.5) for all."""
-    for k in range(normals.shape[1]):
+    """The rows of the people who arrive: traits from the draws (normal ones as mean + sd · z,
+    numpy's own formula), clipped to their ranges, and the same starting trust (0.5),
+    recognition (0.3) and emotional security (0.5) for all."""
+    for k in range(z.shape[1]):
         i = start + k
         ints[INT.status, i] = status
         ints[INT.arrival_week, i] = week
         ints[INT.status_week, i] = week
         ints[INT.paid, i] = VOLUNTEER
-        floats[FLOAT.capacity, i] = min(max(normals[0, k], 2.0), 50.0)
-        floats[FLOAT.engagement, i] = min(max(normals[1, k], 0.05), 1.0)
-        floats[FLOAT.meaning, i] = min(max(normals[2, k], 0.0), 1.0)
+        floats[FLOAT.capacity, i] = min(max(capacity_mean + capacity_sd * z[0, k], 2.0), 50.0)
+        floats[FLOAT.engagement, i] = min(max(engagement_mean + engagement_sd * z[1, k], 0.05), 1.0)
+        floats[FLOAT.meaning, i] = min(max(meaning_mean + meaning_sd * z[2, k], 0.0), 1.0)
         floats[FLOAT.trust, i] = 0.5
         floats[FLOAT.recognition, i] = 0.3
-        income = min(max(normals[3, k], 0.0), 1.0)
+        income = min(max(income_mean + 0.15 * z[3, k], 0.0), 1.0)
         floats[FLOAT.income_base, i] = income
         floats[FLOAT.security_fin, i] = income
         floats[FLOAT.security_emo, i] = 0.5

@@ -11,6 +11,7 @@ formula, which way is better), and ``docs/ODD.md`` (section 8.4) shows that tabl
 
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from typing import Any
 
@@ -21,7 +22,7 @@ from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Paid, Status
 from .compiled import kernel, numpy_sum
 from .population import FLAG, FLOAT, INT
 from .state import ModelState
-from .structures import STRUCTURE_KEYS
+from .structures import INFLOW, OUTFLOW, STRUCTURE_KEYS
 
 HIGH_EXHAUSTION = 0.7
 
@@ -79,27 +80,31 @@ SNAPSHOT_MIN_CHUNK = 4096  # rows; a chunk holds at least 16 snapshots of the pe
 
 
 @kernel
-def _sorted(values):
-    """``np.sort(values)``; a few dozen values (a TERA week) are sorted by insertion, which
-    is quicker than numba's quicksort at that size and gives the same values in the same
-    order (there is no NaN among them)."""
+def _sort(values):
+    """Sort ``values`` in place, as ``np.sort`` orders them; a few dozen values (a TERA week)
+    are sorted by insertion, quicker than numba's quicksort at that size (there is no NaN
+    among them, so both give the same order)."""
     if values.size > 64:
-        return np.sort(values)
-    out = values.copy()
-    for i in range(1, out.size):
-        value = out[i]
+        values.sort()
+        return
+    for i in range(1, values.size):
+        value = values[i]
         j = i - 1
-        while j >= 0 and out[j] > value:
-            out[j + 1] = out[j]
+        while j >= 0 and values[j] > value:
+            values[j + 1] = values[j]
             j -= 1
-        out[j + 1] = value
-    return out
+        values[j + 1] = value
 
 
 @kernel
 def _nearest_rank(sorted_values, q):
     """The ``q`` quantile of sorted values, nearest rank (index ``q (k - 1)`` rounded)."""
     return sorted_values[int(np.rint(q * (sorted_values.size - 1)))]
+
+
+# the rows of the people columns' scratch block: the active members' states, the stipend
+# recipients' social pressure
+EXHAUSTION, ENGAGEMENT, TRUST, RECOGNITION, HOURS, PRESSURE = range(6)
 
 
 @kernel
@@ -114,10 +119,8 @@ def people_columns(row, floats, ints, flags, n, week):
     """
     by_status = np.zeros(4, dtype=np.int64)
     burned = volunteers = core = facilitators = roles_active = roles_max = 0
-    active = np.empty((5, n))  # exhaustion, engagement, trust, recognition, hours
-    k = 0
-    pressure = np.empty(n)
-    stipends = 0
+    values = np.empty((6, n))  # the rows EXHAUSTION ... PRESSURE
+    k = stipends = 0
     for i in range(n):
         status, roles = ints[INT.status, i], ints[INT.roles, i]
         by_status[status] += 1
@@ -125,7 +128,7 @@ def people_columns(row, floats, ints, flags, n, week):
         if flags[FLAG.burned_out, i] and status != DEPARTED:
             burned += 1
         if flags[FLAG.stipend, i]:
-            pressure[stipends] = floats[FLOAT.pressure, i]
+            values[PRESSURE, stipends] = floats[FLOAT.pressure, i]
             stipends += 1
         if status == ACTIVE:
             if ints[INT.paid, i] == VOLUNTEER:
@@ -135,11 +138,11 @@ def people_columns(row, floats, ints, flags, n, week):
             if flags[FLAG.rex_trained, i]:
                 facilitators += 1
             roles_active += roles
-            active[0, k] = floats[FLOAT.exhaustion, i]
-            active[1, k] = floats[FLOAT.engagement, i]
-            active[2, k] = floats[FLOAT.trust, i]
-            active[3, k] = floats[FLOAT.recognition, i]
-            active[4, k] = floats[FLOAT.hours, i]
+            values[EXHAUSTION, k] = floats[FLOAT.exhaustion, i]
+            values[ENGAGEMENT, k] = floats[FLOAT.engagement, i]
+            values[TRUST, k] = floats[FLOAT.trust, i]
+            values[RECOGNITION, k] = floats[FLOAT.recognition, i]
+            values[HOURS, k] = floats[FLOAT.hours, i]
             k += 1
     row[COLUMN.active] = k
     row[COLUMN.newcomers] = by_status[NEWCOMER]
@@ -151,29 +154,34 @@ def people_columns(row, floats, ints, flags, n, week):
     row[COLUMN.core] = core
     row[COLUMN.rex_facilitators] = facilitators
     row[COLUMN.roles_max] = roles_max
-    row[COLUMN.pressure_mean] = numpy_sum(pressure, stipends) / stipends if stipends else np.nan
+    row[COLUMN.pressure_mean] = numpy_sum(values[PRESSURE], stipends) / stipends if stipends else np.nan
     row[COLUMN.hours_done] = numpy_sum(floats[FLOAT.hours], n)
     if k:
-        spread_columns(row, active[:, :k], roles_active)
+        spread_columns(row, values[:, :k], roles_active)
 
 
 @kernel
 def spread_columns(row, active, roles_active):
-    """Means and quantiles of the active members' states (one column of ``active`` each),
-    the share highly exhausted and the share of hours the busiest fifth carried."""
+    """Means and quantiles of the active members' states (the rows of ``active``, sorted here
+    in place), the share highly exhausted and the share of hours the busiest fifth carried."""
     k = active.shape[1]
     first = (COLUMN.exhaustion_mean, COLUMN.engagement_mean, COLUMN.trust_mean)  # then p10, p50, p90
-    for j in range(3):
-        values = _sorted(active[j])
-        row[first[j]] = numpy_sum(values, values.size) / k
+    for j in (EXHAUSTION, ENGAGEMENT, TRUST):
+        values = active[j]
+        _sort(values)
+        row[first[j]] = numpy_sum(values, k) / k
         row[first[j] + 1] = _nearest_rank(values, 0.1)
         row[first[j] + 2] = _nearest_rank(values, 0.5)
         row[first[j] + 3] = _nearest_rank(values, 0.9)
-        if j == 0:
-            row[COLUMN.high_exhaustion_share] = (values >= HIGH_EXHAUSTION).sum() / k
-    row[COLUMN.recognition_mean] = numpy_sum(active[3], active[3].size) / k
-    hours = _sorted(active[4])[::-1]
-    total = numpy_sum(hours, hours.size)
+    high = 0
+    for x in active[EXHAUSTION]:
+        if x >= HIGH_EXHAUSTION:
+            high += 1
+    row[COLUMN.high_exhaustion_share] = high / k
+    row[COLUMN.recognition_mean] = numpy_sum(active[RECOGNITION], k) / k
+    _sort(active[HOURS])
+    hours = active[HOURS][::-1]  # the busiest first
+    total = numpy_sum(hours, k)
     top = max(1, int(np.rint(0.2 * k)))
     row[COLUMN.top20_hours_share] = numpy_sum(hours, top) / total if total > 0 else 0.0
     row[COLUMN.roles_per_active] = roles_active / k
@@ -182,10 +190,11 @@ def spread_columns(row, active, roles_active):
 @kernel
 def week_row(
     table, w, floats, ints, flags, n, week, holder, week_counts, event_totals, treasury,
-    conflicts_open, demand, unmet, backlog, decision_capacity, acceptance, mediated, mediated_ok, inflow, outflow,
+    conflicts_open, demand, unmet, backlog, decision_capacity, acceptance, mediated, mediated_ok, totals,
 ):  # fmt: skip
     """Fill row ``w`` of the weekly table: the people's columns, this week's event counts
-    (then moved to the run's totals), the vacant roles and the model's own numbers."""
+    (then moved to the run's totals), the vacant roles and the model's own numbers (``totals``:
+    the money from and to outside so far). Returns the number of people present."""
     row = table[w]
     row[:] = 0.0
     people_columns(row, floats, ints, flags, n, week)
@@ -194,7 +203,11 @@ def week_row(
     for code in range(week_counts.size):
         event_totals[code] += week_counts[code]
         week_counts[code] = 0
-    row[COLUMN.roles_vacant] = (holder < 0).sum()
+    vacant = 0
+    for r in range(holder.size):
+        if holder[r] < 0:
+            vacant += 1
+    row[COLUMN.roles_vacant] = vacant
     row[COLUMN.conflicts_open] = conflicts_open
     row[COLUMN.demand_hours] = demand
     row[COLUMN.unmet_hours] = unmet
@@ -206,8 +219,9 @@ def week_row(
     row[COLUMN.mediations_successful] = mediated_ok
     for j in range(TREASURY_COLUMNS.size):
         row[TREASURY_COLUMNS[j]] = treasury[j]
-    row[COLUMN.inflow_total] = inflow
-    row[COLUMN.outflow_total] = outflow
+    row[COLUMN.inflow_total] = totals[INFLOW]
+    row[COLUMN.outflow_total] = totals[OUTFLOW]
+    return int(row[COLUMN.present])
 
 
 @kernel
@@ -228,6 +242,18 @@ def snapshot_present(floats_out, counts_out, codes_out, start, floats, ints, fla
         codes_out[2, k] = flags[FLAG.burned_out, i]
         k += 1
     return k - start
+
+
+@functools.lru_cache(maxsize=8)
+def categories(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical type of a frame column whose codes index ``names`` (made once: making
+    it costs more than the column itself).
+
+    Example:
+        >>> categories(Status.NAMES).categories.tolist()
+        ['newcomer', 'active', 'withdrawn', 'departed']
+    """
+    return pd.CategoricalDtype(pd.Index(names))
 
 
 class Recorder:
@@ -266,6 +292,8 @@ class Recorder:
 
     def event(self, week: int, code: int, persons: np.ndarray) -> None:
         if persons.size:
+            if persons.base is not None:  # a view of a process's buffer: keep its own numbers only
+                persons = persons.copy()
             self._events.append((week, code, persons))
             self.week_counts[code] += persons.size
 
@@ -286,14 +314,14 @@ class Recorder:
         if self.weeks >= self.table.shape[0]:
             self._grow()
         P, L = model.people, model.ledger
-        week_row(
+        present = week_row(
             self.table, self.weeks, P.floats, P.ints, P.flags, P.n, model.week, model.roles.holder,
             self.week_counts, self.event_totals, L.treasury, model.conflicts.open_ids.size,
             model.week_demand, model.week_unmet, model.backlog, model.week_decision_capacity,
-            model.acceptance, model.week_mediated, model.week_mediated_ok, L.inflow_total, L.outflow_total,
+            model.acceptance, model.week_mediated, model.week_mediated_ok, L.totals,
         )  # fmt: skip
         if model.week % model.scenario.record.people_every == 0 or model.week == model.horizon - 1:
-            self._snapshot(model, int(self.table[self.weeks, COLUMN.present]))
+            self._snapshot(model, present)
         if model.week == model.horizon - WEEKS_PER_YEAR - 1:  # end of the week before the last 52
             self.hours_at_window_start = P.hours_total[: P.n].copy()
         self.weeks += 1
@@ -318,10 +346,10 @@ class Recorder:
 
     def model_frame(self) -> pd.DataFrame:
         w = self.weeks
-        df = pd.DataFrame({c: arr[:w] for c, arr in self.columns.items()})
-        df.insert(0, "year", np.arange(w) / WEEKS_PER_YEAR)
-        df.insert(0, "week", np.arange(w))
-        return df
+        weeks = np.arange(w)
+        return pd.DataFrame(
+            {"week": weeks, "year": weeks / WEEKS_PER_YEAR, **{c: a[:w] for c, a in self.columns.items()}}
+        )
 
     def people_frame(self) -> pd.DataFrame:
         if not self._snapshots:
@@ -331,22 +359,23 @@ class Recorder:
         column: dict[str, Any] = {"week": np.repeat(weeks, sizes)}
         column.update((c, counts[j].astype(np.int64)) for j, c in enumerate(SNAPSHOT_COUNTS))
         column.update((c, floats[j]) for j, c in enumerate(SNAPSHOT_FLOATS))
-        column["status"] = pd.Categorical.from_codes(codes[0], categories=pd.Index(Status.NAMES))
-        column["paid"] = pd.Categorical.from_codes(codes[1], categories=pd.Index(Paid.NAMES))
+        column["status"] = pd.Categorical.from_codes(codes[0], dtype=categories(Status.NAMES))
+        column["paid"] = pd.Categorical.from_codes(codes[1], dtype=categories(Paid.NAMES))
         column["burned_out"] = codes[2].astype(bool)
-        return pd.DataFrame({c: column[c] for c in ("week", "person", *PEOPLE_COLUMNS)})
+        # the columns are fresh arrays: the frame keeps them as they are (copy=False), rather
+        # than copying them once more into blocks
+        return pd.DataFrame({c: column[c] for c in ("week", "person", *PEOPLE_COLUMNS)}, copy=False)
 
     def events_frame(self) -> pd.DataFrame:
         if not self._events:
             return pd.DataFrame({"week": [], "person": [], "kind": pd.Categorical([], EVENT_KINDS)})
-        weeks = np.concatenate([np.full(p.size, wk) for wk, _, p in self._events])
-        codes = np.concatenate([np.full(p.size, c) for _, c, p in self._events])
-        persons = np.concatenate([p for _, _, p in self._events])
+        sizes = np.array([p.size for _, _, p in self._events])
+        weeks, codes = np.array([(week, code) for week, code, _ in self._events], dtype=np.int64).T
         return pd.DataFrame(
             {
-                "week": weeks,
-                "person": persons,
-                "kind": pd.Categorical.from_codes(codes, categories=pd.Index(EVENT_KINDS)),
+                "week": np.repeat(weeks, sizes),
+                "person": np.concatenate([p for _, _, p in self._events]),
+                "kind": pd.Categorical.from_codes(np.repeat(codes, sizes), dtype=categories(EVENT_KINDS)),
             }
         )
 

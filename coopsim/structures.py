@@ -23,6 +23,7 @@ from pydantic import Field, model_validator
 
 from .base import WORK_CODE, Params
 from .compiled import kernel
+from .population import INT
 
 STRUCTURE_KEYS = ("sci", "coop", "qrt", "abeille", "fund", "association")
 SCI, COOP, QRT, ABEILLE, FUND, ASSOCIATION = range(6)  # index of each structure in a treasury array
@@ -184,9 +185,126 @@ class Roles:
         sel = (self.unit == u) & (self.holder >= 0)
         return np.array(sorted(set(self.holder[sel].tolist())), dtype=np.int64)
 
+    def staffed(self, unit_name: str) -> bool:
+        """Whether someone holds a role in the named unit.
+
+        Example:
+            >>> from coopsim import load_scenario
+            >>> roles = Roles(load_scenario("tera").structures)
+            >>> roles.staffed("Écoute & Médiation")                 # every slot vacant at first
+            False
+        """
+        return bool(unit_staffed(self.holder, self.unit, self.unit_names.index(unit_name)))
+
     def staffed_circles(self) -> int:
         """Number of circles of the association with at least one role held."""
         return int(circles_staffed(self.holder, self.unit, self.unit_is_circle))
+
+
+@kernel
+def take_slot(holder: np.ndarray, since: np.ndarray, announced: np.ndarray, people_ints: np.ndarray, r: int,
+              person: int, week: int) -> None:  # fmt: skip
+    """``person`` takes role slot ``r`` this week: its holder, no longer an announced vacancy,
+    one more role held."""
+    holder[r] = person
+    since[r] = week
+    announced[r] = False
+    people_ints[INT.roles, person] += 1
+
+
+@kernel
+def vacate_slot(holder: np.ndarray, vacant_since: np.ndarray, people_ints: np.ndarray, r: int, week: int) -> int:
+    """The holder of role slot ``r`` gives it up this week (one role fewer); returns who held it."""
+    h = holder[r]
+    people_ints[INT.roles, h] -= 1
+    holder[r] = -1
+    vacant_since[r] = week
+    return h
+
+
+@kernel
+def assign(
+    holder: np.ndarray, since: np.ndarray, announced: np.ndarray, people_ints: np.ndarray, roles: np.ndarray,
+    persons: np.ndarray, week: int, cap: int,
+) -> np.ndarray:  # fmt: skip
+    """``persons[j]`` takes ``roles[j]`` (a role listed twice goes to its first taker). Under a
+    cap (> 0) nobody takes a role that would give them more than ``cap``: each person's roles
+    are taken in slot order until the cap. Returns the takers, in slot order (under a cap,
+    grouped by taker in index order, each taker's in slot order)."""
+    by_slot = np.argsort(roles, kind="mergesort")  # stable: of a role listed twice, the first taker comes first
+    slots = np.empty(roles.size, dtype=np.int64)
+    takers = np.empty(roles.size, dtype=np.int64)
+    k = 0
+    for j in by_slot:
+        if k == 0 or roles[j] != slots[k - 1]:
+            slots[k] = roles[j]
+            takers[k] = persons[j]
+            k += 1
+    slots, takers = slots[:k], takers[:k]
+    if cap > 0:
+        by_taker = np.argsort(takers, kind="mergesort")
+        slots, takers = slots[by_taker], takers[by_taker]
+    taken = 0
+    for j in range(k):
+        if cap > 0 and people_ints[INT.roles, takers[j]] >= cap:
+            continue
+        take_slot(holder, since, announced, people_ints, slots[j], takers[j], week)
+        takers[taken] = takers[j]
+        taken += 1
+    return takers[:taken]
+
+
+@kernel
+def release(
+    holder: np.ndarray, vacant_since: np.ndarray, people_ints: np.ndarray, roles: np.ndarray, week: int
+) -> np.ndarray:
+    """The holders of these role slots give them up this week; returns who held each."""
+    holders = np.empty(roles.size, dtype=np.int64)
+    for j in range(roles.size):
+        holders[j] = vacate_slot(holder, vacant_since, people_ints, roles[j], week)
+    return holders
+
+
+@kernel
+def release_all(holder: np.ndarray, vacant_since: np.ndarray, people_ints: np.ndarray, person: int, week: int) -> int:
+    """``person`` gives up every role slot they hold this week; returns how many."""
+    released = 0
+    for r in range(holder.size):
+        if holder[r] == person:
+            vacate_slot(holder, vacant_since, people_ints, r, week)
+            released += 1
+    return released
+
+
+@kernel
+def hand_over(
+    holder: np.ndarray, vacant_since: np.ndarray, announced: np.ndarray, people_ints: np.ndarray, hours: np.ndarray,
+    salaried: np.ndarray, person: int, week: int, openly: bool,
+) -> bool:  # fmt: skip
+    """``person`` gives up their heaviest role (a salaried one weighs nothing; the first in slot
+    order among equals), announced as vacant when ``openly``; False when they hold none."""
+    heaviest, most = -1, 0.0
+    for r in range(holder.size):
+        if holder[r] == person:
+            weight = 0.0 if salaried[r] else hours[r]
+            if heaviest < 0 or weight > most:
+                heaviest, most = r, weight
+    if heaviest < 0:
+        return False
+    vacate_slot(holder, vacant_since, people_ints, heaviest, week)
+    announced[heaviest] = openly
+    return True
+
+
+@kernel
+def unit_staffed(holder: np.ndarray, unit: np.ndarray, u: int) -> bool:
+    """Whether one of unit ``u``'s role slots is held."""
+    staffed = False
+    for r in range(holder.size):
+        if unit[r] == u and holder[r] >= 0:
+            staffed = True
+            break
+    return staffed
 
 
 @kernel

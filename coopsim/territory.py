@@ -64,25 +64,16 @@ def update_acceptance(model: ModelState) -> None:
         >>> 0 <= m.acceptance <= 1
         True
     """
+    involvement, _, _ = _census(model.people.floats, model.people.ints, model.people.n)
+    _move_acceptance(model, involvement)
+
+
+def _move_acceptance(model: ModelState, involvement: float) -> None:
     tp = model.scenario.territory
-    involvement = _involvement(model.people.floats, model.people.ints, model.people.n)
     a = model.acceptance
     a += tp.involvement_gain * involvement * (1.0 - a) + model.mods.acceptance_gain * (1.0 - a)
     a -= tp.acceptance_decay * (a - tp.acceptance_floor)
     model.acceptance = min(max(a, 0.0), 1.0)
-
-
-@kernel
-def _involvement(people_floats: np.ndarray, people_ints: np.ndarray, n: int) -> float:
-    """The active members' involvement in local life: the mean engagement of the active
-    members (summed over every row, zero for the others, as numpy sums it)."""
-    engaged = np.zeros(n)
-    active = 0
-    for i in range(n):
-        if people_ints[INT.status, i] == ACTIVE:
-            engaged[i] = people_floats[FLOAT.engagement, i]
-            active += 1
-    return float(numpy_sum(engaged, n) / max(active, 1))
 
 
 def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:
@@ -97,22 +88,48 @@ def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:
         >>> isinstance(n, int) and n >= 0
         True
     """
+    _, present, active = _census(model.people.floats, model.people.ints, model.people.n)
+    return _arrivals(model, rng, present, active)
+
+
+def _arrivals(model: ModelState, rng: np.random.Generator, present: int, active: int) -> int:
     tp = model.scenario.territory
-    present, active = _present_and_active(model.people.ints, model.people.n)
     room = max(0.0, 1.0 - present / tp.housing_capacity)
     visible = min(1.0, active / tp.visibility_size)
     rate = tp.arrivals_per_week * (0.5 + model.acceptance) * (0.5 + 0.5 * visible) * room
     return int(rng.poisson(rate))
 
 
+def acceptance_and_arrivals(model: ModelState, rng: np.random.Generator) -> int:
+    """:func:`update_acceptance`, then :func:`arrivals_this_week`, on one count of the people.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> a, b = CoopModel("tera", seed=1), CoopModel("tera", seed=1)
+        >>> a.step(); b.step()
+        >>> update_acceptance(a)
+        >>> n = arrivals_this_week(a, np.random.default_rng(0))
+        >>> (n, a.acceptance) == (acceptance_and_arrivals(b, np.random.default_rng(0)), b.acceptance)
+        True
+    """
+    involvement, present, active = _census(model.people.floats, model.people.ints, model.people.n)
+    _move_acceptance(model, involvement)
+    return _arrivals(model, rng, present, active)
+
+
 @kernel
-def _present_and_active(people_ints: np.ndarray, n: int) -> tuple[int, int]:
-    """The people still present, and the active members among them."""
+def _census(people_floats: np.ndarray, people_ints: np.ndarray, n: int) -> tuple[float, int, int]:
+    """The active members' involvement in local life (their mean engagement, summed over
+    every row, zero for the others, as numpy sums it), the people present and the active
+    members."""
+    engaged = np.zeros(n)
     present = active = 0
     for i in range(n):
         status = people_ints[INT.status, i]
         if status != DEPARTED:
             present += 1
         if status == ACTIVE:
+            engaged[i] = people_floats[FLOAT.engagement, i]
             active += 1
-    return present, active
+    return float(numpy_sum(engaged, n) / max(active, 1)), present, active

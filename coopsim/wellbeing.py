@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Paid, Params, Status
+from .base import Paid, Params, Status, packed
 from .compiled import kernel, numpy_sum
 from .population import FLAG, FLOAT, INT
 from .state import ModelState
@@ -107,16 +107,13 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
         >>> bool(((e >= 0) & (e <= 1)).all())
         True
     """
-    P, wp = model.people, model.scenario.wellbeing
+    P, mods = model.people, model.mods
     n = P.n
     u = rng.random((2, n))  # who is noticed, who agrees to hand over a role
     flagged = np.empty((4, n), dtype=np.int64)
     noticed, burning, recovered = _strain(
-        P.floats, P.ints, P.flags, n, u, flagged,
-        wp.overload_strain, wp.role_comfort, wp.role_strain, wp.conflict_strain, wp.pressure_strain,
-        wp.saturation_strain, model.mods.sphere_mixing, wp.recovery_floor, wp.recovery, wp.rest_recovery,
-        wp.notice_level, model.mods.exhaustion_notice, model.scenario.population.duty_hold,
-        wp.burnout_threshold, wp.recovered_below,
+        P.floats, P.ints, P.flags, n, u, flagged, packed(model.scenario.wellbeing), mods.sphere_mixing,
+        mods.exhaustion_notice, model.scenario.population.duty_hold,
     )  # fmt: skip
     # Noticed by others (tour météo, first aiders): supported, and asked to hand over a role,
     # which the dutiful often refuse ("Je prends les tâches que personne ne prend").
@@ -136,9 +133,7 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
 @kernel
 def _strain(
     floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, u: np.ndarray, flagged: np.ndarray,
-    overload_strain: float, role_comfort: int, role_strain: float, conflict_strain: float, pressure_strain: float,
-    saturation_strain: float, sphere_mixing: float, recovery_floor: float, recovery: float, rest_recovery: float,
-    notice_level: float, notice: float, duty_hold: float, burnout_threshold: float, recovered_below: float,
+    wellbeing: np.ndarray, sphere_mixing: float, notice: float, duty_hold: float,
 ) -> tuple[int, int, int]:  # fmt: skip
     """Each present person's exhaustion rises with strain (load above capacity, roles above
     comfort, open conflicts, social pressure, life-sphere overlap) and recovers a share of
@@ -152,6 +147,12 @@ def _strain(
     a role holding one), the burning and the recovered are written, in order of index, in
     the rows ``NOTICED``, ``HANDS_OVER``, ``BURNING`` and ``RECOVERED`` of ``flagged``; their
     numbers are returned."""
+    wp = wellbeing[0]  # the process's constants (WellbeingParams), read once
+    overload_strain, role_comfort, role_strain = wp["overload_strain"], wp["role_comfort"], wp["role_strain"]
+    conflict_strain, pressure_strain = wp["conflict_strain"], wp["pressure_strain"]
+    saturation_strain, recovery_floor, recovery = wp["saturation_strain"], wp["recovery_floor"], wp["recovery"]
+    rest_recovery, notice_level = wp["rest_recovery"], wp["notice_level"]
+    burnout_threshold, recovered_below = wp["burnout_threshold"], wp["recovered_below"]
     noticed = burning = recovered = 0
     for i in range(n):
         present = ints[INT.status, i] != DEPARTED
@@ -208,22 +209,15 @@ def update_engagement(model: ModelState, rng: np.random.Generator) -> None:
     n = P.n
     noise = rng.normal(0.0, wp.engagement_noise, n)
     _engage(
-        P.floats, P.ints, n, noise, R.holder, R.formal, model.backlog,
-        mods.formal_recognition, mods.description_recognition, wp.recognition_decay, wp.visibility,
-        wp.salaried_security, wp.stipend_security, wp.security_rate,
-        wp.engagement_rate, wp.baseline, wp.w_meaning, wp.w_trust, wp.w_recognition,
-        wp.w_security, wp.w_exhaustion, wp.w_pressure, wp.w_conflict, wp.w_backlog, wp.w_frustration,
+        P.floats, P.ints, n, noise, R.holder, R.formal, model.backlog, mods.formal_recognition,
+        mods.description_recognition, packed(wp),
     )  # fmt: skip
 
 
 @kernel
 def _engage(
     floats: np.ndarray, ints: np.ndarray, n: int, noise: np.ndarray, holder: np.ndarray, formal: np.ndarray,
-    backlog: float, formal_recognition: float, description_recognition: float, recognition_decay: float,
-    visibility: float, salaried_security: float, stipend_security: float, security_rate: float,
-    engagement_rate: float, baseline: float, w_meaning: float, w_trust: float,
-    w_recognition: float, w_security: float, w_exhaustion: float, w_pressure: float, w_conflict: float,
-    w_backlog: float, w_frustration: float,
+    backlog: float, formal_recognition: float, description_recognition: float, wellbeing: np.ndarray,
 ) -> None:  # fmt: skip
     """Each person's recognition, security, shared meaning and engagement for the week.
 
@@ -235,6 +229,13 @@ def _engage(
     (meaning, trust, recognition, security, less exhaustion, pressure, open conflicts, the
     backlog per active member, and the frustration of working much more than the mean
     present person unrecognised), plus its ``noise``."""
+    wp = wellbeing[0]  # the process's constants (WellbeingParams), read once
+    recognition_decay, visibility = wp["recognition_decay"], wp["visibility"]
+    salaried_security, stipend_security = wp["salaried_security"], wp["stipend_security"]
+    security_rate, engagement_rate, baseline = wp["security_rate"], wp["engagement_rate"], wp["baseline"]
+    w_meaning, w_trust, w_recognition = wp["w_meaning"], wp["w_trust"], wp["w_recognition"]
+    w_security, w_exhaustion, w_pressure = wp["w_security"], wp["w_exhaustion"], wp["w_pressure"]
+    w_conflict, w_backlog, w_frustration = wp["w_conflict"], wp["w_backlog"], wp["w_frustration"]
     status, paid, conflicts = ints[INT.status], ints[INT.paid], ints[INT.conflicts]
     hours = floats[FLOAT.hours]
     holds_formal, holds_any = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)

@@ -27,6 +27,7 @@ from .base import WORK_CODE, Params, Status
 from .compiled import kernel, numpy_sum
 from .population import FLAG, FLOAT, INT
 from .state import ModelState
+from .structures import take_slot, vacate_slot
 
 COORD = WORK_CODE["coordination"]
 CARE = WORK_CODE["care"]
@@ -106,38 +107,41 @@ def scale_of_roles(model: ModelState) -> np.ndarray:
 
 
 @kernel
-def slots_where(holder: np.ndarray, held: bool) -> np.ndarray:
-    """The role slots that are held (``held`` True) or vacant (False), in slot order."""
-    out = np.empty(holder.size, dtype=np.int64)
-    k = 0
+def held_count(holder: np.ndarray) -> int:
+    """How many role slots are held."""
+    held = 0
     for r in range(holder.size):
-        if (holder[r] >= 0) == held:
-            out[k] = r
-            k += 1
-    return out[:k]
+        if holder[r] >= 0:
+            held += 1
+    return held
 
 
 @kernel
 def roles_dropped(
-    held: np.ndarray,
     draws: np.ndarray,
+    dropped_by: np.ndarray,
     holder: np.ndarray,
+    vacant_since: np.ndarray,
     formal: np.ndarray,
     salaried: np.ndarray,
     floats: np.ndarray,
+    ints: np.ndarray,
+    week: int,
     drop_base: float,
     drop_disengaged: float,
     drop_exhausted: float,
     quit_cost: float,
     duty_hold: float,
     identity_hold: float,
-) -> np.ndarray:
-    """The held role slots whose holder drops them this week (``draws``: a uniform per slot)."""
-    dropped = np.empty(held.size, dtype=np.int64)
-    k = 0
-    for j in range(held.size):
-        r = held[j]
+) -> int:
+    """Each held role slot, in slot order, is dropped by its holder with a chance that rises
+    with disengagement and exhaustion (``draws``: a uniform per held slot); the slots dropped
+    become vacant. Writes who dropped each in ``dropped_by`` and returns how many."""
+    j = k = 0
+    for r in range(holder.size):
         h = holder[r]
+        if h < 0:
+            continue
         exhaustion = floats[FLOAT.exhaustion, h]
         p = (
             drop_base
@@ -151,9 +155,10 @@ def roles_dropped(
         if salaried[r]:
             p *= 0.3  # a job is not dropped as lightly as a volunteer role
         if draws[j] < p:
-            dropped[k] = r
+            dropped_by[k] = vacate_slot(holder, vacant_since, ints, r, week)
             k += 1
-    return dropped[:k]
+        j += 1
+    return k
 
 
 def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
@@ -170,24 +175,16 @@ def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
         >>> int((m.roles.holder >= 0).sum()) <= held
         True
     """
-    R, wp = model.roles, model.scenario.work
-    held = slots_where(R.holder, True)
-    draws = rng.random(held.size)
+    R, P, wp = model.roles, model.people, model.scenario.work
+    draws = rng.random(held_count(R.holder))
+    holders = np.empty(draws.size, dtype=np.int64)
     dropped = roles_dropped(
-        held,
-        draws,
-        R.holder,
-        R.formal,
-        R.salaried,
-        model.people.floats,
-        wp.drop_base,
-        wp.drop_disengaged,
-        wp.drop_exhausted,
-        float(model.mods.quit_cost),
-        model.scenario.population.duty_hold,
-        wp.identity_hold,
-    )
-    model.release_roles(dropped)
+        draws, holders, R.holder, R.vacant_since, R.formal, R.salaried, P.floats, P.ints, model.week,
+        wp.drop_base, wp.drop_disengaged, wp.drop_exhausted, model.mods.quit_cost,
+        model.scenario.population.duty_hold, wp.identity_hold,
+    )  # fmt: skip
+    if dropped:
+        model.emit("role_dropped", holders[:dropped])
 
 
 @kernel
@@ -205,13 +202,15 @@ def first_above(cum: np.ndarray, value: float) -> int:
 
 @kernel
 def vacancies_taken(
-    vacant: np.ndarray,
     u: np.ndarray,
+    takers: np.ndarray,
+    holder: np.ndarray,
+    since: np.ndarray,
+    announced: np.ndarray,
+    vacant_since: np.ndarray,
     kind: np.ndarray,
     appeal: np.ndarray,
     formal: np.ndarray,
-    announced: np.ndarray,
-    vacant_since: np.ndarray,
     floats: np.ndarray,
     ints: np.ndarray,
     flags: np.ndarray,
@@ -224,14 +223,17 @@ def vacancies_taken(
     alone_penalty: float,
     formal_appeal_cost: float,
     fill_boost: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The vacant slots taken this week and who takes each (``u``: four uniforms per vacancy,
-    to look, to pick someone, to accept, to pick a dutiful person).
+    role_cap: int,
+) -> int:
+    """Each vacant slot, in slot order, may be taken (``u``: four uniforms per vacancy, to look,
+    to pick someone, to accept, to pick a dutiful person); writes who took each in ``takers``,
+    in slot order (under a role cap, by taker in index order), and returns how many.
 
     A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
     able member picked by engagement, free time and the roles already held; that person accepts
     by the role's appeal, their engagement and free time. A role nobody wants, vacant for weeks,
-    falls to a dutiful member picked by engagement.
+    falls to a dutiful member picked by engagement. Who is picked is judged on the roles held
+    at the start of the pass; under a role cap (> 0) a person at the cap takes no more.
     """
     able = np.empty(n, dtype=np.int64)
     cum = np.empty(n)
@@ -254,11 +256,10 @@ def vacancies_taken(
             dutiful[n_dutiful] = i
             duty_cum[n_dutiful] = duty_sum
             n_dutiful += 1
-    roles = np.empty(vacant.size if n_able else 0, dtype=np.int64)
-    persons = np.empty(roles.size, dtype=np.int64)
-    k = 0
-    for j in range(roles.size):
-        r = vacant[j]
+    j = k = 0
+    for r in range(holder.size if n_able else 0):
+        if holder[r] >= 0:
+            continue
         look = u[0, j] < look_probability * (2.0 if announced[r] else 1.0)
         pick = able[min(first_above(cum[:n_able], u[1, j] * weight_sum), n_able - 1)]
         role_appeal = appeal[r]
@@ -278,11 +279,14 @@ def vacancies_taken(
         ):
             pick = dutiful[min(first_above(duty_cum[:n_dutiful], u[3, j] * duty_sum), n_dutiful - 1)]
             takes = True
-        if takes:
-            roles[k] = r
-            persons[k] = pick
+        j += 1
+        if takes and (role_cap <= 0 or ints[INT.roles, pick] < role_cap):
+            takers[k] = pick
             k += 1
-    return roles[:k], persons[:k]
+            take_slot(holder, since, announced, ints, r, pick, week)
+    if role_cap > 0:
+        takers[:k].sort()
+    return k
 
 
 def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
@@ -299,30 +303,16 @@ def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     R, P, wp, mods = model.roles, model.people, model.scenario.work, model.mods
-    vacant = slots_where(R.holder, False)
-    u = rng.random((4, vacant.size))  # to look, to pick, to accept, to pick a dutiful person
-    roles, persons = vacancies_taken(
-        vacant,
-        u,
-        R.kind,
-        R.appeal,
-        R.formal,
-        R.announced,
-        R.vacant_since,
-        P.floats,
-        P.ints,
-        P.flags,
-        P.n,
-        model.week,
-        wp.look_probability,
-        wp.unwanted_appeal,
-        wp.unwanted_wait_weeks,
-        wp.involvement_bias,
-        wp.alone_penalty,
-        float(mods.formal_appeal_cost),
-        float(mods.fill_boost),
-    )
-    model.assign_roles(roles, persons)
+    u = rng.random((4, R.count - held_count(R.holder)))  # to look, to pick, to accept, to pick a dutiful person
+    takers = np.empty(u.shape[1], dtype=np.int64)
+    taken = vacancies_taken(
+        u, takers, R.holder, R.since, R.announced, R.vacant_since, R.kind, R.appeal, R.formal,
+        P.floats, P.ints, P.flags, P.n, model.week,
+        wp.look_probability, wp.unwanted_appeal, wp.unwanted_wait_weeks, wp.involvement_bias, wp.alone_penalty,
+        mods.formal_appeal_cost, mods.fill_boost, mods.role_cap,
+    )  # fmt: skip
+    if taken:
+        model.emit("role_taken", takers[:taken])
 
 
 @kernel
@@ -360,9 +350,10 @@ def hours_of_the_week(
             if not flags[FLAG.burned_out, i]:
                 active_able += 1
     scale = role_scale(kind, effort, active, demand_growth, coordination_growth, backlog)
-    role_hours, salaried_hours, coord_hours = np.zeros(n), np.zeros(n), np.zeros(n)
-    asked = np.empty(hours.size)  # each role's hours this week
-    vacant_asked = np.empty(hours.size)
+    held = np.zeros((3, n))  # hours asked by each person's roles: all, salaried, coordination
+    role_hours, salaried_hours, coord_hours = held[0], held[1], held[2]
+    slots = np.empty((2, hours.size))  # each role's hours this week; those of the vacant ones
+    asked, vacant_asked = slots[0], slots[1]
     n_vacant = 0
     for r in range(hours.size):
         asked[r] = hours[r] * scale[r]
@@ -377,7 +368,8 @@ def hours_of_the_week(
         if kind[r] == COORD:
             coord_hours[h] += asked[r]
     pool_total = pool_hours_per_member * active_able + extra_common_hours
-    cap, weight = np.empty(n), np.empty(n)
+    person = np.empty((3, n))  # capacity (with salaried hours), share of the pool, hours asked but not done
+    cap, weight, short = person[0], person[1], person[2]
     for i in range(n):
         cap[i] = floats[FLOAT.capacity, i] + salaried_hours[i]  # a salaried role is paid time on top of free time
         spare = max(cap[i] - role_hours[i], 0.0)
@@ -387,7 +379,6 @@ def hours_of_the_week(
         )
         weight[i] = floats[FLOAT.engagement, i] * spare * share
     weight_sum = numpy_sum(weight, n)
-    short = np.empty(n)  # hours asked but not done
     for i in range(n):
         pool = pool_total * weight[i] / weight_sum if weight_sum > 0 else 0.0
         required = role_hours[i] + pool

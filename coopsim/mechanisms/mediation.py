@@ -30,9 +30,11 @@ from pydantic import Field
 
 from ..base import LeverControl, Mechanism
 from ..compiled import kernel
-from ..conflict import close, open_counts
+from ..conflict import count_open
+from ..population import TIE_FLOAT, TIE_INT
 
 MEDIATION_CIRCLE = "Écoute & Médiation"
+MEDIATED, RESOLVED = range(2)  # the rows of the first parties of the conflicts mediated, resolved
 
 
 class Mediation(Mechanism):
@@ -89,19 +91,22 @@ class Mediation(Mechanism):
         u = rng.random(C.open_ids.size)
         if C.open_ids.size == 0:
             return
-        if self.needs_circle and model.roles.unit_holders(MEDIATION_CIRCLE).size == 0:
+        if self.needs_circle and not model.roles.staffed(MEDIATION_CIRCLE):
             return
         taken = _taken_up(C.open_ids, C.opened, model.week, self.min_age_weeks, self.capacity_per_month)
         if taken.size == 0:
             return
-        ids = C.open_ids[taken]
-        ties = C.tie[ids]
-        model.emit("conflict_mediated", N.a[ties])
-        success = u[taken] < self.success_probability(model, ids, ties)
+        parties = np.empty((2, taken.size), dtype=np.int64)  # first party of those mediated, of those resolved
+        n_resolved, n_open = _mediate(
+            C.open_ids, taken, u, C.tie, C.festering.flags, N.ints, N.floats, model.people.ints, model.people.n,
+            self.resolution_probability, self.festering_factor, parties,
+        )  # fmt: skip
+        model.emit("conflict_mediated", parties[MEDIATED])
         model.week_mediated += int(taken.size)
-        model.week_mediated_ok += int(np.count_nonzero(success))
-        close(model, ids[success], "conflict_resolved")
-        open_counts(model)
+        model.week_mediated_ok += n_resolved
+        C.open_ids = C.open_ids[:n_open]
+        if n_resolved:
+            model.emit("conflict_resolved", parties[RESOLVED, :n_resolved])
 
     def success_probability(self, model: Any, conflict_ids: np.ndarray, ties: np.ndarray) -> np.ndarray:
         """Each mediation's chance: ``resolution_probability × (0.5 + mutual trust)``, times
@@ -134,6 +139,42 @@ def _taken_up(open_ids: np.ndarray, opened: np.ndarray, week: int, min_age: int,
     eligible = eligible[:k]
     order = np.argsort(opened[open_ids[eligible]], kind="mergesort")  # stable: the first opened first
     return eligible[order][:capacity]
+
+
+@kernel
+def _mediate(
+    open_ids: np.ndarray, taken: np.ndarray, u: np.ndarray, tie_of: np.ndarray, festering: np.ndarray,
+    tie_ints: np.ndarray, tie_floats: np.ndarray, people_ints: np.ndarray, n: int, resolution: float,
+    festering_factor: float, parties: np.ndarray,
+) -> tuple[int, int]:  # fmt: skip
+    """The mediations of the conflicts at positions ``taken`` of ``open_ids``: each succeeds
+    when ``u`` at its position is below its chance (:meth:`Mediation.success_probability`,
+    person by person), and a success closes the conflict (its tie is freed, it no longer
+    festers, it leaves ``open_ids``, whose first entries are the conflicts still open); then
+    each person's open conflicts are counted. The first party of the conflicts mediated and
+    of those resolved are written in the rows ``MEDIATED`` and ``RESOLVED`` of ``parties``.
+    Returns the numbers resolved and still open."""
+    closed = np.zeros(open_ids.size, dtype=np.bool_)
+    resolved = 0
+    for k in range(taken.size):
+        c = open_ids[taken[k]]
+        e = tie_of[c]
+        parties[MEDIATED, k] = tie_ints[TIE_INT.a, e]
+        trust = 0.5 * (tie_floats[TIE_FLOAT.trust_ab, e] + tie_floats[TIE_FLOAT.trust_ba, e])
+        chance = min(resolution * (0.5 + trust) * (festering_factor if festering[c] else 1.0), 1.0)
+        if u[taken[k]] < chance:
+            closed[taken[k]] = True
+            festering[c] = False
+            tie_ints[TIE_INT.conflict, e] = -1
+            parties[RESOLVED, resolved] = tie_ints[TIE_INT.a, e]
+            resolved += 1
+    still_open = 0
+    for j in range(open_ids.size):
+        if not closed[j]:
+            open_ids[still_open] = open_ids[j]
+            still_open += 1
+    count_open(people_ints, n, tie_ints, open_ids[:still_open], tie_of, festering)
+    return resolved, still_open
 
 
 __all__ = ["MEDIATION_CIRCLE", "Mediation"]

@@ -34,6 +34,7 @@ from ..base import LeverControl, Mechanism, Paid, Status
 from ..compiled import kernel
 from ..money import ABEILLE, COOP, FUND, OUTSIDE
 from ..population import FLAG, FLOAT, INT
+from ..structures import transfer
 
 DEPARTED = Status.DEPARTED  # a plain integer, for the kernel
 
@@ -91,8 +92,28 @@ class RevenuDeTransition(Mechanism):
         P.stipend[chosen] = True
         P.capacity[chosen] += self.freed_hours
 
-    def act(self, model: Any, rng: np.random.Generator) -> None:
+    def _pay(self, model: Any) -> None:
+        """The month's stipends (:func:`_pay_month`), told as one event per recipient."""
         P, L = model.people, model.ledger
+        if L.treasury[FUND] >= self.amount_per_month:  # a first payment: its kinds of flow exist from now
+            kinds = np.array(
+                [L.kind_index(k) for k in ("stipend_euros", "stipend_abeille_reserve", "abeille_spent_at_coop")]
+            )
+        else:  # nobody can be paid this month (the fund only pays out here)
+            kinds = np.full(3, -1)
+        paid = np.empty((2, P.n), dtype=np.int64)
+        k = _pay_month(
+            L.treasury, L.totals, L.flows, P.floats, P.ints, P.flags, P.n, self.amount_per_month, self.abeille_share,
+            kinds, paid,
+        )  # fmt: skip
+        start = 0
+        for j in range(1, k + 1):  # runs of recipients with the same outcome, in index order
+            if j == k or paid[1, j] != paid[1, start]:
+                model.emit("stipend_paid" if paid[1, start] else "stipend_unpaid", paid[0, start:j])
+                start = j
+
+    def act(self, model: Any, rng: np.random.Generator) -> None:
+        P = model.people
         state = model.mechanism_state.setdefault("stipend", {})
         if not state.get("chosen"):
             state["chosen"] = True
@@ -103,21 +124,39 @@ class RevenuDeTransition(Mechanism):
             P.capacity[:n][P.stipend[:n]] -= self.freed_hours  # the time the income freed goes with it
             P.stipend[:n] = False
         if model.month_start:
-            for i in np.flatnonzero(P.stipend[:n] & (P.status[:n] != Status.DEPARTED)).tolist():
-                abeille = self.amount_per_month * self.abeille_share
-                euros = self.amount_per_month - abeille
-                if L.treasury[FUND] >= self.amount_per_month:
-                    L.pay(FUND, OUTSIDE, euros, "stipend_euros")
-                    L.pay(FUND, ABEILLE, abeille, "stipend_abeille_reserve")
-                    # the recipient spends the Abeilles at the Coop, which the association converts
-                    L.pay(ABEILLE, COOP, abeille, "abeille_spent_at_coop")
-                    model.emit("stipend_paid", np.array([i]))
-                else:
-                    P.security_fin[i] *= 0.9
-                    model.emit("stipend_unpaid", np.array([i]))
+            self._pay(model)
 
         expected = self.objective_hours if self.with_objectives else self.implicit_expectation_hours
         _pressure(P.floats, P.ints, P.flags, n, expected, self.with_objectives, self.pressure_rate)
+
+
+@kernel
+def _pay_month(
+    treasury: np.ndarray, totals: np.ndarray, flows: np.ndarray, floats: np.ndarray, ints: np.ndarray,
+    flags: np.ndarray, n: int, amount: float, abeille_share: float, kinds: np.ndarray, paid: np.ndarray,
+) -> int:  # fmt: skip
+    """Each recipient still living there, in index order, is paid the month's stipend when the
+    fund can afford it: the euros go out, the Abeilles go to the Abeille association's reserve
+    and are spent at the Coop (``kinds``: the flow kinds of these three payments); an unpaid
+    recipient loses some financial security. Writes each recipient and whether they were paid
+    in the two rows of ``paid``; returns how many recipients."""
+    k = 0
+    for i in range(n):
+        if not flags[FLAG.stipend, i] or ints[INT.status, i] == DEPARTED:
+            continue
+        abeille = amount * abeille_share
+        euros = amount - abeille
+        paid[0, k] = i
+        paid[1, k] = treasury[FUND] >= amount
+        if paid[1, k]:
+            transfer(treasury, totals, flows, FUND, OUTSIDE, euros, kinds[0])
+            transfer(treasury, totals, flows, FUND, ABEILLE, abeille, kinds[1])
+            # the recipient spends the Abeilles at the Coop, which the association converts
+            transfer(treasury, totals, flows, ABEILLE, COOP, abeille, kinds[2])
+        else:
+            floats[FLOAT.security_fin, i] *= 0.9
+        k += 1
+    return k
 
 
 @kernel
