@@ -436,9 +436,7 @@ def experiment_from_dict(
 def check_experiment(exp: Experiment, source: str = "<experiment>", base_dir: Path | None = None) -> Experiment:
     """Check an experiment against its scenario and resolve its defaults.
 
-    Refuses a plan too large for this machine's memory (counted, not drawn: see
-    :func:`coopsim.experiments.design.check_plan_size`), resolves the scenario file,
-    applies the overrides, sets one run of the base scenario up for a week (so that a
+    Resolves the scenario file, applies the overrides, sets one run of the base scenario up for a week (so that a
     scenario the model refuses is reported now), checks every factor value against the
     scenario and the outcomes and weekly columns against what a run gives. Returns a
     copy with ``outcomes`` filled in.
@@ -449,10 +447,8 @@ def check_experiment(exp: Experiment, source: str = "<experiment>", base_dir: Pa
         >>> raw.outcomes is None, check_experiment(raw).scenario_file.name
         (True, 'tera.toml')
     """
-    from .design import check_plan_size
     from .worker import available_columns
 
-    check_plan_size(exp, source)  # from the counts alone: nothing is drawn
     scenario_file = _resolve_scenario(exp, source, base_dir)
     base = _apply(_scenario_data(scenario_file, source), exp.overrides, f"{source}: overrides")
     try:
