@@ -24,6 +24,7 @@ comparison gets the new pool.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
@@ -31,7 +32,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -130,6 +131,9 @@ def warm_pool() -> None:
     threading.Thread(target=warm, daemon=True, name="coopsim-warm-pool").start()
 
 
+_RESULT_NUMBERS = itertools.count(1)
+
+
 @dataclass
 class CompareResult:
     """A finished comparison, what it compared, and how long it took."""
@@ -138,6 +142,7 @@ class CompareResult:
     settings_a: Settings
     settings_b: Settings
     seconds: float
+    number: int = field(default_factory=lambda: next(_RESULT_NUMBERS))  # which comparison (the page marks it)
 
 
 def run_comparison(
@@ -324,7 +329,7 @@ def _Result(result: CompareResult, lang: str, FigureDownload: Any) -> None:
             years=number(c.years, lang, 0),
             seconds=number(result.seconds, lang, 1),
         ),
-        classes=["cs-compare-done"],
+        classes=["cs-compare-done", f"cs-result-{result.number}"],
     )
     FigureDownload(fig, "coopsim-comparaison.png" if lang == "fr" else "coopsim-comparison.png", lang)
     with solara.Div(classes=["cs-bands"]):
