@@ -23,44 +23,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT_S = 300
-
-
-def _env() -> dict[str, str]:
-    """The environment of the timed processes: this tree first on the import path."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-def _load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
-
-
-def time_command(argv: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one process running ``argv``, from its start to its exit."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(argv, cwd=ROOT, env=_env(), check=True, timeout=TIMEOUT_S, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
-
-
-def _spread(values: list[float]) -> str:
-    return f"{statistics.median(values):6.2f} s (min {min(values):.2f}, max {max(values):.2f})"
+from timing import Laps, load_text, split, spread, time_command
 
 
 def whole_commands(repeats: int, out: Path) -> dict[str, dict[str, list[float]]]:
@@ -88,7 +55,7 @@ def whole_commands(repeats: int, out: Path) -> dict[str, dict[str, list[float]]]
         times = [time_command(argv) for _ in range(repeats)]
         walls, cpus = [w for w, _ in times], [c for _, c in times]
         results[name] = {"wall_s": walls, "cpu_s": cpus}
-        print(f"{name:<20} wall {_spread(walls)}   cpu {_spread(cpus)}", flush=True)
+        print(f"{name:<20} wall {spread(walls)}   cpu {spread(cpus)}", flush=True)
     if not (out / "report.png").is_file():
         raise SystemExit(f"coopsim run tera wrote no report.png into {out}")
     return results
@@ -97,15 +64,8 @@ def whole_commands(repeats: int, out: Path) -> dict[str, dict[str, list[float]]]
 def split_child(out: Path) -> None:
     """In a fresh process: run ``coopsim run tera`` step by step; print each step's wall and CPU
     seconds as JSON."""
-    steps: dict[str, tuple[float, float]] = {}
-    clock = time.perf_counter(), time.process_time()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter(), time.process_time()
-        steps[name] = (now[0] - clock[0], now[1] - clock[1])
-        clock = now
-
+    laps = Laps()
+    lap = laps.lap
     import coopsim.cli as cli
     import coopsim.model
     import coopsim.records
@@ -142,26 +102,7 @@ def split_child(out: Path) -> None:
     lap("report import")
     coopsim.report.figure_sheet(result, out / "report.png")
     lap("report drawing")
-    print(json.dumps(steps))
-
-
-def split(repeats: int, out: Path) -> dict[str, dict[str, list[float]]]:
-    """The wall and CPU seconds of each step of ``coopsim run tera``, each repeat a fresh process."""
-    argv = [sys.executable, str(Path(__file__).resolve()), "--split-child", str(out)]
-    runs = []
-    for _ in range(repeats + 1):  # the first is a warm-up
-        done = subprocess.run(argv, cwd=ROOT, env=_env(), check=True, timeout=TIMEOUT_S, capture_output=True, text=True)
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    runs = runs[1:]
-    steps = {
-        name: {"wall_s": [run[name][0] for run in runs], "cpu_s": [run[name][1] for run in runs]} for name in runs[0]
-    }
-    steps["sum of the steps"] = {
-        key: [sum(run[name][k] for name in run) for run in runs] for k, key in enumerate(("wall_s", "cpu_s"))
-    }
-    for name, seconds in steps.items():
-        print(f"  {name:<18} wall {_spread(seconds['wall_s'])}   cpu {_spread(seconds['cpu_s'])}")
-    return steps
+    laps.print_json()
 
 
 def main() -> None:
@@ -173,13 +114,13 @@ def main() -> None:
         split_child(args.split_child)
         return
 
-    print(_load())
+    print(load_text())
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         print(f"whole commands, from process start to exit ({args.repeats} runs each, after one warm-up):")
         commands = whole_commands(args.repeats, Path(tmp) / "tera")
         print("coopsim run tera, step by step inside fresh processes:")
-        steps = split(args.repeats, Path(tmp) / "split")
-    print(_load())
+        steps = split(Path(__file__).resolve(), Path(tmp) / "split", args.repeats, with_sum=True)
+    print(load_text())
     print(json.dumps({"commands": commands, "run_tera_steps": steps}))
 
 

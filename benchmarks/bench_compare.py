@@ -23,10 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,61 +30,26 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT_S = 300
+from timing import Laps, load_text, split, spread, time_command
+
 COMMAND = ["compare", "tera", "tera-without-rex", "-r", "10", "--workers", "2"]
-
-
-def _env() -> dict[str, str]:
-    """The environment of the timed processes: this tree first on the import path."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-def _load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
-
-
-def _spread(values: list[float]) -> str:
-    return f"{statistics.median(values):6.2f} s (min {min(values):.2f}, max {max(values):.2f})"
-
-
-def time_command(argv: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one process running ``argv`` (its children included)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(
-        argv, cwd=ROOT, env=_env(), check=True, timeout=TIMEOUT_S, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def whole_command(repeats: int, tmp: Path) -> dict[str, list[float]]:
     """``coopsim compare ... -r 10 --workers 2``, a fresh output folder each time."""
     argv = [sys.executable, "-m", "coopsim", *COMMAND, "--out"]
-    time_command([*argv, str(tmp / "warm-up")])  # file caches, compiled kernels
-    times = [time_command([*argv, str(tmp / f"run-{k}")]) for k in range(repeats)]
+    time_command([*argv, str(tmp / "warm-up")], quiet=True)  # file caches, compiled kernels
+    times = [time_command([*argv, str(tmp / f"run-{k}")], quiet=True) for k in range(repeats)]
     walls, cpus = [w for w, _ in times], [c for _, c in times]
-    print(f"  coopsim {' '.join(COMMAND)}: wall {_spread(walls)}   cpu {_spread(cpus)}", flush=True)
+    print(f"  coopsim {' '.join(COMMAND)}: wall {spread(walls)}   cpu {spread(cpus)}", flush=True)
     return {"wall_s": walls, "cpu_s": cpus}
 
 
 def split_child(out: Path) -> None:
     """In a fresh process: the command's steps one by one; print each step's wall and CPU
     seconds as JSON."""
-    steps: dict[str, tuple[float, float]] = {}
-    clock = time.perf_counter(), time.process_time()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter(), time.process_time()
-        steps[name] = (now[0] - clock[0], now[1] - clock[1])
-        clock = now
-
+    laps = Laps()
+    lap = laps.lap
     import numpy as np
     import pandas as pd
 
@@ -124,7 +85,7 @@ def split_child(out: Path) -> None:
     (out / "comparison.md").write_text(c.markdown(), encoding="utf-8")
     c.summaries.to_parquet(out / "summaries.parquet", index=False)
     lap("other files")
-    print(json.dumps(steps))
+    laps.print_json()
 
 
 class _Replay(Executor):
@@ -137,23 +98,6 @@ class _Replay(Executor):
         future: Future[Any] = Future()
         future.set_result(next(self.results))
         return future
-
-
-def split(repeats: int, out: Path) -> dict[str, dict[str, list[float]]]:
-    """The wall and CPU seconds of each step, each repeat a fresh process (after one warm-up)."""
-    argv = [sys.executable, str(Path(__file__).resolve()), "--split-child", str(out)]
-    out.mkdir(parents=True, exist_ok=True)
-    runs = []
-    for _ in range(repeats + 1):
-        done = subprocess.run(argv, cwd=ROOT, env=_env(), check=True, timeout=TIMEOUT_S, capture_output=True, text=True)
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    runs = runs[1:]
-    steps = {
-        name: {"wall_s": [run[name][0] for run in runs], "cpu_s": [run[name][1] for run in runs]} for name in runs[0]
-    }
-    for name, seconds in steps.items():
-        print(f"  {name:<18} wall {_spread(seconds['wall_s'])}   cpu {_spread(seconds['cpu_s'])}")
-    return steps
 
 
 def _one_week() -> float:
@@ -172,7 +116,7 @@ def worker_start(repeats: int) -> list[float]:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
             end = pool.submit(_one_week).result()
         seconds.append(end - start)
-    print(f"  new worker to its first run's end: {_spread(seconds)}", flush=True)
+    print(f"  new worker to its first run's end: {spread(seconds)}", flush=True)
     return seconds
 
 
@@ -190,7 +134,7 @@ def warm_pool(repeats: int) -> list[float]:
             start = time.perf_counter()
             compare(a, b, replications=10, master_seed=k, executor=pool)
             seconds.append(time.perf_counter() - start)
-    print(f"  10 replications on 2 warm workers: {_spread(seconds)}", flush=True)
+    print(f"  10 replications on 2 warm workers: {spread(seconds)}", flush=True)
     return seconds
 
 
@@ -203,16 +147,16 @@ def main() -> None:
         split_child(args.split_child)
         return
 
-    print(_load())
+    print(load_text())
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         print(f"whole command, from process start to exit ({args.repeats} runs, after one warm-up):")
         command = whole_command(args.repeats, Path(tmp))
         print("its steps inside fresh processes:")
-        steps = split(args.repeats, Path(tmp) / "split")
+        steps = split(Path(__file__).resolve(), Path(tmp) / "split", args.repeats)
     print("worker processes:")
     start = worker_start(args.repeats)
     pool = warm_pool(args.repeats)
-    print(_load())
+    print(load_text())
     print(json.dumps({"command": command, "steps": steps, "worker_start_s": start, "warm_pool_s": pool}))
 
 
