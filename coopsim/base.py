@@ -234,7 +234,7 @@ class Modifiers:
     role_cap: int = 0  # contractualisation: maximum roles per person (0: no cap)
     hours_cap: float = 0.0  # contractualisation: hour limit for contract holders (0: none)
     formal_recognition: float = 0.0  # contractualisation: weekly recognition of formal roles
-    quit_cost: float = 0.0  # contractualisation: lower chance of dropping a formal role
+    notice_weeks: int = 0  # contractualisation: notice before leaving a formal role (0: none)
     formal_appeal_cost: float = 0.0  # contractualisation: formal roles less appealing to take
     fill_boost: float = 1.0  # role descriptions: multiplier on the chance a vacancy is taken
     description_recognition: float = 0.0  # role descriptions: recognition of role holders
@@ -242,6 +242,7 @@ class Modifiers:
     delegation: bool = False  # governance: decisions delegated to circles
     welcome_capacity: int = 0  # welcome circle: newcomers in integration at once (0: none)
     integration_weeks: int = 12
+    welcome_introductions: int = 0  # welcome circle: members a welcomed newcomer is introduced to
     acceptance_gain: float = 0.0  # CTD: weekly gain of territorial acceptance
     extra_common_hours: float = 0.0  # CTD: hours added to the common pool of work
 

@@ -49,6 +49,8 @@ from .territory import acceptance_and_arrivals
 WELCOME_CIRCLE = "Accueil-Intégration"
 NEWCOMER, ACTIVE, WITHDRAWN, DEPARTED = Status.NEWCOMER, Status.ACTIVE, Status.WITHDRAWN, Status.DEPARTED
 WITHDRAWS, COMES_BACK, LEAVES = range(3)  # the rows of the people the membership kernel flags
+WELCOMED, READY = range(2)  # the rows of the newcomers the welcome kernel finds
+WELCOME_TRUST = 0.55  # trust on a tie made by a welcome (a newcomer's first ties: 0.45)
 
 
 class MembershipParams(Params):
@@ -106,12 +108,12 @@ class MembershipParams(Params):
     burnout_departure: float = Field(
         0.25, ge=0, le=1, description="chance a person leaves the territory on burning out"
     )
-    newcomer_departure: float = Field(0.004, ge=0, le=1, description="weekly chance a newcomer in integration leaves")
-    unwelcomed_departure: float = Field(
-        0.02,
+    newcomer_departure: float = Field(
+        0.03,
         ge=0,
         le=1,
-        description="weekly chance a newcomer nobody welcomes leaves (times 1 - territorial acceptance)",
+        description="weekly chance a newcomer in integration leaves, times 1 - territorial acceptance and "
+        "1 - their attachment (ties, security, life spheres there)",
     )
     integration_weeks_unwelcomed: int = Field(26, ge=1, le=520, description="integration time without a welcome circle")
 
@@ -226,7 +228,7 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
     u = rng.random((3, P.n))  # withdrawing, coming back, leaving
     flagged = np.empty((3, P.n), dtype=np.int64)
     n_withdraw, n_back, n_leave = withdraw_return_or_leave(
-        P.floats, P.ints, P.flags, P.n, u, flagged, model.week, model.acceptance, model.mods.quit_cost,
+        P.floats, P.ints, P.flags, P.n, u, flagged, model.week, model.acceptance,
         model.scenario.population.duty_hold, packed(model.scenario.membership),
     )  # fmt: skip
     for i in flagged[WITHDRAWS, :n_withdraw].tolist():
@@ -249,7 +251,6 @@ def withdraw_return_or_leave(
     flagged: np.ndarray,
     week: int,
     acceptance: float,
-    quit_cost: float,
     duty_hold: float,
     membership: np.ndarray,
 ) -> tuple[int, int, int]:
@@ -261,10 +262,10 @@ def withdraw_return_or_leave(
     Per person, the rules of :func:`update_role_identity` (role identity moves towards
     :func:`role_identity_target`), :func:`withdrawal_midpoint`, :func:`attachment` and
     :func:`life_event_chance`: an active member withdraws with a chance that rises as
-    engagement falls below the midpoint (lower for contract holders and the dutiful); a
+    engagement falls below the midpoint (lower for the dutiful); a
     withdrawn person not burned out and engaged enough comes back; anyone present leaves
     with the life-event chance, plus a chance for the withdrawn (less the more attached) and
-    for newcomers (more when nobody welcomes them and the territory accepts them little).
+    for newcomers (less the more attached, more when the territory accepts them little).
     ``u`` holds the uniforms for withdrawing, coming back and leaving (rows 0, 1, 2).
 
     Example:
@@ -275,7 +276,7 @@ def withdraw_return_or_leave(
         >>> rules = packed(MembershipParams())                  # the defaults
         >>> u = np.array([[0.0, 1.0, 0.0, 1.0], [0.0] * 4, [1.0, 1.0, 1.0, 0.0]])  # 0 and 2 withdraw, 3 leaves
         >>> flagged = np.empty((3, 4), dtype=np.int64)
-        >>> withdraw_return_or_leave(people.floats, people.ints, people.flags, 4, u, flagged, 0, 0.2, 0.0, 0.85, rules)
+        >>> withdraw_return_or_leave(people.floats, people.ints, people.flags, 4, u, flagged, 0, 0.2, 0.85, rules)
         (2, 0, 1)
         >>> flagged[WITHDRAWS, :2].tolist(), flagged[LEAVES, :1].tolist()   # nobody was withdrawn: nobody comes back
         ([0, 2], [3])
@@ -287,7 +288,6 @@ def withdraw_return_or_leave(
     embeddedness_hold, reengage_above = mp["embeddedness_hold"], mp["reengage_above"]
     reengage_probability, life_departure = mp["reengage_probability"], mp["life_departure"]
     withdrawn_departure, newcomer_departure = mp["withdrawn_departure"], mp["newcomer_departure"]
-    unwelcomed_departure = mp["unwelcomed_departure"]
     n_withdraw = n_back = n_leave = 0
     for i in range(n):
         status = ints[INT.status, i]
@@ -300,8 +300,7 @@ def withdraw_return_or_leave(
         if status == ACTIVE:
             midpoint = withdraw_below + identity_shift * (0.5 - identity)
             p_withdraw = withdraw_probability / (1.0 + np.exp((engagement - midpoint) / withdraw_spread))
-            keep = 1.0 - quit_cost if flags[FLAG.contract, i] else 1.0
-            if u[0, i] < p_withdraw * (keep * (1.0 - duty_hold * floats[FLOAT.duty, i])):
+            if u[0, i] < p_withdraw * (1.0 - duty_hold * floats[FLOAT.duty, i]):
                 flagged[WITHDRAWS, n_withdraw] = i
                 n_withdraw += 1
         elif (
@@ -323,11 +322,8 @@ def withdraw_return_or_leave(
             p_leave = life_departure * inertia_years / (inertia_years + years_here) * held
         if status == WITHDRAWN:
             p_leave += withdrawn_departure * (1.0 - attached)
-        elif status == NEWCOMER:
-            if flags[FLAG.welcomed, i]:
-                p_leave += newcomer_departure
-            else:
-                p_leave += unwelcomed_departure * (1.0 - acceptance)
+        elif status == NEWCOMER:  # a welcome acts through the ties it brings (attachment)
+            p_leave += newcomer_departure * (1.0 - acceptance) * (1.0 - attached)
         if u[2, i] < p_leave:
             flagged[LEAVES, n_leave] = i
             n_leave += 1
@@ -359,13 +355,16 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
         model.add_newcomers(count)
     u_consent = rng.random(P.n)
     circle = R.unit_names.index(WELCOME_CIRCLE) if mods.welcome_capacity > 0 else -1
-    ready = np.empty(P.n, dtype=np.int64)
-    k = welcome_and_ready(
-        P.ints, P.flags, P.n, ready, model.week, R.unit, R.holder, circle, mods.welcome_capacity,
+    found = np.empty((2, P.n), dtype=np.int64)  # the newly welcomed, the ready
+    welcomed, k = welcome_and_ready(
+        P.ints, P.flags, P.n, found, model.week, R.unit, R.holder, circle, mods.welcome_capacity,
         mods.integration_weeks, mp.integration_weeks_unwelcomed,
     )  # fmt: skip
+    if welcomed:
+        introduce(model, found[WELCOMED, :welcomed], rng)
     if k == 0:
         return
+    ready = found[READY]
     welcomers = R.unit_holders(WELCOME_CIRCLE) if mods.delegation and circle >= 0 else np.zeros(0, dtype=np.int64)
     deciders = welcomers if welcomers.size else np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
     p_yes = consent_probability(model, deciders)
@@ -384,12 +383,38 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
         start = j + 1
 
 
+def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator) -> None:
+    """Newly welcomed newcomers meet the welcome circle's referents and are introduced to a few
+    active members (drawn without replacement): the ties through which they build trust and
+    attachment. "l'activité de la commission Accueil s'appuie sur les porteurs d'activité".
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.mods.welcome_introductions = 2
+        >>> m.add_newcomers(1)
+        >>> ties = m.network.m
+        >>> introduce(m, np.array([m.people.n - 1]), np.random.default_rng(0))
+        >>> m.network.m - ties <= 2                     # two members met, unless already known
+        True
+    """
+    R, P = model.roles, model.people
+    referents = R.unit_holders(WELCOME_CIRCLE)
+    members = np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
+    k = min(model.mods.welcome_introductions, members.size)
+    for i in newcomers.tolist():
+        met = rng.choice(members, size=k, replace=False) if k else members[:0]
+        others = np.concatenate((referents, met))
+        model.network.add_ties(np.full(others.size, i), others, trust=WELCOME_TRUST)
+
+
 @kernel
 def welcome_and_ready(
     ints: np.ndarray,
     flags: np.ndarray,
     n: int,
-    ready: np.ndarray,
+    found: np.ndarray,
     week: int,
     role_unit: np.ndarray,
     role_holder: np.ndarray,
@@ -397,9 +422,10 @@ def welcome_and_ready(
     capacity: int,
     weeks_welcomed: int,
     weeks_unwelcomed: int,
-) -> int:
-    """Welcome newcomers and find those ready to be integrated: writes them, ascending, in
-    ``ready`` and returns how many.
+) -> tuple[int, int]:
+    """Welcome newcomers and find those ready to be integrated: writes the newly welcomed and
+    the ready, ascending, in the rows ``WELCOMED`` and ``READY`` of ``found`` and returns how
+    many of each.
 
     When someone holds a role in the welcome circle (the unit ``circle``; -1: none), the
     newcomers not yet welcomed are welcomed, in index order, while fewer than ``capacity``
@@ -413,14 +439,15 @@ def welcome_and_ready(
         >>> member = people.add(1, week=0, status=ACTIVE, p=traits, rng=rng)
         >>> newcomers = people.add(3, week=0, status=NEWCOMER, p=traits, rng=rng)
         >>> unit, holder = np.array([0, 1]), np.array([-1, 0])  # the member holds a role of unit 1
-        >>> ready = np.empty(4, dtype=np.int64)
-        >>> k = welcome_and_ready(people.ints, people.flags, 4, ready, 12, unit, holder, 1, 2, 12, 26)
-        >>> ready[:k].tolist()
-        [1, 2]
+        >>> found = np.empty((2, 4), dtype=np.int64)
+        >>> welcomed, k = welcome_and_ready(people.ints, people.flags, 4, found, 12, unit, holder, 1, 2, 12, 26)
+        >>> found[WELCOMED, :welcomed].tolist(), found[READY, :k].tolist()
+        ([1, 2], [1, 2])
         >>> people.welcomed[:4].tolist()                        # room for two: the third waits 26 weeks
         [False, True, True, False]
     """
     welcome_staffed = False
+    welcomed = 0
     if circle >= 0:
         for r in range(role_unit.size):
             if role_unit[r] == circle and role_holder[r] >= 0:
@@ -435,6 +462,8 @@ def welcome_and_ready(
                 break
             if ints[INT.status, i] == NEWCOMER and not flags[FLAG.welcomed, i]:
                 flags[FLAG.welcomed, i] = True
+                found[WELCOMED, welcomed] = i
+                welcomed += 1
                 room -= 1
     k = 0
     for i in range(n):
@@ -442,6 +471,6 @@ def welcome_and_ready(
             continue
         weeks_needed = weeks_welcomed if flags[FLAG.welcomed, i] else weeks_unwelcomed
         if week - ints[INT.status_week, i] >= weeks_needed and not flags[FLAG.burned_out, i]:
-            ready[k] = i
+            found[READY, k] = i
             k += 1
-    return k
+    return welcomed, k

@@ -222,14 +222,15 @@ class CoopModel(mesa.Model):
         a, b = founding_network(pp.founders, pp.founder_ties, pp.rewire, self.streams["network"])
         self.network.add_ties(idx[a], idx[b], trust=0.6)
         R = self.roles
-        salaried_roles = np.flatnonzero(R.salaried)
+        R.start_units(self.week, pp.founders)
+        salaried_roles = np.flatnonzero(R.salaried & R.open)
         takers = idx[np.argsort(-self.people.capacity[idx], kind="stable")][
             : min(pp.salaried_founders, salaried_roles.size)
         ]
         self.assign_roles(salaried_roles[: takers.size], takers, quiet=True)
-        # The founders start with most roles taken (the more appealing, the likelier),
-        # each by a founder drawn in proportion to engagement.
-        vacant = np.flatnonzero(R.holder < 0)
+        # The founders start with most roles of the first units taken (the more appealing,
+        # the likelier), each by a founder drawn in proportion to engagement.
+        vacant = np.flatnonzero((R.holder < 0) & R.open)
         u_take, u_pick = rng.random(vacant.size), rng.random(vacant.size)
         cum = np.cumsum(self.people.engagement[idx])
         takers = idx[np.minimum(np.searchsorted(cum, u_pick * cum[-1], side="right"), idx.size - 1)]
@@ -333,7 +334,12 @@ class CoopModel(mesa.Model):
         P = self.people
         if P.status[i] == ACTIVE and status != ACTIVE:
             self.recorder.exit(self, i)
-            released = release_all(self.roles.holder, self.roles.vacant_since, P.ints, i, self.week)
+            R = self.roles
+            # a contract holder announces their formalised roles as they go (a handover)
+            announce = np.flatnonzero((R.holder == i) & R.formal) if P.contract[i] else None
+            released = release_all(R.holder, R.vacant_since, P.ints, i, self.week)
+            if announce is not None:
+                R.announced[announce] = True
             if released:
                 self.emit("role_dropped", np.full(released, i))
         P.status[i] = status

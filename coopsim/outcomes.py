@@ -31,6 +31,12 @@ HIGHER = "higher is better"
 NEUTRAL = "neutral"
 DIRECTIONS = (LOWER, HIGHER, NEUTRAL)
 
+# "High exhaustion", one definition for the summary, the validation and the page: the
+# Maslach Burnout Inventory's "high" band of emotional exhaustion starts at 27 of its 54
+# points (Maslach, Jackson & Leiter 1996, MBI manual, 3rd ed.), half the scale; exhaustion
+# here runs from 0 to 1, so a member is highly exhausted at 0.5 or more.
+HIGH_EXHAUSTION = 0.5
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -192,8 +198,10 @@ OUTCOMES: dict[str, Outcome] = _outcomes(
         "The share of members with high exhaustion",
         "La part des membres très épuisés",
         feminine=True,
-        definition="The share of active members with exhaustion of 0.7 or more, averaged over the weeks.",
-        formula="mean over the weeks of `high_exhaustion_share[t]` (share of active members with exhaustion ≥ 0.7)",
+        definition=f"The share of active members with high exhaustion ({HIGH_EXHAUSTION:g} or more: the MBI's high "
+        "band of emotional exhaustion), averaged over the weeks.",
+        formula="mean over the weeks of `high_exhaustion_share[t]` (share of active members with exhaustion ≥ "
+        f"{HIGH_EXHAUSTION:g})",
         direction=LOWER,
     ),
     Outcome(
@@ -285,19 +293,36 @@ OUTCOMES: dict[str, Outcome] = _outcomes(
     ),
     Outcome(
         "conflicts_mediated",
-        "The number of mediations",
-        "Le nombre de médiations",
-        definition="Mediations held by the listening and mediation commission.",
-        formula="`Σ_t mediations[t]` (a conflict whose mediation failed may be mediated again, so this can exceed "
-        "`conflicts_opened`)",
+        "The number of mediation sessions",
+        "Le nombre de séances de médiation",
+        definition="Mediation sessions held by the listening and mediation commission (a dispute may have a few).",
+        formula="`Σ_t mediations[t]` (a dispute whose mediation failed may be mediated again, up to the "
+        "commission's limit, so this can exceed `disputes_mediated`)",
     ),
     Outcome(
         "mediation_success_rate",
-        "The share of mediations that resolve the conflict",
-        "La part des médiations qui règlent le conflit",
+        "The share of mediation sessions that settle the dispute",
+        "La part des séances de médiation qui règlent le conflit",
         feminine=True,
-        definition="The share of the mediations held that resolved the conflict (NaN when none was held).",
+        definition="The share of the mediation sessions held that settled their dispute (NaN when none was held).",
         formula="`Σ_t mediations_successful[t] / Σ_t mediations[t]`; NaN when no mediation was held",
+        direction=HIGHER,
+    ),
+    Outcome(
+        "disputes_mediated",
+        "The number of disputes mediated",
+        "Le nombre de conflits soumis à médiation",
+        definition="Distinct disputes the commission mediated at least once (never more than the conflicts opened).",
+        formula="number of conflicts with at least one mediation session",
+    ),
+    Outcome(
+        "mediation_success_per_dispute",
+        "The share of mediated disputes settled",
+        "La part des conflits médiés qui sont réglés",
+        feminine=True,
+        definition="The share of the disputes mediated that a mediation settled, as the mediation studies count "
+        "(NaN when none was mediated).",
+        formula="conflicts closed by a mediation session / `disputes_mediated`; NaN when no dispute was mediated",
         direction=HIGHER,
     ),
     Outcome(
@@ -402,7 +427,17 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
-__all__ = ["DIRECTIONS", "HEADLINE", "HIGHER", "LOWER", "NEUTRAL", "OUTCOMES", "Outcome", "markdown_table"]
+__all__ = [
+    "DIRECTIONS",
+    "HEADLINE",
+    "HIGHER",
+    "HIGH_EXHAUSTION",
+    "LOWER",
+    "NEUTRAL",
+    "OUTCOMES",
+    "Outcome",
+    "markdown_table",
+]
 
 if __name__ == "__main__":  # python -m coopsim.outcomes: the table to paste into docs/ODD.md 8.4
     print(markdown_table())

@@ -113,6 +113,7 @@ class People:
         "expectation_gap",  # how far a stipend recipient's visible work falls short of what others expect
         "identity",  # role identity: how much being a member who carries roles is part of who one is
         "restraint",  # share of one's hours beyond capacity one has agreed in a REX to stop imposing on oneself
+        "expected_hours",  # hours a week the others expect of a stipend recipient
     )
     INT_FIELDS = ("status", "paid", "roles", "conflicts", "arrival_week", "status_week", "burnout_count")
     BOOL_FIELDS = ("prefers_alone", "burned_out", "rex_trained", "first_aider", "stipend", "contract", "welcomed")
@@ -138,6 +139,7 @@ class People:
     expectation_gap: np.ndarray
     identity: np.ndarray
     restraint: np.ndarray
+    expected_hours: np.ndarray
     status: np.ndarray
     paid: np.ndarray
     roles: np.ndarray
@@ -426,7 +428,9 @@ class Conflicts:
 
     Conflict ``c`` is on tie ``tie[c]`` and was opened in week ``opened[c]`` (the first
     ``total`` rows are live); ``open_ids`` lists the conflicts still open, in the order they
-    were opened; ``festering`` is the set of the open conflicts that fester.
+    were opened; ``festering`` is the set of the open conflicts that fester; ``sessions[c]``
+    counts the mediation sessions held on it and ``settled_by_mediation`` is the set of the
+    conflicts a mediation closed.
 
     Example:
         >>> import numpy as np
@@ -445,20 +449,23 @@ class Conflicts:
         self._cap = max(8, capacity)
         self.tie = np.zeros(self._cap, dtype=np.int64)
         self.opened = np.zeros(self._cap, dtype=np.int64)
+        self.sessions = np.zeros(self._cap, dtype=np.int64)  # mediation sessions held on each dispute
         self.festering = ConflictSet(self._cap)
+        self.settled_by_mediation = ConflictSet(self._cap)
         self.open_ids: np.ndarray = np.zeros(0, dtype=np.int64)  # rows still open, ascending
 
     def _grow(self, needed: int) -> None:
         new_cap = self._cap
         while new_cap < needed:
             new_cap *= 2
-        for name in ("tie", "opened"):
+        for name in ("tie", "opened", "sessions"):
             new = np.zeros(new_cap, dtype=np.int64)
             new[: self.total] = getattr(self, name)[: self.total]
             setattr(self, name, new)
-        flags = np.zeros(new_cap, dtype=bool)
-        flags[: self.total] = self.festering.flags[: self.total]
-        self.festering.flags = flags
+        for flag_set in (self.festering, self.settled_by_mediation):
+            flags = np.zeros(new_cap, dtype=bool)
+            flags[: self.total] = flag_set.flags[: self.total]
+            flag_set.flags = flags
         self._cap = new_cap
 
     def ties_of(self, ids: np.ndarray) -> np.ndarray:

@@ -20,11 +20,10 @@ import pandas as pd
 
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Paid, Status
 from .compiled import kernel, numpy_sum
+from .outcomes import HIGH_EXHAUSTION
 from .population import FLAG, FLOAT, INT
 from .state import ModelState
 from .structures import INFLOW, OUTFLOW, STRUCTURE_KEYS
-
-HIGH_EXHAUSTION = 0.7
 
 MODEL_COLUMNS = (
     "active", "newcomers", "withdrawn", "present", "departed_total", "burned_out",
@@ -189,7 +188,7 @@ def spread_columns(row, active, roles_active):
 
 @kernel
 def week_row(
-    table, w, floats, ints, flags, n, week, holder, week_counts, event_totals, treasury,
+    table, w, floats, ints, flags, n, week, holder, open_, week_counts, event_totals, treasury,
     conflicts_open, demand, unmet, backlog, decision_capacity, acceptance, mediated, mediated_ok, totals,
 ):  # fmt: skip
     """Fill row ``w`` of the weekly table: the people's columns, this week's event counts
@@ -205,7 +204,7 @@ def week_row(
         week_counts[code] = 0
     vacant = 0
     for r in range(holder.size):
-        if holder[r] < 0:
+        if holder[r] < 0 and open_[r]:
             vacant += 1
     row[COLUMN.roles_vacant] = vacant
     row[COLUMN.conflicts_open] = conflicts_open
@@ -315,7 +314,7 @@ class Recorder:
             self._grow()
         P, L = model.people, model.ledger
         present = week_row(
-            self.table, self.weeks, P.floats, P.ints, P.flags, P.n, model.week, model.roles.holder,
+            self.table, self.weeks, P.floats, P.ints, P.flags, P.n, model.week, model.roles.holder, model.roles.open,
             self.week_counts, self.event_totals, L.treasury, model.conflicts.open_ids.size,
             model.week_demand, model.week_unmet, model.backlog, model.week_decision_capacity,
             model.acceptance, model.week_mediated, model.week_mediated_ok, L.totals,
@@ -457,6 +456,9 @@ def summary(model: ModelState) -> dict[str, Any]:
     window = window[window > 0]
     person_years = col["active"].sum() / WEEKS_PER_YEAR
     mediated = int(col["mediations"].sum())
+    C = model.conflicts
+    disputes_mediated = int(np.count_nonzero(C.sessions[: C.total]))
+    disputes_settled = int(np.count_nonzero(C.settled_by_mediation.flags[: C.total]))
     demand = col["demand_hours"].sum()
     coord = P.coord_total[:n]
     return {
@@ -483,6 +485,10 @@ def summary(model: ModelState) -> dict[str, Any]:
         "conflicts_festering": int(col["conflicts_festering"].sum()),
         "conflicts_mediated": mediated,
         "mediation_success_rate": float(col["mediations_successful"].sum() / mediated) if mediated else float("nan"),
+        "disputes_mediated": disputes_mediated,
+        "mediation_success_per_dispute": float(disputes_settled / disputes_mediated)
+        if disputes_mediated
+        else float("nan"),
         "unmet_work_share": float(col["unmet_hours"].sum() / demand) if demand > 0 else 0.0,
         "decision_backlog_mean": float(col["backlog"].mean()),
         "withdrawals_total": rec.event_total("withdrawal"),

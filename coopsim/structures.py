@@ -11,6 +11,14 @@ A *unit* is a place where work is done (a structure's activity or a circle); it 
 *roles*, each with a kind of work (operational, coordination, care, admin), hours per
 week and an appeal (how willingly people take it: "il reste néanmoins des tâches qui ne
 sont pas volontairement prises en charge").
+
+The ecosystem grows: a unit is started in its year (``opens_year``), once the collective
+counts enough active members to carry it (``opens_at_active``); until then its role slots
+are closed (they ask no hours and nobody can take them). The seed tells the activities
+came one after another: "Depuis le début, l'objectif a été d'élargir les initiatives en
+cours à Lartel et celle de l'épicerie"; "lorsqu'ils ont voulu développer l'activité de
+boulangerie"; the Coop du Tilleul "a été créée le 18 décembre 2021 par la transformation
+de l'association"; the circles' work is partly "encore à formaliser".
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from .base import WORK_CODE, Params
+from .base import WEEKS_PER_YEAR, WORK_CODE, Params
 from .compiled import kernel
 from .population import INT
 
@@ -82,6 +90,15 @@ class UnitSpec(Params):
     structure: Literal["sci", "coop", "qrt", "abeille", "fund", "association"]
     circle: bool = Field(False, description="a circle of the TERA association")
     roles: list[RoleSpec] = Field(min_length=1)
+    opens_year: float = Field(
+        0.0, ge=0, le=100, description="year the activity or circle is started (0: from the founding)"
+    )
+    opens_at_active: int = Field(
+        0,
+        ge=0,
+        le=100000,
+        description="active members the collective needs before it starts the unit, from its year on",
+    )
 
 
 class StructureSpec(Params):
@@ -131,13 +148,16 @@ class StructuresParams(Params):
 
 
 class Roles:
-    """Every role slot, as arrays: its unit, kind, hours, appeal and holder (-1: vacant).
+    """Every role slot, as arrays: its unit, kind, hours, appeal, holder (-1: vacant) and
+    whether its unit has been started (``open``; a closed slot is vacant and asks nothing).
 
     Example:
         >>> from coopsim import load_scenario
         >>> roles = Roles(load_scenario("tera").structures)
         >>> roles.count == len(roles.names), bool((roles.holder == -1).all())   # every slot vacant at first
         (True, True)
+        >>> bool(roles.open.any())                            # nothing is started before the founding
+        False
     """
 
     def __init__(self, spec: StructuresParams) -> None:
@@ -164,9 +184,37 @@ class Roles:
         self.formal = np.zeros(len(units), dtype=bool)  # formalised by a cooperation agreement
         self.announced = np.zeros(len(units), dtype=bool)  # handed over openly (REX): easier to fill
         self.effort = np.ones(len(units))  # share of its hours the role takes as now organised (REX)
+        # a holder under a cooperation agreement gives notice before leaving a role: who gave
+        # it (-1: nobody; a notice lapses once someone else holds the slot) and when it ends
+        self.notice_by = np.full(len(units), -1, dtype=np.int64)
+        self.notice_end = np.zeros(len(units), dtype=np.int64)
+        self.open = np.zeros(len(units), dtype=bool)  # its unit has been started
         self.unit_names = [u.name for u in spec.units]
         self.unit_is_circle = np.array([u.circle for u in spec.units], dtype=bool)
+        self.unit_opens_week = np.array([round(u.opens_year * WEEKS_PER_YEAR) for u in spec.units], dtype=np.int64)
+        self.unit_opens_at_active = np.array([u.opens_at_active for u in spec.units], dtype=np.int64)
+        self.unit_opened_week = np.full(len(spec.units), -1, dtype=np.int64)  # -1: not started yet
         self.count = len(units)
+
+    def start_units(self, week: int, active: int) -> np.ndarray:
+        """Start the units whose year has come, if the collective is large enough to carry
+        them; their role slots open as vacancies this week. Returns the units started.
+
+        Example:
+            >>> from coopsim import load_scenario
+            >>> roles = Roles(load_scenario("tera").structures)
+            >>> first = roles.start_units(week=0, active=15)
+            >>> bool(0 < roles.open.sum() < roles.count), (roles.unit_opened_week[first] == 0).all()
+            (True, np.True_)
+        """
+        due = (self.unit_opened_week < 0) & (self.unit_opens_week <= week) & (self.unit_opens_at_active <= active)
+        started = np.flatnonzero(due)
+        if started.size:
+            self.unit_opened_week[started] = week
+            slots = np.isin(self.unit, started)
+            self.open[slots] = True
+            self.vacant_since[slots] = week
+        return started
 
     def held_by(self, n: int) -> np.ndarray:
         """Number of roles each of the ``n`` people holds."""

@@ -117,11 +117,30 @@ def held_count(holder: np.ndarray) -> int:
 
 
 @kernel
+def on_notice(holder: np.ndarray, notice_by: np.ndarray, r: int) -> bool:
+    """Whether the holder of slot ``r`` has given notice on it (a cooperation agreement)."""
+    return holder[r] >= 0 and notice_by[r] == holder[r]
+
+
+@kernel
+def vacancy_count(holder: np.ndarray, open_: np.ndarray, notice_by: np.ndarray) -> int:
+    """How many role slots of the units started are offered: vacant, or on notice."""
+    offered = 0
+    for r in range(holder.size):
+        if open_[r] and (holder[r] < 0 or on_notice(holder, notice_by, r)):
+            offered += 1
+    return offered
+
+
+@kernel
 def roles_dropped(
     draws: np.ndarray,
     dropped_by: np.ndarray,
     holder: np.ndarray,
     vacant_since: np.ndarray,
+    announced: np.ndarray,
+    notice_by: np.ndarray,
+    notice_end: np.ndarray,
     formal: np.ndarray,
     salaried: np.ndarray,
     floats: np.ndarray,
@@ -130,17 +149,28 @@ def roles_dropped(
     drop_base: float,
     drop_disengaged: float,
     drop_exhausted: float,
-    quit_cost: float,
+    notice_weeks: int,
     duty_hold: float,
     identity_hold: float,
 ) -> int:
     """Each held role slot, in slot order, is dropped by its holder with a chance that rises
     with disengagement and exhaustion (``draws``: a uniform per held slot); the slots dropped
-    become vacant. Writes who dropped each in ``dropped_by`` and returns how many."""
+    become vacant. Writes who dropped each in ``dropped_by`` and returns how many.
+
+    The holder of a formalised role (under ``notice_weeks`` > 0) does not drop it at once:
+    they give notice, the role is announced as open for a successor while they go on with
+    it, and they leave it when the notice ends (if nobody took it over before)."""
     j = k = 0
     for r in range(holder.size):
         h = holder[r]
         if h < 0:
+            continue
+        if formal[r] and notice_weeks > 0 and on_notice(holder, notice_by, r):
+            j += 1
+            if week >= notice_end[r]:
+                dropped_by[k] = vacate_slot(holder, vacant_since, ints, r, week)
+                announced[r] = True
+                k += 1
             continue
         exhaustion = floats[FLOAT.exhaustion, h]
         p = (
@@ -148,13 +178,15 @@ def roles_dropped(
             + drop_disengaged * (1.0 - floats[FLOAT.engagement, h])
             + drop_exhausted * (exhaustion * exhaustion)
         )
-        if formal[r]:
-            p = p * (1.0 - quit_cost)
         p = p * (1.0 - duty_hold * floats[FLOAT.duty, h])  # "Je prends les tâches que personne ne prend"
         p = p * (1.0 - identity_hold * floats[FLOAT.identity, h])  # role identity: a role long carried is oneself
         if salaried[r]:
             p *= 0.3  # a job is not dropped as lightly as a volunteer role
-        if draws[j] < p:
+        if draws[j] < p and formal[r] and notice_weeks > 0:
+            notice_by[r] = h  # "définir les engagements, les responsabilités": a handover, not a silent exit
+            notice_end[r] = week + notice_weeks
+            announced[r] = True
+        elif draws[j] < p:
             dropped_by[k] = vacate_slot(holder, vacant_since, ints, r, week)
             k += 1
         j += 1
@@ -162,8 +194,8 @@ def roles_dropped(
 
 
 def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
-    """Holders drop roles: more often when disengaged or exhausted, less when formalised, dutiful
-    or carried long enough to be part of who one is (role identity).
+    """Holders drop roles: more often when disengaged or exhausted, less when dutiful or carried
+    long enough to be part of who one is (role identity); a formalised role after a notice.
 
     Example:
         >>> import numpy as np
@@ -179,8 +211,8 @@ def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
     draws = rng.random(held_count(R.holder))
     holders = np.empty(draws.size, dtype=np.int64)
     dropped = roles_dropped(
-        draws, holders, R.holder, R.vacant_since, R.formal, R.salaried, P.floats, P.ints, model.week,
-        wp.drop_base, wp.drop_disengaged, wp.drop_exhausted, model.mods.quit_cost,
+        draws, holders, R.holder, R.vacant_since, R.announced, R.notice_by, R.notice_end, R.formal, R.salaried,
+        P.floats, P.ints, model.week, wp.drop_base, wp.drop_disengaged, wp.drop_exhausted, model.mods.notice_weeks,
         model.scenario.population.duty_hold, wp.identity_hold,
     )  # fmt: skip
     if dropped:
@@ -208,6 +240,9 @@ def vacancies_taken(
     since: np.ndarray,
     announced: np.ndarray,
     vacant_since: np.ndarray,
+    open_: np.ndarray,
+    notice_by: np.ndarray,
+    handed_by: np.ndarray,
     kind: np.ndarray,
     appeal: np.ndarray,
     formal: np.ndarray,
@@ -225,15 +260,17 @@ def vacancies_taken(
     fill_boost: float,
     role_cap: int,
 ) -> int:
-    """Each vacant slot, in slot order, may be taken (``u``: four uniforms per vacancy, to look,
-    to pick someone, to accept, to pick a dutiful person); writes who took each in ``takers``,
-    in slot order (under a role cap, by taker in index order), and returns how many.
+    """Each vacant slot of a unit started (``open_``), or one whose holder gave notice, in slot
+        order, may be taken (``u``: four uniforms per vacancy, to look,
+        to pick someone, to accept, to pick a dutiful person); writes who took each in ``takers``,
+        in slot order (under a role cap, by taker in index order), and in ``handed_by`` who handed
+    the slot over (-1: it was vacant), and returns how many.
 
-    A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
-    able member picked by engagement, free time and the roles already held; that person accepts
-    by the role's appeal, their engagement and free time. A role nobody wants, vacant for weeks,
-    falls to a dutiful member picked by engagement. Who is picked is judged on the roles held
-    at the start of the pass; under a role cap (> 0) a person at the cap takes no more.
+        A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
+        able member picked by engagement, free time and the roles already held; that person accepts
+        by the role's appeal, their engagement and free time. A role nobody wants, vacant for weeks,
+        falls to a dutiful member picked by engagement. Who is picked is judged on the roles held
+        at the start of the pass; under a role cap (> 0) a person at the cap takes no more.
     """
     able = np.empty(n, dtype=np.int64)
     cum = np.empty(n)
@@ -258,7 +295,7 @@ def vacancies_taken(
             n_dutiful += 1
     j = k = 0
     for r in range(holder.size if n_able else 0):
-        if holder[r] >= 0:
+        if not open_[r] or (holder[r] >= 0 and not on_notice(holder, notice_by, r)):
             continue
         look = u[0, j] < look_probability * (2.0 if announced[r] else 1.0)
         pick = able[min(first_above(cum[:n_able], u[1, j] * weight_sum), n_able - 1)]
@@ -280,12 +317,17 @@ def vacancies_taken(
             pick = dutiful[min(first_above(duty_cum[:n_dutiful], u[3, j] * duty_sum), n_dutiful - 1)]
             takes = True
         j += 1
-        if takes and (role_cap <= 0 or ints[INT.roles, pick] < role_cap):
+        if takes and pick != holder[r] and (role_cap <= 0 or ints[INT.roles, pick] < role_cap):
             takers[k] = pick
+            handed_by[k] = holder[r]
             k += 1
+            if holder[r] >= 0:  # the successor takes over from the holder on notice
+                vacate_slot(holder, vacant_since, ints, r, week)
             take_slot(holder, since, announced, ints, r, pick, week)
     if role_cap > 0:
-        takers[:k].sort()
+        order = np.argsort(takers[:k], kind="mergesort")
+        takers[:k] = takers[:k][order]
+        handed_by[:k] = handed_by[:k][order]
     return k
 
 
@@ -303,21 +345,26 @@ def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     R, P, wp, mods = model.roles, model.people, model.scenario.work, model.mods
-    u = rng.random((4, R.count - held_count(R.holder)))  # to look, to pick, to accept, to pick a dutiful person
-    takers = np.empty(u.shape[1], dtype=np.int64)
+    offered = vacancy_count(R.holder, R.open, R.notice_by)
+    u = rng.random((4, offered))  # to look, to pick, to accept, to pick a dutiful person
+    takers = np.empty((2, offered), dtype=np.int64)  # who took each slot, who handed it over
     taken = vacancies_taken(
-        u, takers, R.holder, R.since, R.announced, R.vacant_since, R.kind, R.appeal, R.formal,
+        u, takers[0], R.holder, R.since, R.announced, R.vacant_since, R.open, R.notice_by, takers[1], R.kind, R.appeal, R.formal,
         P.floats, P.ints, P.flags, P.n, model.week,
         wp.look_probability, wp.unwanted_appeal, wp.unwanted_wait_weeks, wp.involvement_bias, wp.alone_penalty,
         mods.formal_appeal_cost, mods.fill_boost, mods.role_cap,
     )  # fmt: skip
     if taken:
-        model.emit("role_taken", takers[:taken])
+        handed = takers[1, :taken]
+        if (handed >= 0).any():
+            model.emit("role_dropped", handed[handed >= 0])
+        model.emit("role_taken", takers[0, :taken])
 
 
 @kernel
 def hours_of_the_week(
     holder: np.ndarray,
+    open_: np.ndarray,
     hours: np.ndarray,
     kind: np.ndarray,
     salaried: np.ndarray,
@@ -338,7 +385,8 @@ def hours_of_the_week(
     """Each person's hours asked and done, load and running totals; returns the week's demand
     and unmet hours.
 
-    A person's roles ask their hours times the role's scale; the common pool is shared among
+    A person's roles ask their hours times the role's scale (the slots of units not yet
+    started ask nothing); the common pool is shared among
     active members (and newcomers, at a lower weight) by engagement and spare time. Salaried
     roles are paid time on top of free time. People stretch beyond capacity by engagement,
     less after agreeing limits in a REX, and within the contract's hour limit if they have one.
@@ -356,9 +404,11 @@ def hours_of_the_week(
     asked, vacant_asked = slots[0], slots[1]
     n_vacant = 0
     for r in range(hours.size):
-        asked[r] = hours[r] * scale[r]
+        asked[r] = hours[r] * scale[r] if open_[r] else 0.0
         h = holder[r]
         if h < 0:
+            if not open_[r]:
+                continue
             vacant_asked[n_vacant] = asked[r]
             n_vacant += 1
             continue
@@ -416,6 +466,7 @@ def compute_hours(model: ModelState) -> None:
     sp, wp = model.scenario.structures, model.scenario.work
     demand, unmet = hours_of_the_week(
         R.holder,
+        R.open,
         R.hours,
         R.kind,
         R.salaried,
@@ -438,7 +489,8 @@ def compute_hours(model: ModelState) -> None:
 
 
 def allocate(model: ModelState, rng: np.random.Generator) -> None:
-    """Process *work*: drop roles, fill vacancies, then compute hours and load.
+    """Process *work*: start the units whose time has come, drop roles, fill vacancies, then
+    compute hours and load.
 
     Example:
         >>> import numpy as np
@@ -451,6 +503,7 @@ def allocate(model: ModelState, rng: np.random.Generator) -> None:
         >>> bool((m.people.status[holders] == Status.ACTIVE).all())     # only active members hold roles
         True
     """
+    model.roles.start_units(model.week, model.count(ACTIVE))
     drop_roles(model, rng)
     fill_vacancies(model, rng)
     compute_hours(model)

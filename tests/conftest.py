@@ -67,8 +67,12 @@ def build_small_scenario(*overrides: str) -> Scenario:
 
 
 def build_small_model(*overrides: str, seed: int = 1, years: float = 1) -> CoopModel:
-    """A :class:`CoopModel` of :func:`build_small_scenario`, not stepped yet."""
-    return CoopModel(build_small_scenario(*overrides), seed=seed, years=years)
+    """A :class:`CoopModel` of :func:`build_small_scenario`, not stepped yet, with every unit
+    already started (the tests set who holds which role by hand, in any unit)."""
+    model = CoopModel(build_small_scenario(*overrides), seed=seed, years=years)
+    model.roles.open[:] = True
+    model.roles.unit_opened_week[:] = 0
+    return model
 
 
 @pytest.fixture(scope="session")

@@ -259,8 +259,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "membership.py",
-        "p_withdraw * (keep * (1.0 - duty_hold * floats[FLOAT.duty, i]))",
-        "p_withdraw * keep",
+        "if u[0, i] < p_withdraw * (1.0 - duty_hold * floats[FLOAT.duty, i]):",
+        "if u[0, i] < p_withdraw:",
         "membership: duty does not hold anyone back from withdrawing",
     ),
     M(
@@ -271,9 +271,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "membership.py",
-        "p_leave += unwelcomed_departure * (1.0 - acceptance)",
-        "p_leave += unwelcomed_departure",
-        "membership: the territory's acceptance does not keep unwelcomed newcomers",
+        "p_leave += newcomer_departure * (1.0 - acceptance) * (1.0 - attached)",
+        "p_leave += newcomer_departure * (1.0 - attached)",
+        "membership: the territory's acceptance does not keep newcomers",
     ),
     M(
         "membership.py",
@@ -345,8 +345,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     # --- mechanisms ---
     M(
         "mechanisms/mediation.py",
-        "if week - opened[open_ids[j]] >= min_age:",
-        "if week - opened[open_ids[j]] > min_age:",
+        "if week - opened[c] >= min_age and sessions[c] < max_sessions:",
+        "if week - opened[c] > min_age and sessions[c] < max_sessions:",
         "mediation: a conflict is taken up one week after min_age_weeks",
     ),
     M(
@@ -393,9 +393,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "mechanisms/stipend.py",
-        "target = 0.3 + 0.7 * gap if paid else 0.0",
-        "target = 0.3 + 0.7 * gap if paid else 0.3",
-        "stipend: without objectives, everyone's pressure follows 0.3",
+        "expected += expectation_rate * (yardstick - expected)",
+        "expected += expectation_rate * (hours_bought - expected)",
+        "stipend: without objectives, the others' expectation ignores what the involved members give",
     ),
     M(
         "mechanisms/stipend.py",
@@ -405,9 +405,33 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "mechanisms/stipend.py",
-        "if paid and gap < 0.1:",
-        "if paid and gap < 0.3:",
+        "if gap < 0.1:",
+        "if gap < 0.3:",
         "stipend: objectives count as met with a gap under 0.3 instead of 0.1",
+    ),
+    M(
+        "mechanisms/mediation.py",
+        "if week - opened[c] >= min_age and sessions[c] < max_sessions:",
+        "if week - opened[c] >= min_age and sessions[c] <= max_sessions:",
+        "mediation: a dispute gets one session more than the commission's limit",
+    ),
+    M(
+        "work.py",
+        "asked[r] = hours[r] * scale[r] if open_[r] else 0.0",
+        "asked[r] = hours[r] * scale[r]",
+        "work: the roles of units not yet started ask their hours",
+    ),
+    M(
+        "work.py",
+        "notice_end[r] = week + notice_weeks",
+        "notice_end[r] = week + notice_weeks + 1",
+        "work: a notice lasts one week more than agreed",
+    ),
+    M(
+        "mechanisms/welcome.py",
+        "mods.welcome_introductions = self.introductions",
+        "mods.welcome_introductions = 0",
+        "welcome: a welcomed newcomer is introduced to nobody",
     ),
 )
 

@@ -3,10 +3,12 @@
 Hypothesis: when a share of the roles is formalised by a cooperation agreement, their
 holders know what is expected of them and are recognised for it (legitimacy); nobody
 takes more roles than the agreement allows, and holders work no more than the agreed
-hours on them (work beyond that stays undone: the cost is unmet work); leaving a
-formalised role silently costs more, so it is dropped less lightly and its holder
-withdraws less lightly; formalised roles lose a little of the flexibility that makes
-free participation appealing.
+hours on them (work beyond that stays undone: the cost is unmet work); a holder who wants
+to leave a formalised role gives notice: the role is announced for a successor while they
+go on with it, and is handed over rather than left empty; a contract holder who withdraws
+or leaves announces their formalised roles; formalised roles lose a little of the
+flexibility that makes free participation appealing. Nothing here changes anyone's chance
+of leaving: fewer exits, if any, come from the recognition and the lighter load.
 
 Seed passage: "La contractualisation permet de définir les engagements, les
 responsabilités et les attentes mutuelles entre les acteurs"; "Aucun accord formel de
@@ -50,12 +52,12 @@ class Contractualisation(Mechanism):
     name_fr = "Contractualisation"
     name_en = "Contractualisation"
     sentence_fr = (
-        "Des accords de coopération fixent rôles, attentes et plafonds d'heures : plus de reconnaissance, "
-        "des départs moins silencieux, un peu moins de souplesse."
+        "Des accords de coopération fixent rôles, attentes, plafonds d'heures et préavis : plus de reconnaissance, "
+        "des rôles transmis plutôt que laissés vides, un peu moins de souplesse."
     )
     sentence_en = (
-        "Cooperation agreements set roles, expectations and hour limits: more recognition, fewer silent "
-        "departures, a little less flexibility."
+        "Cooperation agreements set roles, expectations, hour limits and notice: more recognition, roles handed "
+        "over rather than left empty, a little less flexibility."
     )
     events = ("role_dropped",)
     controls = (
@@ -82,8 +84,8 @@ class Contractualisation(Mechanism):
     recognition_per_week: float = Field(
         0.01, ge=0, le=1, description="recognition a formal role's holder gains weekly from explicit expectations"
     )
-    quit_cost: float = Field(
-        0.5, ge=0, le=1, description="how much less often a formal role is dropped or its holder withdraws"
+    notice_weeks: int = Field(
+        8, ge=0, le=520, description="weeks of notice before leaving a formalised role, while a successor is sought"
     )
     flexibility_cost: float = Field(0.05, ge=0, le=1, description="appeal a role loses by being formalised")
 
@@ -91,7 +93,7 @@ class Contractualisation(Mechanism):
         mods.role_cap = self.max_roles_per_person
         mods.hours_cap = self.hour_limit
         mods.formal_recognition = self.recognition_per_week
-        mods.quit_cost = self.quit_cost
+        mods.notice_weeks = self.notice_weeks
         mods.formal_appeal_cost = self.flexibility_cost
 
     def act(self, model: Any, rng: np.random.Generator) -> None:

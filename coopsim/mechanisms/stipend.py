@@ -1,12 +1,17 @@
 """Revenu de transition écologique: a monthly stipend for a cohort of members.
 
 Hypothesis: the stipend raises the recipients' financial security and frees time they
-can give. Without agreed objectives, nobody says what is expected: recipients feel a
-diffuse social pressure and the others judge their visible work against an implicit,
-high expectation, so the gap between the two breeds resentment and small conflicts. With
-agreed objectives (and the follow-up that comes with them), the expectation is explicit
-and realistic: pressure stays low, and meeting the objectives brings recognition. A share
-is paid in Abeille (the local currency), which the recipients spend at the Coop.
+can give. What the others expect of a recipient forms differently with and without agreed
+objectives. Without, nobody says what is expected: the others judge a paid member by what
+the money would buy at the minimum wage and by what the most involved unpaid members give,
+and their expectation moves towards that, never reviewed with the recipient. With agreed
+objectives, the expectation is the objective agreed with the recipient within what they
+can give, and each quarterly follow-up revises it halfway towards what they delivered;
+meeting it brings recognition, and the follow-up some emotional security. In both cases a
+recipient's social pressure follows the share of the expectation their visible work leaves
+unmet, and that gap feeds disagreements (:mod:`coopsim.conflict`): which design brings more
+pressure and conflict is an outcome, not a constant. A share is paid in Abeille (the local
+currency), which the recipients spend at the Coop.
 
 Seed passages: "La première phase de test du revenu d'autonomie [...] a posé des problèmes
 spécifiques en raison de l'absence d'accord de coopération concernant les objectifs de
@@ -30,13 +35,14 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import LeverControl, Mechanism, Paid, Status
+from ..base import WEEKS_PER_YEAR, LeverControl, Mechanism, Paid, Status
 from ..compiled import kernel
 from ..money import ABEILLE, COOP, FUND, OUTSIDE
 from ..population import FLAG, FLOAT, INT
 from ..structures import transfer
 
 DEPARTED = Status.DEPARTED  # a plain integer, for the kernel
+ACTIVE, VOLUNTEER = Status.ACTIVE, Paid.VOLUNTEER
 
 
 class RevenuDeTransition(Mechanism):
@@ -74,11 +80,23 @@ class RevenuDeTransition(Mechanism):
     abeille_share: float = Field(0.85, ge=0, le=1, description="share paid in Abeille (TERA: 85 %)")
     with_objectives: bool = Field(False, description="objectives agreed with each recipient, and follow-up")
     objective_hours: float = Field(
-        20.0, ge=0, le=80, description="hours per week agreed as objective (with objectives)"
+        20.0,
+        ge=0,
+        le=80,
+        description="hours per week the collective asks when objectives are agreed (the agreement keeps it within "
+        "what the recipient can give)",
     )
-    implicit_expectation_hours: float = Field(
-        35.0, ge=0, le=80, description="hours per week the others implicitly expect when nothing is agreed"
+    reference_wage: float = Field(
+        9.1,
+        gt=0,
+        le=1000,
+        description="net hourly wage by which the others judge what the stipend buys (France, SMIC net 2023: about "
+        "9.1 euros)",
     )
+    expectation_rate: float = Field(
+        0.02, ge=0, le=1, description="weekly speed at which an unagreed expectation follows what the others judge"
+    )
+    review_weeks: int = Field(13, ge=1, le=520, description="weeks between two follow-ups of agreed objectives")
     freed_hours: float = Field(10.0, ge=0, le=60, description="hours per week the stipend frees for the ecosystem")
     pressure_rate: float = Field(0.03, ge=0, le=1, description="weekly speed at which pressure follows its target")
     duration_weeks: int = Field(0, ge=0, le=100000, description="weeks the stipend is paid (0: until the end)")
@@ -91,6 +109,19 @@ class RevenuDeTransition(Mechanism):
         chosen = eligible[order][: self.recipients]
         P.stipend[chosen] = True
         P.capacity[chosen] += self.freed_hours
+        if self.with_objectives:  # agreed with each recipient, within what they can give
+            P.expected_hours[chosen] = np.minimum(self.objective_hours, P.capacity[chosen])
+        else:  # what the money would buy: the first yardstick of those who expect without saying
+            P.expected_hours[chosen] = self.hours_bought()
+
+    def hours_bought(self) -> float:
+        """Hours a week the stipend would pay at the reference wage.
+
+        Example:
+            >>> round(RevenuDeTransition(amount_per_month=865, reference_wage=9.1).hours_bought(), 1)
+            21.9
+        """
+        return self.amount_per_month * 12 / WEEKS_PER_YEAR / self.reference_wage
 
     def _pay(self, model: Any) -> None:
         """The month's stipends (:func:`_pay_month`), told as one event per recipient."""
@@ -126,8 +157,11 @@ class RevenuDeTransition(Mechanism):
         if model.month_start:
             self._pay(model)
 
-        expected = self.objective_hours if self.with_objectives else self.implicit_expectation_hours
-        _pressure(P.floats, P.ints, P.flags, n, expected, self.with_objectives, self.pressure_rate)
+        review = self.with_objectives and (model.week - self.start_week) % self.review_weeks == 0
+        _expectations_and_pressure(
+            P.floats, P.ints, P.flags, n, self.with_objectives, review, self.hours_bought(), self.expectation_rate,
+            self.pressure_rate,
+        )  # fmt: skip
 
 
 @kernel
@@ -160,26 +194,45 @@ def _pay_month(
 
 
 @kernel
-def _pressure(
-    floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, expected: float, with_objectives: bool,
-    pressure_rate: float,
+def _involved_volunteer_hours(floats: np.ndarray, ints: np.ndarray, n: int, default: float) -> float:
+    """Mean hours this week of the active unpaid members holding two roles or more (the
+    visible core the others compare a paid member with); ``default`` when there are none."""
+    total, count = 0.0, 0
+    for i in range(n):
+        if ints[INT.status, i] == ACTIVE and ints[INT.paid, i] == VOLUNTEER and ints[INT.roles, i] >= 2:
+            total += floats[FLOAT.hours, i]
+            count += 1
+    return total / count if count else default
+
+
+@kernel
+def _expectations_and_pressure(
+    floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, with_objectives: bool, review: bool,
+    hours_bought: float, expectation_rate: float, pressure_rate: float,
 ) -> None:  # fmt: skip
-    """Each recipient still there falls short of the expected hours by a gap (a share of
-    ``expected``). With objectives, pressure follows a fifth of that gap, meeting the
-    objectives (a gap under 0.1) brings recognition, and the follow-up emotional security;
-    without, pressure follows 0.3 plus most of the gap. Everyone else's pressure fades."""
+    """Each recipient still there: the others' expectation moves (without objectives, towards
+    the larger of what the stipend buys and what the involved unpaid members give; with
+    objectives, halfway towards the hours delivered at each follow-up, ``review``); the gap
+    is the share of it their hours leave unmet, and pressure follows the gap. With
+    objectives, meeting them (a gap under 0.1) brings recognition and the follow-up emotional
+    security. Everyone else's pressure fades."""
+    yardstick = max(hours_bought, _involved_volunteer_hours(floats, ints, n, hours_bought))
     for i in range(n):
         paid = flags[FLAG.stipend, i] and ints[INT.status, i] != DEPARTED
         gap = 0.0
         if paid:
-            gap = min(max((expected - floats[FLOAT.hours, i]) / max(expected, 1e-9), 0.0), 1.0)
-        if with_objectives:
-            target = 0.2 * gap
-            if paid and gap < 0.1:
-                floats[FLOAT.recognition, i] = min(1.0, floats[FLOAT.recognition, i] + 0.01)
-            if paid:
+            delivered = floats[FLOAT.hours, i]
+            expected = floats[FLOAT.expected_hours, i]
+            if with_objectives:
+                if review:
+                    expected += 0.5 * (delivered - expected)
+            else:
+                expected += expectation_rate * (yardstick - expected)
+            floats[FLOAT.expected_hours, i] = expected
+            gap = min(max((expected - delivered) / max(expected, 1e-9), 0.0), 1.0)
+            if with_objectives:
+                if gap < 0.1:
+                    floats[FLOAT.recognition, i] = min(1.0, floats[FLOAT.recognition, i] + 0.01)
                 floats[FLOAT.security_emo, i] = min(1.0, floats[FLOAT.security_emo, i] + 0.005)
-        else:
-            target = 0.3 + 0.7 * gap if paid else 0.0
         floats[FLOAT.expectation_gap, i] = gap
-        floats[FLOAT.pressure, i] += pressure_rate * (target - floats[FLOAT.pressure, i])
+        floats[FLOAT.pressure, i] += pressure_rate * (gap - floats[FLOAT.pressure, i])

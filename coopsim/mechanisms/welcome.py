@@ -1,9 +1,11 @@
 """Welcome circle (commission Accueil-Intégration): newcomers welcomed and integrated.
 
 Hypothesis: a welcome circle with members in it takes a limited number of newcomers into
-integration at once; a welcomed newcomer integrates in a set time and is less likely to
-leave; without the circle (or beyond its capacity) integration takes longer and more
-newcomers give up.
+integration at once; a welcomed newcomer meets the circle's referents and is introduced to
+a few active members, and is integrated in a set time; without the circle (or beyond its
+capacity) integration takes longer and newcomers have only the few ties they came with.
+Whether a newcomer stays follows their attachment (the trust their ties build, security,
+life spheres there), so fewer welcomed newcomers leave only as far as their ties hold them.
 
 Seed passage: "Commission Accueil-Intégration : redéfinir un processus d'intégration dans
 l'écosystème et de nouveaux statuts de membre"; "les porteurs d'activité bénéficient du
@@ -37,12 +39,15 @@ class WelcomeCircle(Mechanism):
     order = 60
     name_fr = "Cercle Accueil-Intégration"
     name_en = "Welcome circle"
-    sentence_fr = "Les nouveaux venus sont accueillis et intégrés plus vite, et repartent moins."
-    sentence_en = "Newcomers are welcomed and integrated sooner, and fewer of them leave."
+    sentence_fr = "Les nouveaux venus sont accueillis, présentés à quelques membres et intégrés plus vite."
+    sentence_en = "Newcomers are welcomed, introduced to a few members and integrated sooner."
 
     phase: ClassVar[str] = "none"
 
     capacity: int = Field(6, ge=0, le=100000, description="newcomers in integration at once")
+    introductions: int = Field(
+        3, ge=0, le=100, description="active members a welcomed newcomer is introduced to (besides the referents)"
+    )
     integration_weeks: int = Field(
         12,
         ge=1,
@@ -53,3 +58,4 @@ class WelcomeCircle(Mechanism):
     def modify(self, mods: Modifiers, model: Any) -> None:
         mods.welcome_capacity = self.capacity
         mods.integration_weeks = self.integration_weeks
+        mods.welcome_introductions = self.introductions
