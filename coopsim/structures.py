@@ -207,8 +207,7 @@ class Roles:
             >>> bool(0 < roles.open.sum() < roles.count), (roles.unit_opened_week[first] == 0).all()
             (True, np.True_)
         """
-        due = (self.unit_opened_week < 0) & (self.unit_opens_week <= week) & (self.unit_opens_at_active <= active)
-        started = np.flatnonzero(due)
+        started = units_due(self.unit_opened_week, self.unit_opens_week, self.unit_opens_at_active, week, active)
         if started.size:
             self.unit_opened_week[started] = week
             slots = np.isin(self.unit, started)
@@ -247,6 +246,19 @@ class Roles:
     def staffed_circles(self) -> int:
         """Number of circles of the association with at least one role held."""
         return int(circles_staffed(self.holder, self.unit, self.unit_is_circle))
+
+
+@kernel
+def units_due(opened_week: np.ndarray, opens_week: np.ndarray, opens_at_active: np.ndarray, week: int,
+              active: int) -> np.ndarray:  # fmt: skip
+    """The units not started yet whose year has come and whose needed members are active."""
+    due = np.empty(opened_week.size, dtype=np.int64)
+    k = 0
+    for u in range(opened_week.size):
+        if opened_week[u] < 0 and opens_week[u] <= week and opens_at_active[u] <= active:
+            due[k] = u
+            k += 1
+    return due[:k]
 
 
 @kernel
