@@ -411,7 +411,7 @@ WRITERS = {
     "sensitivity": "sensitivity {sweep} --out {place}",
     "discover": "discover {sweep} --outcome mean_engagement --above 0.55 --out {place}",
     "report": "report {sweep} --out {place}",
-    "validate": "validate --seeds 1 --docs {place}",
+    "validate": "validate --seeds 1 --write-docs --docs {place}",
     "validate-csv": "validate --seeds 1 --no-write --csv {place}",
     "calibrate": "calibrate --samples 1 --seeds 1 --csv {place}",
 }
@@ -489,7 +489,9 @@ def test_validate_refuses_a_docs_folder_whose_figures_is_a_file(
     nothing_computed: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "figures").write_text("precious\n", encoding="utf-8")
-    line = _error_line(main(["validate", "--seeds", "1", "--docs", str(tmp_path)]), capsys.readouterr().err)
+    line = _error_line(
+        main(["validate", "--seeds", "1", "--write-docs", "--docs", str(tmp_path)]), capsys.readouterr().err
+    )
     assert f"--docs {tmp_path / 'figures'}: exists and is not a folder" in line, line
     assert [p.name for p in tmp_path.iterdir()] == ["figures"]
 
