@@ -21,7 +21,8 @@ ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 PATTERN_OUTCOMES = {
     "settled_people": "present_final",
     "coordination_concentration": "top20_coordination_share",
-    "mediation_success": "mediation_success_rate",
+    "mediation_success": "mediation_success_per_dispute",
+    "high_exhaustion": "share_high_exhaustion",
 }
 
 

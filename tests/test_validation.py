@@ -330,11 +330,9 @@ def test_late_burnouts_is_the_share_from_year_three_on() -> None:
     assert np.isnan(late_burnouts({"tera": Scripted(_rows(0, [1]), [])}))  # type: ignore[dict-item]
 
 
-def test_mediation_success_reads_the_per_dispute_figure_when_the_run_has_it() -> None:
-    old = Scripted([], [], {"mediation_success_rate": 0.9})
-    new = Scripted([], [], {"mediation_success_rate": 0.9, "mediation_success_per_dispute": 0.7})
-    assert mediation_success({"tera": old}) == 0.9  # type: ignore[dict-item]
-    assert mediation_success({"tera": new}) == 0.7  # type: ignore[dict-item]
+def test_mediation_success_counts_disputes_not_sessions() -> None:
+    runs = Scripted([], [], {"mediation_success_rate": 0.9, "mediation_success_per_dispute": 0.7})
+    assert mediation_success({"tera": runs}) == 0.7  # type: ignore[dict-item]
 
 
 def test_consistency_check_the_backlog_grows_with_the_group() -> None:

@@ -25,7 +25,7 @@ The fitted values are then written by hand into ``scenarios/tera.toml``, marked
 
 Example:
     >>> sorted(CONSTANTS)[:2]
-    ['membership.embeddedness_hold', 'membership.identity_shift']
+    ['mediation.resolution_probability', 'membership.embeddedness_hold']
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ CONSTANTS: dict[str, tuple[float, float]] = {
     "rex.limits": (0.3, 1.0),
     "rex.streamlining": (0.0, 0.8),
     "membership.embeddedness_hold": (0.0, 1.0),
+    "mediation.resolution_probability": (0.3, 0.8),
 }
 
 # The search simulates seeds of its own master seed: the validation's seeds (MASTER_SEED)
@@ -110,7 +111,7 @@ def points(samples: int, seed: int = 0, constants: Mapping[str, tuple[float, flo
     Example:
         >>> pts = points(4, seed=1)
         >>> pts.shape, bool(pts["work.drop_base"].between(0.001, 0.005).all())
-        ((4, 16), True)
+        ((4, 17), True)
     """
     unit = qmc.LatinHypercube(d=len(constants), seed=np.random.default_rng(seed)).random(samples)
     lows = np.array([lo for lo, _ in constants.values()])

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..base import WEEKS_PER_YEAR
-from ..outcomes import OUTCOMES
+from ..outcomes import HIGH_EXHAUSTION, OUTCOMES
 from ..runner import RunResult
 
 BASELINE = "tera"
@@ -46,10 +46,9 @@ STEP_BACK_AFTER_YEARS = 2  # the stepping back comes after years of roles
 ARC_ROLES = 3  # roles held at once in the Simon arc ("de plus en plus de responsabilités")
 ARC_YEARS = 3  # consecutive anniversaries holding them
 LATE_AFTER_YEARS = 3  # a burnout from year 3 on is "late": years 0-2 are the first years
-# "High emotional exhaustion": the MBI cut-off, 27 of 54 points, is half the scale. The one
-# definition the validation uses: every validation module imports it from here (until the
-# core holds it; then this line imports it from there).
-HIGH_EE = 0.5
+# "High emotional exhaustion": the one definition, the MBI's high band (27 of 54 points, half
+# the scale), held by the outcome table and used by the summary, the validation and the page.
+HIGH_EE = HIGH_EXHAUSTION
 
 FIT = "fit"  # a target of the calibration
 HELD_OUT = "held_out"  # no search sees it: measured only by the validation
@@ -239,11 +238,10 @@ def officer_turnover(runs: Mapping[str, RunResult]) -> float:
 
 
 def high_exhaustion(runs: Mapping[str, RunResult]) -> float:
-    """Share of active members with high exhaustion (≥ ``HIGH_EE``), over the yearly rows of
-    years 2-10."""
-    y = yearly(runs[BASELINE].people_frame)
-    y = y[(y["year"] >= 2) & (y["status"] == "active")]
-    return float((y["exhaustion"] >= HIGH_EE).mean()) if len(y) else float("nan")
+    """Share of active members with high exhaustion (≥ ``HIGH_EE``), averaged over the weeks:
+    the summary's ``share_high_exhaustion``, so that the summary, the validation and the page
+    say the same thing."""
+    return float(runs[BASELINE].summary["share_high_exhaustion"])
 
 
 #: the summary metric of mediation counted per dispute, read when the run's summary has it
@@ -251,11 +249,9 @@ PER_DISPUTE = "mediation_success_per_dispute"
 
 
 def mediation_success(runs: Mapping[str, RunResult]) -> float:
-    """Share of the mediated disputes that the commission's mediation resolved: the summary's
-    ``mediation_success_per_dispute`` when the model reports it, else its share of
-    mediation sessions that resolved the conflict (``mediation_success_rate``)."""
-    summary = runs[BASELINE].summary
-    return float(summary[PER_DISPUTE] if PER_DISPUTE in summary else summary["mediation_success_rate"])
+    """Share of the mediated disputes that the commission's mediation settled (the summary's
+    ``mediation_success_per_dispute``): the studies count disputes, not sessions."""
+    return float(runs[BASELINE].summary[PER_DISPUTE])
 
 
 def exhaustion_smd(a: RunResult, b: RunResult, from_week: int) -> float:
@@ -350,8 +346,8 @@ def outcome_words(key: str, lang: str) -> str:
     """A summary metric's name as a pattern label: the outcome table's label, in lower case.
 
     Example:
-        >>> outcome_words("mediation_success_rate", "fr")
-        'part des médiations qui règlent le conflit'
+        >>> outcome_words("mediation_success_per_dispute", "fr")
+        'part des conflits médiés qui sont réglés'
     """
     text = OUTCOMES[key].label(lang)
     return text[:1].lower() + text[1:]
@@ -460,12 +456,12 @@ PATTERNS: tuple[Pattern, ...] = (
             0.05, 0.2, "per year", "cofac", officer_turnover, FIT,
             note="role dropping follows engagement, exhaustion and role identity; leaving follows withdrawal, "
                  "burnout and life events (rarer for those attached to the place); no renewal rate is set"),
-    Pattern("high_exhaustion", f"share of active members in high exhaustion (≥ {HIGH_EE:g})",
-            f"part des membres actifs très épuisés (≥ {HIGH_EE:g})",
+    Pattern("high_exhaustion", outcome_words("share_high_exhaustion", "en"),
+            outcome_words("share_high_exhaustion", "fr"),
             0.02, 0.15, "share", "chirico", high_exhaustion, FIT,
             note="exhaustion accumulates from load and conflict and recovers with rest"),
-    Pattern("mediation_success", outcome_words("mediation_success_rate", "en"),
-            outcome_words("mediation_success_rate", "fr"),
+    Pattern("mediation_success", outcome_words(PER_DISPUTE, "en"),
+            outcome_words(PER_DISPUTE, "fr"),
             0.64, 0.73, "share", "eeoc-acas", mediation_success, FIT,
             note="success depends on the parties' remaining trust and on festering, both from the processes; "
                  "its base chance is set from the same studies, so this is weak evidence"),
