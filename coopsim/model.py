@@ -298,7 +298,9 @@ class CoopModel(mesa.Model):
         if roles.size == 0:
             return
         R = self.roles
-        takers = assign(R.holder, R.since, R.announced, self.people.ints, roles, persons, self.week, self.mods.role_cap)
+        takers = assign(
+            R.holder, R.since, R.announced, R.notice_by, self.people.ints, roles, persons, self.week, self.mods.role_cap
+        )
         if not quiet:
             self.emit("role_taken", takers)
 

@@ -262,13 +262,14 @@ def units_due(opened_week: np.ndarray, opens_week: np.ndarray, opens_at_active: 
 
 
 @kernel
-def take_slot(holder: np.ndarray, since: np.ndarray, announced: np.ndarray, people_ints: np.ndarray, r: int,
-              person: int, week: int) -> None:  # fmt: skip
-    """``person`` takes role slot ``r`` this week: its holder, no longer an announced vacancy,
-    one more role held."""
+def take_slot(holder: np.ndarray, since: np.ndarray, announced: np.ndarray, notice_by: np.ndarray,
+              people_ints: np.ndarray, r: int, person: int, week: int) -> None:  # fmt: skip
+    """``person`` takes role slot ``r`` this week: its holder, no longer an announced vacancy
+    nor on notice, one more role held."""
     holder[r] = person
     since[r] = week
     announced[r] = False
+    notice_by[r] = -1
     people_ints[INT.roles, person] += 1
 
 
@@ -284,8 +285,8 @@ def vacate_slot(holder: np.ndarray, vacant_since: np.ndarray, people_ints: np.nd
 
 @kernel
 def assign(
-    holder: np.ndarray, since: np.ndarray, announced: np.ndarray, people_ints: np.ndarray, roles: np.ndarray,
-    persons: np.ndarray, week: int, cap: int,
+    holder: np.ndarray, since: np.ndarray, announced: np.ndarray, notice_by: np.ndarray, people_ints: np.ndarray,
+    roles: np.ndarray, persons: np.ndarray, week: int, cap: int,
 ) -> np.ndarray:  # fmt: skip
     """``persons[j]`` takes ``roles[j]`` (a role listed twice goes to its first taker). Under a
     cap (> 0) nobody takes a role that would give them more than ``cap``: each person's roles
@@ -308,7 +309,7 @@ def assign(
     for j in range(k):
         if cap > 0 and people_ints[INT.roles, takers[j]] >= cap:
             continue
-        take_slot(holder, since, announced, people_ints, slots[j], takers[j], week)
+        take_slot(holder, since, announced, notice_by, people_ints, slots[j], takers[j], week)
         takers[taken] = takers[j]
         taken += 1
     return takers[:taken]

@@ -169,7 +169,7 @@ def roles_dropped(
             j += 1
             if week >= notice_end[r]:
                 dropped_by[k] = vacate_slot(holder, vacant_since, ints, r, week)
-                announced[r] = True
+                notice_by[r] = -1
                 k += 1
             continue
         exhaustion = floats[FLOAT.exhaustion, h]
@@ -186,6 +186,7 @@ def roles_dropped(
             notice_by[r] = h  # "définir les engagements, les responsabilités": a handover, not a silent exit
             notice_end[r] = week + notice_weeks
             announced[r] = True
+            vacant_since[r] = week  # on offer from now: an unwanted role falls to the dutiful only after a wait
         elif draws[j] < p:
             dropped_by[k] = vacate_slot(holder, vacant_since, ints, r, week)
             k += 1
@@ -323,7 +324,7 @@ def vacancies_taken(
             k += 1
             if holder[r] >= 0:  # the successor takes over from the holder on notice
                 vacate_slot(holder, vacant_since, ints, r, week)
-            take_slot(holder, since, announced, ints, r, pick, week)
+            take_slot(holder, since, announced, notice_by, ints, r, pick, week)
     if role_cap > 0:
         order = np.argsort(takers[:k], kind="mergesort")
         takers[:k] = takers[:k][order]

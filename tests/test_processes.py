@@ -1711,9 +1711,8 @@ def test_stipend_expectations_and_pressure_arithmetic(small_model, with_objectiv
     P.hours[3] = 30.0
     m.scenario.stipend.act(m, m.streams["stipend"])
     bought = 1000 * 12 / WEEKS_PER_YEAR / s.reference_wage
-    if with_objectives:  # agreed within what each can give (capacity plus the freed hours), reviewed at once
-        agreed = np.minimum(s.objective_hours, 10.0 + s.freed_hours)
-        expected = agreed + 0.5 * (np.array([10.0, 40.0]) - agreed)
+    if with_objectives:  # agreed within what each can give (capacity plus the freed hours); no review yet
+        expected = np.minimum(s.objective_hours, 10.0 + s.freed_hours)
     else:  # what the money buys, moving towards the larger of that and the involved members' hours
         yardstick = max(bought, _involved_hours(m, bought))
         assert yardstick == 30.0
@@ -1734,14 +1733,18 @@ def test_stipend_objectives_met_within_a_tenth_and_follow_up(small_model) -> Non
     P.hours[:4] = [0.0, 16.0, 19.0, 0.0]
     P.recognition[:4] = 0.3
     P.security_emo[:4] = 0.5
-    m.scenario.stipend.act(m, m.streams["stipend"])  # a follow-up: 20 revised halfway to 16 and 19
-    np.testing.assert_allclose(P.expected_hours[1:3], [18.0, 19.5])
-    np.testing.assert_allclose(P.expectation_gap[:4], [0.0, 2 / 18, 0.5 / 19.5, 0.0])
+    m.scenario.stipend.act(m, m.streams["stipend"])  # the start: the agreed 20 hours, no follow-up yet
+    np.testing.assert_allclose(P.expected_hours[1:3], [20.0, 20.0])
+    np.testing.assert_allclose(P.expectation_gap[:4], [0.0, 0.2, 0.05, 0.0])
     np.testing.assert_allclose(P.recognition[:4], [0.3, 0.3, 0.31, 0.3])
     np.testing.assert_allclose(P.security_emo[:4], [0.5, 0.505, 0.505, 0.5])
-    m.week, m.month_start = 1, False  # no follow-up this week: the objective holds
+    m.week, m.month_start = s.review_weeks - 1, False  # no follow-up this week: the objective holds
+    m.scenario.stipend.act(m, m.streams["stipend"])
+    np.testing.assert_allclose(P.expected_hours[1:3], [20.0, 20.0])
+    m.week = s.review_weeks  # the first follow-up: 20 revised halfway to 16 and 19
     m.scenario.stipend.act(m, m.streams["stipend"])
     np.testing.assert_allclose(P.expected_hours[1:3], [18.0, 19.5])
+    np.testing.assert_allclose(P.expectation_gap[1:3], [2 / 18, 0.5 / 19.5])
 
 
 def test_stipend_unagreed_expectation_climbs_towards_the_involved(small_model) -> None:
@@ -1977,7 +1980,7 @@ def test_formal_role_is_handed_over_after_notice(small_model) -> None:
     drop_roles(m, Scripted(np.zeros(2)))  # both decide to leave their role
 
     assert R.holder[ops[0]] == 0 and R.announced[ops[0]]  # formal: notice given, still held
-    assert (R.notice_by[ops[0]], R.notice_end[ops[0]]) == (0, 14)
+    assert (R.notice_by[ops[0]], R.notice_end[ops[0]], R.vacant_since[ops[0]]) == (0, 14, 10)
     assert R.holder[ops[1]] == -1 and events(m, "role_dropped") == [1]  # informal: dropped at once
 
     m.week = 13
@@ -1985,8 +1988,11 @@ def test_formal_role_is_handed_over_after_notice(small_model) -> None:
     assert R.holder[ops[0]] == 0
     m.week = 14
     drop_roles(m, Scripted(np.ones(1)))  # notice over: the holder leaves the role
-    assert R.holder[ops[0]] == -1 and R.announced[ops[0]]
+    assert R.holder[ops[0]] == -1 and R.announced[ops[0]] and R.notice_by[ops[0]] == -1
     assert events(m, "role_dropped") == [1, 0]
+    give(m, 0, ops[0])  # taking it again: no notice left over from the last time
+    drop_roles(m, Scripted(np.ones(1)))
+    assert R.holder[ops[0]] == 0
 
 
 def test_a_successor_takes_over_a_role_on_notice(small_model) -> None:
@@ -2006,7 +2012,7 @@ def test_a_successor_takes_over_a_role_on_notice(small_model) -> None:
 
     fill_vacancies(m, Scripted(np.array([[0.0], [0.99], [0.0], [0.5]])))
 
-    assert R.holder[ops[0]] == 1 and R.notice_by[ops[0]] == 0  # the notice lapses with its holder
+    assert R.holder[ops[0]] == 1 and R.notice_by[ops[0]] == -1  # the successor holds it without notice
     assert events(m, "role_dropped") == [0] and events(m, "role_taken") == [1]
     np.testing.assert_array_equal(P.roles[:2], [0, 1])
 

@@ -157,7 +157,8 @@ class RevenuDeTransition(Mechanism):
         if model.month_start:
             self._pay(model)
 
-        review = self.with_objectives and (model.week - self.start_week) % self.review_weeks == 0
+        since = model.week - self.start_week  # the first follow-up comes one review period after the start
+        review = self.with_objectives and since > 0 and since % self.review_weeks == 0
         _expectations_and_pressure(
             P.floats, P.ints, P.flags, n, self.with_objectives, review, self.hours_bought(), self.expectation_rate,
             self.pressure_rate,
