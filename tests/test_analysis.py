@@ -25,13 +25,15 @@ from SALib.sample import sobol as sobol_sample
 
 from coopsim import run
 from coopsim.cli import main
-from coopsim.experiments import analysis_base, execute, worker
-from coopsim.experiments import compare as compare_module
-from coopsim.experiments.analysis_base import OUTCOMES, AnalysisError, load_results
-from coopsim.experiments.compare import SERIES_COLUMNS, compare, paired_seeds, paired_statistics, wilcoxon_p
-from coopsim.experiments.discover import boxes_table, discover, trajectory_figure
-from coopsim.experiments.exp_report import report
-from coopsim.experiments.sensitivity import sensitivity, sensitivity_figure
+from coopsim.experiments.analyses import common as analysis_base
+from coopsim.experiments.analyses import compare as compare_module
+from coopsim.experiments.analyses.common import OUTCOMES, AnalysisError, load_results
+from coopsim.experiments.analyses.compare import SERIES_COLUMNS, compare, paired_statistics, wilcoxon_p
+from coopsim.experiments.analyses.discover import boxes_table, discover, trajectory_figure
+from coopsim.experiments.analyses.report import report
+from coopsim.experiments.analyses.sensitivity import sensitivity, sensitivity_figure
+from coopsim.experiments.engine import execute, worker
+from coopsim.experiments.engine.seeds import paired_seeds
 
 PNG = b"\x89PNG\r\n\x1a\n"
 REX_START = 104  # scenarios/tera.toml: rex.start_week
@@ -43,7 +45,7 @@ def is_png(path: Path) -> bool:
 
 # --- synthetic experiment folders ---------------------------------------------------------------
 
-STORE_AVAILABLE = importlib.util.find_spec("coopsim.experiments.store") is not None
+STORE_AVAILABLE = importlib.util.find_spec("coopsim.experiments.engine.store") is not None
 FORMAT = "coopsim-sweep/1"
 
 

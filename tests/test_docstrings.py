@@ -49,7 +49,7 @@ def public_definitions(module_name: str) -> list[tuple[str, object]]:
 
 def test_modules_are_found() -> None:
     names = module_names()
-    assert {"coopsim.model", "coopsim.mechanisms.rex", "coopsim.experiments.store"} <= set(names)
+    assert {"coopsim.model", "coopsim.mechanisms.rex", "coopsim.experiments.engine.store"} <= set(names)
     assert not any(n.startswith(("coopsim.ui", "coopsim.validation")) for n in names)
 
 

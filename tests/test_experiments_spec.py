@@ -27,10 +27,10 @@ from coopsim.experiments import (
     plan,
     run_count,
 )
-from coopsim.experiments.execute import tasks
-from coopsim.experiments.seeds import design_seed
-from coopsim.experiments.sweep_cli import EXPERIMENT_DIR
-from coopsim.experiments.worker import run_one
+from coopsim.experiments.commands.sweep import EXPERIMENT_DIR
+from coopsim.experiments.engine.execute import tasks
+from coopsim.experiments.engine.seeds import design_seed
+from coopsim.experiments.engine.worker import run_one
 
 # --- seeds ---------------------------------------------------------------------------------
 

@@ -49,18 +49,18 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .analysis_base import (
+from ...formatting import fmt_number, markdown_table
+from ..engine.spec import SOBOL_MIN_SAMPLES
+from .common import (
     SENSITIVITY_DESIGNS,
     AnalysisError,
     check_outcome,
     design_option,
     experiment_files,
     factor_spec,
-    fmt_number,
     outcome_names,
     short_label,
 )
-from .spec import SOBOL_MIN_SAMPLES
 
 DEFAULT_RESAMPLES = 1000
 
@@ -408,30 +408,23 @@ def _sobol_panel(ax: Axes, part: pd.DataFrame) -> None:
     ax.legend(fontsize=8, loc="lower right")
 
 
-def markdown_table(table: pd.DataFrame) -> str:
-    """The sensitivity table as Markdown, one block of rows per outcome.
+def table_rows(table: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of the sensitivity table as text, for a Markdown or HTML table.
 
     Example:
-        >>> import numpy as np, pandas as pd
-        >>> from SALib.sample.morris import sample
-        >>> problem = {"num_vars": 2, "names": ["x0", "x1"], "bounds": [[0, 1], [0, 1]]}
-        >>> X = sample(problem, N=10, num_levels=4, seed=1)
-        >>> runs = pd.DataFrame({"sample_id": range(len(X)), "x0": X[:, 0], "x1": X[:, 1], "y": 10 * X[:, 0] + X[:, 1]})
-        >>> manifest = {"design": "morris", "problem": problem, "outcomes": ["y"]}
-        >>> print(markdown_table(sensitivity(runs, manifest, "y")))
-        | outcome | rank | factor | μ* | 95 % interval | μ | σ |
-        |---|---:|---|---:|---:|---:|---:|
-        | y | 1 | `x0` | 10.0 |...
-        | y | 2 | `x1` | 1.000 |...
+        >>> table = pd.DataFrame({"outcome": ["y"], "rank": [1], "factor": ["x0"], "method": ["morris"],
+        ...                       "mu_star": [10.0], "mu_star_conf": [0.5], "mu": [10.0], "sigma": [0.0]})
+        >>> table_rows(table)
+        (['outcome', 'rank', 'factor', 'μ*', '95 % interval', 'μ', 'σ'], [['y', '1', '`x0`', '10.0', '[9.50, 10.5]', '10.0', '0']])
     """
     morris = str(table["method"].iloc[0]) == "morris" if len(table) else True
-    if morris:
-        head = "| outcome | rank | factor | μ* | 95 % interval | μ | σ |\n|---|---:|---|---:|---:|---:|---:|"
-    else:
-        head = (
-            "| outcome | rank | factor | S1 | 95 % interval | ST | 95 % interval |\n|---|---:|---|---:|---:|---:|---:|"
-        )
-    lines = [head]
+    header = [
+        "outcome",
+        "rank",
+        "factor",
+        *(["μ*", "95 % interval", "μ", "σ"] if morris else ["S1", "95 % interval", "ST", "95 % interval"]),
+    ]
+    rows = []
     for r in table.to_dict("records"):
         if morris:
             lo, hi = max(0.0, r["mu_star"] - r["mu_star_conf"]), r["mu_star"] + r["mu_star_conf"]  # μ* ≥ 0
@@ -446,5 +439,24 @@ def markdown_table(table: pd.DataFrame) -> str:
                 fmt_number(r["ST"]),
                 f"[{fmt_number(r['ST'] - r['ST_conf'])}, {fmt_number(r['ST'] + r['ST_conf'])}]",
             ]
-        lines.append(f"| {short_label(r['outcome'])} | {r['rank']} | `{r['factor']}` | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append([short_label(r["outcome"]), str(r["rank"]), f"`{r['factor']}`", *cells])
+    return header, rows
+
+
+def sensitivity_markdown(table: pd.DataFrame) -> str:
+    """The sensitivity table as Markdown, one block of rows per outcome.
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> from SALib.sample.morris import sample
+        >>> problem = {"num_vars": 2, "names": ["x0", "x1"], "bounds": [[0, 1], [0, 1]]}
+        >>> X = sample(problem, N=10, num_levels=4, seed=1)
+        >>> runs = pd.DataFrame({"sample_id": range(len(X)), "x0": X[:, 0], "x1": X[:, 1], "y": 10 * X[:, 0] + X[:, 1]})
+        >>> manifest = {"design": "morris", "problem": problem, "outcomes": ["y"]}
+        >>> print(sensitivity_markdown(sensitivity(runs, manifest, "y")))
+        | outcome | rank | factor | μ* | 95 % interval | μ | σ |
+        |---|---:|---|---:|---:|---:|---:|
+        | y | 1 | `x0` | 10.0 |...
+        | y | 2 | `x1` | 1.000 |...
+    """
+    return markdown_table(*table_rows(table), align="lrlrrrr")

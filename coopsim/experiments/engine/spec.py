@@ -43,8 +43,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from ..base import WEEKS_PER_YEAR
-from ..scenario import (
+from ...base import WEEKS_PER_YEAR
+from ...scenario import (
     Scenario,
     ScenarioError,
     apply_overrides,

@@ -66,7 +66,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import __version__
+from ... import __version__
 from .design import plan_fingerprint, problem
 from .spec import Experiment
 from .worker import ID_COLUMNS
@@ -191,7 +191,7 @@ def write_atomic(path: Path, write: Any) -> None:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    from ..cli_support import json_safe
+    from ...cli_support import json_safe
 
     text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     write_atomic(path, lambda f: f.write(text.encode("utf-8")))

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..model import CoopModel
-from ..records import summary
-from ..scenario import Scenario, apply_overrides, scenario_from_dict
+from ...model import CoopModel
+from ...records import summary
+from ...scenario import Scenario, apply_overrides, scenario_from_dict
 
 #: Keys of a task dict (see :func:`run_one`).
 TASK_KEYS = ("run_id", "sample_id", "replicate", "seed", "years", "scenario", "factors", "outcomes", "weekly")
