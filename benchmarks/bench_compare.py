@@ -53,7 +53,7 @@ def split_child(out: Path) -> None:
     import numpy as np
     import pandas as pd
 
-    from coopsim.experiments import compare as cm
+    from coopsim.experiments.analyses import compare as cm
     from coopsim.outcomes import HEADLINE as HEADLINE_OUTCOMES
     from coopsim.scenario import load_scenario
 

@@ -295,7 +295,8 @@ def test_malformed_experiments_get_one_clear_line(
 
 
 def test_a_plan_too_large_for_memory_is_refused_before_anything_is_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
-    from coopsim.experiments import Experiment, design
+    from coopsim.experiments import Experiment
+    from coopsim.experiments.engine import design
 
     exp = _exp("grid", factors={"rex.every_weeks": [4, 8, 16], "mediation.enabled": [True, False]}, replications=1000)
     assert design.plan_bytes(exp) == 6000 * (3 * 8 * 6 + 150)

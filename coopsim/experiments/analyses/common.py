@@ -4,11 +4,12 @@ reading an experiment folder.
 - :class:`AnalysisError`: a question the data cannot answer (no such outcome, a design
   that does not allow a sensitivity analysis, ...); the command line reports it on one
   line (exit code 2).
-- :data:`OUTCOMES`: how a summary key is said in a sentence, in English and in French
+- :data:`HEADLINE`: the outcomes a comparison or a report shows by default;
+  :data:`OUTCOMES`: how a summary key is said in a sentence, in English and in French
   (with the grammatical gender the French adjective agrees with): the one outcome table,
   :data:`coopsim.outcomes.OUTCOMES`.
 - :func:`load_results`: the runs and the manifest of an experiment folder written by
-  ``coopsim sweep`` (through :mod:`coopsim.experiments.store`).
+  ``coopsim sweep`` (through :mod:`coopsim.experiments.engine.store`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,27 @@ from typing import Any
 import pandas as pd
 
 from ...formatting import fmt_number
-from ...outcomes import OUTCOMES, Outcome
+from ...outcomes import HEADLINE, OUTCOMES, Outcome
+
+__all__ = [
+    "HEADLINE",
+    "OUTCOMES",
+    "SENSITIVITY_DESIGNS",
+    "AnalysisError",
+    "check_outcome",
+    "describe_factor",
+    "design_option",
+    "experiment_data",
+    "experiment_files",
+    "experiment_name",
+    "factor_names",
+    "factor_spec",
+    "is_categorical",
+    "load_results",
+    "outcome_name",
+    "outcome_names",
+    "short_label",
+]
 
 #: the designs whose samples allow a variance-based or screening sensitivity analysis
 SENSITIVITY_DESIGNS = ("morris", "sobol")

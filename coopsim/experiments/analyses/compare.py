@@ -217,39 +217,46 @@ def compare(
     """Run A and B on the same ``replications`` seeds and compare them pairwise.
 
     Args:
-        scenario_a: the reference (a :class:`Scenario`, a shipped name or a TOML path).
-        scenario_b: the variant compared with it.
-        replications: number of paired seeds (at least 2).
-        master_seed: seeds are derived from it (:func:`~coopsim.experiments.engine.seeds.paired_seeds`).
+        scenario_a: the reference (a :class:`Scenario`, a shipped name or a TOML path);
+            scenario_b: the variant compared with it.
+        replications: number of paired seeds (at least 2), derived from ``master_seed``.
         years: horizon of both (default: scenario A's ``years``).
-        overrides_a: ``"dotted.key=value"`` strings or a dict applied to A.
-        overrides_b: the same for B.
-        workers: at most this many processes (``None``: one per core; 1: all runs in this
-            process). They start only when it pays: the first two runs are timed here, and
-            the others stay here when they would end before new processes had started
-            (a ten-year TERA comparison of up to about 30 replications on 2 cores, see
-            ``_execute``). A script that may start a pool needs the
-            ``if __name__ == "__main__":`` guard.
+        overrides_a: ``"dotted.key=value"`` strings or a dict applied to A; overrides_b: to B.
+        workers: at most this many processes (``None``: one per core; 1: all here), started
+            only when it pays (see ``_execute``); a script needs the ``__main__`` guard.
         outcomes: summary keys to compare (default :data:`HEADLINE`).
         progress: called with 1 after each finished run (``2 · replications`` calls).
-        label_a: how A is named in sentences and figures (default: its scenario name).
-        label_b: the same for B.
-        conf_level: level of the bootstrap intervals.
-        n_boot: bootstrap resamples.
+        label_a, label_b: how A and B are named (default: their scenario names).
+        conf_level, n_boot: level and resamples of the bootstrap intervals.
         executor: a :class:`concurrent.futures.Executor` to run on instead of ``workers``
             (a caller that compares often keeps one pool of processes warm).
-        notify: called with one line when ``workers`` (more than 1) was asked for and the
-            runs stay in this process all the same.
+        notify: hears one line when ``workers`` > 1 was asked for and the runs stay here.
 
-    Raises:
-        ScenarioError: a scenario or an override is wrong.
-        AnalysisError: fewer than 2 replications, an unknown outcome.
+    Raises ScenarioError (a scenario or an override is wrong) or AnalysisError (fewer than
+    2 replications, an unknown outcome).
 
     Example:
         >>> c = compare("tera", "tera-without-rex", replications=2, years=0.2, outcomes=["annual_turnover"])
         >>> len(c.summaries), c.seeds == paired_seeds(2, master_seed=0)    # 2 seeds x 2 scenarios
         (4, True)
     """
+    wanted = _outcomes_to_compare(replications, conf_level, outcomes)
+    a, b = _as_scenario(scenario_a, overrides_a), _as_scenario(scenario_b, overrides_b)
+    horizon = float(years if years is not None else a.years)
+    if round(horizon * WEEKS_PER_YEAR) < 1:
+        raise AnalysisError(f"years = {years}: shorter than one week")
+    name_a, name_b = _labels(label_a or a.name, label_b or b.name)
+    seeds = paired_seeds(replications, master_seed)
+    jobs: list[Job] = [(v, r, s, seed, horizon) for r, seed in enumerate(seeds) for v, s in (("A", a), ("B", b))]
+    count = workers if workers is not None else os.cpu_count() or 1
+    results = _execute(jobs, count, progress, executor, notify if workers is not None else None)
+    summaries, weekly = _frames(results, name_a, name_b)
+    differences = _differences(summaries, wanted, conf_level, n_boot, master_seed)
+    return Comparison(name_a, name_b, seeds, horizon, master_seed, conf_level, summaries, differences, weekly, a, b)
+
+
+def _outcomes_to_compare(replications: int, conf_level: float, outcomes: Sequence[str] | None) -> list[str]:
+    """The outcomes asked for (default :data:`HEADLINE`), once the request is checked."""
     if replications < 2:
         raise AnalysisError(f"replications = {replications}: a paired comparison needs at least 2 seeds")
     if not 0 < conf_level < 1:
@@ -258,21 +265,17 @@ def compare(
     unknown = [o for o in wanted if o not in OUTCOMES]
     if unknown:
         raise AnalysisError(f"unknown outcome {unknown[0]!r} (outcomes: {', '.join(OUTCOMES)})")
-    a = _as_scenario(scenario_a, overrides_a)
-    b = _as_scenario(scenario_b, overrides_b)
-    horizon = float(years if years is not None else a.years)
-    if round(horizon * WEEKS_PER_YEAR) < 1:
-        raise AnalysisError(f"years = {years}: shorter than one week")
-    name_a = label_a or a.name
-    name_b = label_b or b.name
-    if name_a == name_b:
-        name_a, name_b = f"{name_a} (A)", f"{name_b} (B)"
-    seeds = paired_seeds(replications, master_seed)
-    jobs: list[Job] = [(v, r, s, seed, horizon) for r, seed in enumerate(seeds) for v, s in (("A", a), ("B", b))]
-    asked = workers is not None  # a number given: say so when the runs stay here all the same
-    count = workers if workers is not None else os.cpu_count() or 1
-    results = _execute(jobs, count, progress, executor, notify if asked else None)
+    return wanted
 
+
+def _labels(name_a: str, name_b: str) -> tuple[str, str]:
+    """A's and B's names, told apart by (A) and (B) when they are the same."""
+    return (f"{name_a} (A)", f"{name_b} (B)") if name_a == name_b else (name_a, name_b)
+
+
+def _frames(results: list[JobResult], name_a: str, name_b: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The summaries (one row per run, by variant and replicate) and the weekly series
+    (one row per run and week) of the runs."""
     rows, weekly = [], []
     for variant, replicate, summary, series in results:
         scenario = name_a if variant == "A" else name_b
@@ -291,25 +294,21 @@ def compare(
             )
         )
     summaries = pd.DataFrame(rows).sort_values(["variant", "replicate"], ignore_index=True)
+    return summaries, pd.concat(weekly, ignore_index=True)
+
+
+def _differences(
+    summaries: pd.DataFrame, wanted: list[str], conf_level: float, n_boot: int, master_seed: int
+) -> pd.DataFrame:
+    """One row per outcome: the :func:`paired_statistics` of B − A, the bootstrap seeded
+    from ``master_seed``."""
     rng = np.random.default_rng(np.random.SeedSequence([master_seed, 2**31 - 1]))
     table = []
     for outcome in wanted:
         xa = summaries.loc[summaries["variant"] == "A", outcome].to_numpy(dtype=float)
         xb = summaries.loc[summaries["variant"] == "B", outcome].to_numpy(dtype=float)
         table.append({"outcome": outcome, **paired_statistics(xa, xb, conf_level, n_boot, rng)})
-    return Comparison(
-        label_a=name_a,
-        label_b=name_b,
-        seeds=seeds,
-        years=horizon,
-        master_seed=master_seed,
-        conf_level=conf_level,
-        summaries=summaries,
-        differences=pd.DataFrame(table),
-        weekly=pd.concat(weekly, ignore_index=True),
-        scenario_a=a,
-        scenario_b=b,
-    )
+    return pd.DataFrame(table)
 
 
 # --- statistics ------------------------------------------------------------------------------

@@ -427,26 +427,20 @@ def discover(
     """PRIM boxes of the factors where ``outcome < below`` (or ``outcome > above``).
 
     Args:
-        frame: the runs, one row per run, with the factor and outcome columns.
-        outcome: the outcome column.
-        below: a run is good when its outcome is strictly below this value...
-        above: ... or strictly above this one (give exactly one of the two).
-        manifest: the experiment's manifest (its factors are the candidate levers).
-        factors: the factor columns (default: the manifest's factors, else every column
-            that is neither an identifier nor a known outcome).
-        alpha: share of the box's runs removed by one peel, or put back by one paste
-            (Friedman & Fisher suggest 0.05–0.1).
+        frame: the runs, one row per run, with the factor and ``outcome`` columns (runs
+            where the outcome is undefined, NaN, are left out).
+        below, above: a run is good when its outcome is strictly below ``below``, or
+            strictly above ``above`` (give exactly one of the two).
+        manifest: the experiment's manifest; factors: the factor columns (default: the
+            manifest's factors, else every column neither an identifier nor an outcome).
+        alpha: share of the box's runs one peel removes, or one paste puts back (0.05–0.1).
         min_support: peeling stops before the box holds fewer than this share of the runs.
-        min_density: the box reported is the one with the highest coverage among the
-            boxes of the trajectory with at least this density (else the densest), pasted.
-        max_boxes: with more than 1, search again among the runs outside the boxes found.
+        min_density: report the box of highest coverage among those of density ≥ this, pasted.
+        max_boxes: more than 1 searches again among the runs outside the boxes found.
         step: report this step of the first box's trajectory instead (0 = all runs), unpasted.
 
-    Runs where the outcome is undefined (NaN) are left out.
-
-    Raises:
-        AnalysisError: no such outcome, both or neither of below/above, no good run, a
-            ``step`` the trajectory does not have, ...
+    Raises AnalysisError: no such outcome, both or neither of below/above, no good run, a
+    ``step`` the trajectory does not have, ...
 
     Example:
         >>> import numpy as np, pandas as pd
@@ -457,15 +451,7 @@ def discover(
         >>> len(boxes), boxes[0].restricted()
         (1, ['a'])
     """
-    if (below is None) == (above is None):
-        raise AnalysisError("give exactly one of --below and --above (the target the outcome should meet)")
-    if outcome not in frame.columns:
-        known = [c for c in frame.columns if c not in META_COLUMNS]
-        raise AnalysisError(f"no outcome {outcome!r} in the runs (columns: {', '.join(map(str, known))})")
-    if not 0 < alpha < 0.5:
-        raise AnalysisError(f"alpha = {alpha}: expected a share between 0 and 0.5 (typically 0.05)")
-    if not 0 < min_support < 1:
-        raise AnalysisError(f"min_support = {min_support}: expected a share between 0 and 1")
+    _check_request(frame, outcome, below, above, alpha, min_support)
     runs = _Runs.of(frame, outcome, below, above, _factor_columns(frame, outcome, manifest, factors))
     remaining = np.ones(runs.n, dtype=bool)
     boxes: list[Box] = []
@@ -479,6 +465,21 @@ def discover(
         boxes.append(found[0])
         remaining &= ~found[1]
     return boxes
+
+
+def _check_request(
+    frame: pd.DataFrame, outcome: str, below: float | None, above: float | None, alpha: float, min_support: float
+) -> None:
+    """Refuse a target, an outcome or PRIM options that make no sense (:class:`AnalysisError`)."""
+    if (below is None) == (above is None):
+        raise AnalysisError("give exactly one of --below and --above (the target the outcome should meet)")
+    if outcome not in frame.columns:
+        known = [c for c in frame.columns if c not in META_COLUMNS]
+        raise AnalysisError(f"no outcome {outcome!r} in the runs (columns: {', '.join(map(str, known))})")
+    if not 0 < alpha < 0.5:
+        raise AnalysisError(f"alpha = {alpha}: expected a share between 0 and 0.5 (typically 0.05)")
+    if not 0 < min_support < 1:
+        raise AnalysisError(f"min_support = {min_support}: expected a share between 0 and 1")
 
 
 @dataclass

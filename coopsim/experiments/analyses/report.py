@@ -249,12 +249,7 @@ def report(
         frame, manifest = load_results(folder)
     target = Path(out) if out is not None else folder / "report"
     target.mkdir(parents=True, exist_ok=True)
-    names = list(outcomes) if outcomes else outcome_names(manifest, frame)
-    for o in names:
-        if o not in frame.columns:
-            raise AnalysisError(
-                f"no outcome {o!r} in this experiment (outcomes: {', '.join(outcome_names(manifest, frame))})"
-            )
+    names = _outcomes_asked(frame, manifest, outcomes)
     factors = [f for f in factor_names(manifest) if f in frame.columns]
     title = f"Experiment {experiment_name(manifest)}"
     doc = Doc()
@@ -276,6 +271,17 @@ def report(
     md.write_text(doc.markdown(), encoding="utf-8")
     (target / "report.html").write_text(doc.html(title), encoding="utf-8")
     return md
+
+
+def _outcomes_asked(frame: pd.DataFrame, manifest: dict[str, Any], outcomes: Sequence[str] | None) -> list[str]:
+    """The outcomes to report (default: every outcome of the experiment), each a column of the runs."""
+    names = list(outcomes) if outcomes else outcome_names(manifest, frame)
+    for o in names:
+        if o not in frame.columns:
+            raise AnalysisError(
+                f"no outcome {o!r} in this experiment (outcomes: {', '.join(outcome_names(manifest, frame))})"
+            )
+    return names
 
 
 def _outcomes_section(doc: Doc, frame: pd.DataFrame, names: Sequence[str], factors: Sequence[str]) -> None:

@@ -684,6 +684,13 @@ def survey(folder: str | Path, exp: Experiment, plan: pd.DataFrame) -> Survey:
         found.manifest = True
         found.plan_damaged = _check_same(folder, exp, plan, manifest, found.fingerprint)
         legacy_ok = "plan_fingerprint" not in manifest  # made before parts named their plan: it vouches for them
+    _survey_parts(folder, found, legacy_ok)
+    return found
+
+
+def _survey_parts(folder: Path, found: Survey, legacy_ok: bool) -> None:
+    """Read the footer of every part file into ``found`` (the ids of the sound runs parts of
+    this plan, the damaged parts); a :class:`StoreError` when a part belongs to another plan."""
     runs: dict[str, list[int]] = {}
     foreign: list[tuple[Path, dict[str, str]]] = []
     for part in _parts(folder, RUNS):
@@ -711,7 +718,6 @@ def survey(folder: str | Path, exp: Experiment, plan: pd.DataFrame) -> Survey:
     for name, ids in runs.items():
         if name not in found.damaged:
             found.ids.update(ids)
-    return found
 
 
 def _foreign_message(folder: Path, foreign: list[tuple[Path, dict[str, str]]], has_manifest: bool) -> str:
@@ -728,25 +734,6 @@ def _foreign_message(folder: Path, foreign: list[tuple[Path, dict[str, str]]], h
         f"{folder}: has no {MANIFEST}, and holds {which}; they are not adopted: choose a new --out folder, "
         "or move runs/ and series/ out of this one to start afresh in it"
     )
-
-
-def check_store(folder: str | Path, exp: Experiment, plan: pd.DataFrame) -> set[int]:
-    """Without writing anything: refuse a folder :meth:`Store.open` would refuse; return
-    the run ids it already holds in sound parts of this plan (none for a new folder).
-
-    Example:
-        >>> from coopsim.experiments import experiment_from_dict
-        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
-        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
-        >>> import tempfile
-        >>> from coopsim.experiments import sweep
-        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
-        >>> from coopsim.experiments import read_manifest
-        >>> from coopsim.experiments import plan
-        >>> check_store(folder, exp, plan(exp))                   # the runs a resumed sweep would skip
-        {0, 1}
-    """
-    return survey(folder, exp, plan).ids
 
 
 def _check_folder(folder: Path) -> None:
