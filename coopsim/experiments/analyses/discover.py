@@ -190,7 +190,7 @@ class Box:
             name = outcome_name(self.outcome).fr
             if not parts:
                 return (
-                    f"Pas de boîte : sur tout le domaine exploré, {name} {verb} {value} dans {percent(self.density)} "
+                    f"Pas de boîte : sur tout le domaine exploré, {name[:1].lower()}{name[1:]} {verb} {value} dans {percent(self.density)} "
                     f"des simulations ({self.n_good_inside} sur {self.n_runs}) ; PRIM n'a restreint aucun facteur (un "
                     f"objectif plus strict montre où c'est le plus probable)."
                 )
@@ -203,7 +203,7 @@ class Box:
         label = outcome_name(self.outcome).en if self.outcome in OUTCOMES else self.outcome
         if not parts:
             return (
-                f"No box: over the whole explored range, {label} {verb} {value} in {percent(self.density)} of the "
+                f"No box: over the whole explored range, {label[:1].lower()}{label[1:]} {verb} {value} in {percent(self.density)} of the "
                 f"runs ({self.n_good_inside} of {self.n_runs}); PRIM kept no restriction of the factors (a stricter "
                 f"target shows where it is most likely)."
             )

@@ -79,13 +79,16 @@ How to read a box:
   support   share of all runs inside the box (how large it is)
 Peeling trades coverage for density; trajectory.png shows the whole trade-off, and the
 box reported is the one with the highest coverage among those with density >= 0.8
-(--min-density), or the step you pick with --step. The table also says, for each
+(--min-density), then pasted: enlarged back, a few runs at a time, while that makes it
+denser (peeling is greedy and may cut too much); or the step you pick with --step, as
+peeled. A box that restricts nothing says so: the target is met almost everywhere, choose
+a stricter one. The table also says, for each
 restricted factor, the density and coverage if that restriction were dropped: a
 restriction whose removal changes little can be left out of the story.
 Each run counts as one case (replicates too): the model's randomness limits the density.
 
 examples:
-  coopsim discover out/levers --outcome burnout_incidence_per_100py --below 3
+  coopsim discover out/screening --outcome burnout_incidence_per_100py --below 0.5
   coopsim discover out/levers --outcome mean_engagement --above 0.55 --min-density 0.9
   coopsim discover out/levers --outcome annual_turnover --below 0.2 --boxes 2 --factor rex.every_weeks
 
