@@ -107,6 +107,12 @@ class _Version(argparse.Action):
 
 
 def run_epilog() -> str:
+    """What a scenario is, examples, the files written.
+
+    Example:
+        >>> "files written into the output folder:" in run_epilog()
+        True
+    """
     files = "\n".join(f"  {name}\n{_wrap(what, indent='      ')}" for name, what in RUN_FILES.items())
     return f"""\
 A scenario is a TOML file describing the ecosystem and its levers; see 'coopsim --help'.
@@ -133,6 +139,15 @@ The same scenario, seed and years give the same tables.
 
 
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``coopsim run``.
+
+    Example:
+        >>> p = argparse.ArgumentParser()
+        >>> add_run_arguments(p)
+        >>> args = p.parse_args(["tera", "--years", "2", "--set", "rex.enabled=false"])
+        >>> args.years, args.overrides, args.seed
+        (2.0, ['rex.enabled=false'], None)
+    """
     p.add_argument(
         "scenario",
         metavar="SCENARIO",
@@ -245,7 +260,17 @@ def _print_summary(record: dict[str, Any], out: Path, names: list[str]) -> None:
 
 
 def run_run(args: argparse.Namespace) -> int:
-    """coopsim run: validate everything, run, then write the outputs in one move."""
+    """coopsim run: validate everything, run, then write the outputs in one move.
+
+    Example:
+        >>> import tempfile
+        >>> out = tempfile.mkdtemp()
+        >>> run_run(build_parser().parse_args(["run", "tera", "--seed", "1", "--years", "0.1", "--out", out, "--no-report",
+        ...                                    "--quiet"]))
+        0
+        >>> import os; sorted(os.listdir(out))
+        ['events.parquet', 'model.parquet', 'people.parquet', 'scenario.json', 'summary.json']
+    """
     from .scenario import load_scenario, resolve_path
 
     scenario_file = resolve_path(args.scenario).resolve()
@@ -268,7 +293,14 @@ def run_run(args: argparse.Namespace) -> int:
 
 
 def add_scenarios_arguments(p: argparse.ArgumentParser) -> None:
-    """``coopsim scenarios`` takes no arguments."""
+    """``coopsim scenarios`` takes no arguments.
+
+    Example:
+        >>> p = argparse.ArgumentParser()
+        >>> add_scenarios_arguments(p)
+        >>> vars(p.parse_args([]))
+        {}
+    """
 
 
 def _describe(path: Path) -> str:
@@ -282,7 +314,15 @@ def _describe(path: Path) -> str:
 
 
 def run_scenarios(args: argparse.Namespace) -> int:
-    """coopsim scenarios: list the shipped scenarios with their descriptions."""
+    """coopsim scenarios: list the shipped scenarios with their descriptions.
+
+    Example:
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()) as text:
+        ...     code = run_scenarios(argparse.Namespace())
+        >>> code, "tera-without-rex" in text.getvalue()
+        (0, True)
+    """
     paths = shipped_scenarios()
     if not paths:
         print(f"no scenario files in {SHIPPED_DIR}")
@@ -298,6 +338,15 @@ def run_scenarios(args: argparse.Namespace) -> int:
 
 
 def add_ui_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``coopsim ui``.
+
+    Example:
+        >>> p = argparse.ArgumentParser()
+        >>> add_ui_arguments(p)
+        >>> args = p.parse_args(["--port", "9000"])
+        >>> args.port, args.host
+        (9000, '127.0.0.1')
+    """
     p.add_argument("--port", type=port_number, default=8765, metavar="N", help="port of the page (default 8765)")
     p.add_argument(
         "--host",
@@ -309,6 +358,12 @@ def add_ui_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def ui_epilog() -> str:
+    """What the page lets one do, examples.
+
+    Example:
+        >>> "coopsim ui --port 9000" in ui_epilog()
+        True
+    """
     return """The page (French by default, English by a switch) lets you:
   - pick a scenario, switch each lever (REX, médiation, contractualisation, revenu de
     transition, ...) on or off with its explanation and the source text's words, set the
@@ -330,6 +385,14 @@ examples:
 
 
 def run_ui(args: argparse.Namespace) -> int:
+    """coopsim ui: serve the page until Ctrl-C, warning first when it listens beyond this
+    computer (there is no login).
+
+    Example:
+        >>> from coopsim.ui.server import is_loopback
+        >>> is_loopback("127.0.0.1"), is_loopback("0.0.0.0")          # 0.0.0.0: the warning
+        (True, False)
+    """
     from .ui.server import is_loopback, serve
 
     if not is_loopback(args.host):

@@ -18,7 +18,8 @@ import inspect
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coopsim"
-WALKED = ("", "mechanisms", "experiments")  # sub-packages walked, "" is coopsim itself
+WALKED = ("", "mechanisms", "experiments", "experiments/engine", "experiments/analyses", "experiments/commands")
+# sub-packages walked, "" is coopsim itself
 SKIPPED_MODULES = {"coopsim.__main__"}
 
 
@@ -27,7 +28,7 @@ def module_names() -> list[str]:
     names = []
     for sub in WALKED:
         folder = PACKAGE / sub if sub else PACKAGE
-        prefix = "coopsim" + (f".{sub}" if sub else "")
+        prefix = "coopsim" + (f".{sub.replace('/', '.')}" if sub else "")
         for path in sorted(folder.glob("*.py")):
             name = prefix if path.stem == "__init__" else f"{prefix}.{path.stem}"
             if name not in SKIPPED_MODULES:

@@ -297,7 +297,7 @@ def _load_runs(folder: Path) -> pd.DataFrame:
 
 def load_results(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The runs (one row per run, by run_id) and the manifest of an experiment folder
-    written by ``coopsim sweep`` (read with :mod:`coopsim.experiments.store`).
+    written by ``coopsim sweep`` (read with :mod:`coopsim.experiments.engine.store`).
 
     Raises:
         AnalysisError: the folder is missing, is not an experiment folder, cannot be read,

@@ -8,7 +8,7 @@
   done, the distribution of each outcome over all runs (mean, median, 5 % and 95 %
   quantiles), the mean of each outcome at each level of each factor with few levels,
   and, for a ``morris`` or ``sobol`` design, the sensitivity table
-  (:mod:`coopsim.experiments.sensitivity`);
+  (:mod:`coopsim.experiments.analyses.sensitivity`);
 - ``outcome-<name>.png``: one figure per outcome, one panel per factor (box plots over
   the runs for a factor with few values, else a scatter of the runs with the mean of
   each sample);

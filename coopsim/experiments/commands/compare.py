@@ -13,6 +13,16 @@ from .common import analysis_errors
 
 
 def add_compare_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``coopsim compare``.
+
+    Example:
+        >>> import argparse
+        >>> p = argparse.ArgumentParser()
+        >>> add_compare_arguments(p)
+        >>> args = p.parse_args(["tera", "tera-without-rex", "-r", "4", "--set-b", "rex.every_weeks=4"])
+        >>> args.replications, args.set_b, args.seed
+        (4, ['rex.every_weeks=4'], 0)
+    """
     p.add_argument("scenario_a", metavar="SCENARIO_A", help="the reference: a shipped scenario name or a TOML path")
     p.add_argument("scenario_b", metavar="SCENARIO_B", help="the variant compared with it (name or path)")
     p.add_argument(
@@ -74,6 +84,12 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def compare_epilog() -> str:
+    """How a comparison works and reads, the default outcomes, examples, the files written.
+
+    Example:
+        >>> "common random numbers" in compare_epilog() and "comparison.csv" in compare_epilog()
+        True
+    """
     from ...outcomes import HEADLINE
 
     return f"""\
@@ -112,7 +128,19 @@ files written into the output folder:
 
 @analysis_errors
 def run_compare(args: argparse.Namespace) -> int:
-    """coopsim compare: run A and B on paired seeds, write the table, sentences and figure."""
+    """coopsim compare: run A and B on paired seeds, write the table, sentences and figure.
+
+    Example:
+        >>> import argparse, tempfile
+        >>> p = argparse.ArgumentParser()
+        >>> add_compare_arguments(p)
+        >>> out = tempfile.mkdtemp()
+        >>> run_compare(p.parse_args(["tera", "tera-without-rex", "-r", "2", "--years", "0.1", "--workers", "1",
+        ...                          "--outcome", "annual_turnover", "--out", out, "--quiet"]))
+        0
+        >>> import os; sorted(os.listdir(out))
+        ['comparison.csv', 'comparison.md', 'comparison.png', 'summaries.parquet']
+    """
     from tqdm import tqdm
 
     from ...base import WEEKS_PER_YEAR

@@ -13,6 +13,16 @@ from .common import analysis_errors, experiment_folder
 
 
 def add_discover_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``coopsim discover``.
+
+    Example:
+        >>> import argparse
+        >>> p = argparse.ArgumentParser()
+        >>> add_discover_arguments(p)
+        >>> args = p.parse_args(["out/screening", "--outcome", "annual_turnover", "--below", "0.2"])
+        >>> args.below, args.min_density
+        (0.2, 0.8)
+    """
     p.add_argument("folder", metavar="DIR", type=Path, help="the --out folder of 'coopsim sweep' (any design)")
     p.add_argument("--outcome", required=True, metavar="KEY", help="the outcome, e.g. burnout_incidence_per_100py")
     target = p.add_mutually_exclusive_group(required=True)
@@ -65,6 +75,12 @@ def add_discover_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def discover_epilog() -> str:
+    """What it computes and how to read it, examples, the files written.
+
+    Example:
+        >>> "examples:" in discover_epilog() and "coopsim discover" in discover_epilog()
+        True
+    """
     return """\
 Scenario discovery (Bryant & Lempert 2010): among the runs of an experiment, which ranges
 of the levers keep the outcome below (or above) a target? It looks for a box (a range per
@@ -103,7 +119,20 @@ files written into the output folder (default DIR/discover-<outcome>/):
 
 @analysis_errors
 def run_discover(args: argparse.Namespace) -> int:
-    """coopsim discover: PRIM boxes where the outcome meets the target, tables and figure."""
+    """coopsim discover: PRIM boxes where the outcome meets the target, tables and figure. A folder that is not an experiment is
+    refused before anything is written.
+
+    Example:
+        >>> import argparse
+        >>> from coopsim.cli_support import UserError
+        >>> p = argparse.ArgumentParser()
+        >>> add_discover_arguments(p)
+        >>> try:
+        ...     run_discover(p.parse_args(["no/such/folder", "--outcome", "y", "--below", "1"]))
+        ... except UserError as exc:
+        ...     print(exc)
+        no/such/folder: no such folder (expected the --out folder of 'coopsim sweep')
+    """
     import pandas as pd
 
     from ..analyses.common import check_outcome, experiment_name

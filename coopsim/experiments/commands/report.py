@@ -11,6 +11,16 @@ from .common import analysis_errors, experiment_folder
 
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``coopsim report``.
+
+    Example:
+        >>> import argparse
+        >>> p = argparse.ArgumentParser()
+        >>> add_report_arguments(p)
+        >>> args = p.parse_args(["out/screening", "--outcome", "annual_turnover"])
+        >>> args.outcomes, args.out
+        (['annual_turnover'], None)
+    """
     p.add_argument("folder", metavar="DIR", type=Path, help="the --out folder of 'coopsim sweep'")
     p.add_argument(
         "--outcome",
@@ -25,6 +35,12 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def report_epilog() -> str:
+    """What it computes and how to read it, examples, the files written.
+
+    Example:
+        >>> "examples:" in report_epilog() and "coopsim report" in report_epilog()
+        True
+    """
     return """\
 The report says what was run (design, scenario, horizon, factors and their ranges,
 replications, master seed, versions, how many runs are done), the distribution of each
@@ -45,7 +61,20 @@ files written into the output folder (default DIR/report/):
 
 @analysis_errors
 def run_report(args: argparse.Namespace) -> int:
-    """coopsim report: Markdown and HTML summary of an experiment with its figures."""
+    """coopsim report: Markdown and HTML summary of an experiment with its figures. A folder that is not an experiment is
+    refused before anything is written.
+
+    Example:
+        >>> import argparse
+        >>> from coopsim.cli_support import UserError
+        >>> p = argparse.ArgumentParser()
+        >>> add_report_arguments(p)
+        >>> try:
+        ...     run_report(p.parse_args(["no/such/folder"]))
+        ... except UserError as exc:
+        ...     print(exc)
+        no/such/folder: no such folder (expected the --out folder of 'coopsim sweep')
+    """
     from ..analyses.report import report
 
     frame, manifest = experiment_folder(args.folder)

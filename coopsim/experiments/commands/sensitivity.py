@@ -12,6 +12,16 @@ from .common import analysis_errors, experiment_folder
 
 
 def add_sensitivity_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``coopsim sensitivity``.
+
+    Example:
+        >>> import argparse
+        >>> p = argparse.ArgumentParser()
+        >>> add_sensitivity_arguments(p)
+        >>> args = p.parse_args(["out/screening", "--resamples", "100"])
+        >>> args.resamples, args.seed
+        (100, 0)
+    """
     p.add_argument(
         "folder", metavar="DIR", type=Path, help="the --out folder of 'coopsim sweep' (morris or sobol design)"
     )
@@ -36,6 +46,12 @@ def add_sensitivity_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def sensitivity_epilog() -> str:
+    """What it computes and how to read it, examples, the files written.
+
+    Example:
+        >>> "examples:" in sensitivity_epilog() and "coopsim sensitivity" in sensitivity_epilog()
+        True
+    """
     return """\
 What it computes (with SALib), from an experiment run by 'coopsim sweep' with
   design = "morris"  Morris elementary effects (Morris 1991; Campolongo et al. 2007):
@@ -67,7 +83,20 @@ files written into the output folder (default DIR/sensitivity/):
 
 @analysis_errors
 def run_sensitivity(args: argparse.Namespace) -> int:
-    """coopsim sensitivity: Morris or Sobol indices of an experiment, table and figure."""
+    """coopsim sensitivity: Morris or Sobol indices of an experiment, table and figure. A folder that is not an experiment is
+    refused before anything is written.
+
+    Example:
+        >>> import argparse
+        >>> from coopsim.cli_support import UserError
+        >>> p = argparse.ArgumentParser()
+        >>> add_sensitivity_arguments(p)
+        >>> try:
+        ...     run_sensitivity(p.parse_args(["no/such/folder"]))
+        ... except UserError as exc:
+        ...     print(exc)
+        no/such/folder: no such folder (expected the --out folder of 'coopsim sweep')
+    """
     from ..analyses.sensitivity import sensitivity_figure
 
     frame, manifest = experiment_folder(args.folder)

@@ -7,7 +7,7 @@ An experiment is a TOML file (see ``experiments/smoke.toml``)::
     years = 3                    # horizon of every run (default: the scenario's years)
     design = "grid"              # grid | random | latin | morris | sobol
     replications = 6             # runs per sample, replicate r of every sample shares a seed
-    master_seed = 20240611       # every run's seed derives from it (coopsim.experiments.seeds)
+    master_seed = 20240611       # every run's seed derives from it (coopsim.experiments.engine.seeds)
     outcomes = ["annual_turnover", "mean_engagement"]   # summary metrics kept (default: all)
     weekly = ["active"]          # weekly columns kept as series (default: none)
 

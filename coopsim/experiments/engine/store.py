@@ -15,7 +15,7 @@ Layout of a results folder (``--out DIR``)::
                                runs are run again); never read
 
 Every part file names the plan its runs belong to: its Parquet metadata holds
-``coopsim.plan`` (:func:`~coopsim.experiments.design.plan_fingerprint`: a sha256 of the
+``coopsim.plan`` (:func:`~coopsim.experiments.engine.design.plan_fingerprint`: a sha256 of the
 experiment, its base scenario, horizon, design, seeds and factor values),
 ``coopsim.version`` and ``coopsim.experiment`` (the name). A sweep resumes only runs of
 its own plan:
@@ -467,8 +467,8 @@ class Store:
         ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
         >>> import tempfile
         >>> from coopsim.experiments import plan
-        >>> from coopsim.experiments.execute import tasks
-        >>> from coopsim.experiments.worker import run_one
+        >>> from coopsim.experiments.engine.execute import tasks
+        >>> from coopsim.experiments.engine.worker import run_one
         >>> the_plan = plan(exp)
         >>> with Store.open(tempfile.mkdtemp(), exp, the_plan) as store:
         ...     saved = store.save([run_one(t) for t in tasks(exp, the_plan)])
@@ -554,7 +554,7 @@ class Store:
         return table.replace_schema_metadata({**(table.schema.metadata or {}), **self._keys})
 
     def save(self, results: Iterable[dict[str, Any]]) -> int:
-        """Save a batch of :func:`~coopsim.experiments.worker.run_one` results not saved
+        """Save a batch of :func:`~coopsim.experiments.engine.worker.run_one` results not saved
         yet (a run already saved is skipped); return how many were saved."""
         fresh: dict[int, dict[str, Any]] = {}
         for result in results:
