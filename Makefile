@@ -44,7 +44,7 @@ notebooks: $(VENV)/.installed-dev
 	@mkdir -p $(NOTEBOOKS_OUT)
 	$(KERNELS) $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=600 \
 	  --output-dir $(NOTEBOOKS_OUT) notebooks/*.ipynb
-	@echo "The notebooks, run with their figures: open $(CURDIR)/$(NOTEBOOKS_OUT)/*.html in a web browser"
+	@echo "The notebooks, run with their figures: open $(abspath $(NOTEBOOKS_OUT))/*.html in a web browser"
 
 $(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'

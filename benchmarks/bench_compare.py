@@ -53,8 +53,8 @@ def split_child(out: Path) -> None:
     import numpy as np
     import pandas as pd
 
-    from coopsim.experiments import compare as cm
-    from coopsim.experiments.analysis_base import HEADLINE_OUTCOMES
+    from coopsim.experiments.analyses import compare as cm
+    from coopsim.outcomes import HEADLINE as HEADLINE_OUTCOMES
     from coopsim.scenario import load_scenario
 
     lap("imports")
@@ -101,7 +101,7 @@ class _Replay(Executor):
 
 
 def _one_week() -> float:
-    from coopsim.experiments.compare import _run_job
+    from coopsim.experiments.analyses.compare import _run_job
     from coopsim.scenario import load_scenario
 
     _run_job(("A", 0, load_scenario("tera"), 1, 1 / 52))
@@ -122,7 +122,7 @@ def worker_start(repeats: int) -> list[float]:
 
 def warm_pool(repeats: int) -> list[float]:
     """A 10-replication comparison on 2 warm worker processes, as the facilitator page does."""
-    from coopsim.experiments.compare import _run_job, compare
+    from coopsim.experiments.analyses.compare import _run_job, compare
     from coopsim.scenario import load_scenario
 
     a, b = load_scenario("tera"), load_scenario("tera-without-rex")

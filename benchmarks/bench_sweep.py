@@ -31,8 +31,8 @@ from typing import Any
 import pandas as pd
 
 from coopsim.experiments import Experiment, experiment_from_dict, load, plan, read_manifest, sweep
-from coopsim.experiments.execute import tasks
-from coopsim.experiments.worker import run_one
+from coopsim.experiments.engine.execute import tasks
+from coopsim.experiments.engine.worker import run_one
 
 
 def experiment(samples: int, years: float) -> Experiment:

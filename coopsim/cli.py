@@ -9,9 +9,12 @@ Usage (``coopsim --help`` says more)::
 
 Design:
 
-- Each sub-command is two functions, ``_add_<name>_arguments(parser)`` and
-  ``_cmd_<name>(args) -> int``, registered in :data:`COMMANDS`. A later sub-command
-  (sweep, compare, sensitivity, discover, report, ui, validate) adds one entry there.
+- Each sub-command is one entry of :data:`COMMANDS`: its name, one-line help and
+  description, and its home, the module that holds its three functions
+  ``add_<name>_arguments(parser)``, ``run_<name>(args) -> int`` and ``<name>_epilog()``
+  (``run``, ``scenarios`` and ``ui`` live here; ``sweep``, ``compare``, ``sensitivity``,
+  ``discover`` and ``report`` in :mod:`coopsim.experiments.commands`; ``validate`` and
+  ``calibrate`` in :mod:`coopsim.validation.commands`).
 - Every mistake of the user (a bad scenario, a bad option, an unusable ``--out``) ends
   with one line ``coopsim: error: <message>`` on stderr and exit code 2, and writes
   nothing. Handlers raise :class:`UserError` (or :class:`ScenarioError`) for that;
@@ -23,19 +26,20 @@ Design:
   output. Where every command writes (``--out``, ``--docs``, ``--csv``) is tried before it
   computes anything: a blank name, /proc, /sys, a path under a file are refused at once.
 - Imports are lazy: this module loads only the standard library and
-  :mod:`coopsim.cli_support`; each handler imports what it needs (the model, pandas,
-  matplotlib ...), and :func:`main` adds the arguments of the chosen sub-command alone, so
-  ``coopsim --help`` and ``coopsim run --help`` start at once and ``coopsim run`` loads
-  neither the experiments, the validation nor the UI.
+  :mod:`coopsim.cli_support`; a sub-command's home is imported only when it is chosen, and
+  each handler imports what it needs (the model, pandas, matplotlib ...), so ``coopsim
+  --help`` and ``coopsim run --help`` start at once and ``coopsim run`` loads neither the
+  experiments, the validation nor the UI.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import math
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -44,7 +48,6 @@ from .cli_support import (
     EXIT_USER_ERROR,
     PROG,
     SHIPPED_DIR,
-    Command,
     UserError,
     _check_file,
     _check_model,
@@ -56,10 +59,12 @@ from .cli_support import (
     _years,
     fresh_seed,
     out_dir,
+    port_number,
     shipped_scenarios,
     write_folder,
     write_json,
 )
+from .formatting import fixed
 
 if TYPE_CHECKING:
     from .runner import RunResult
@@ -101,7 +106,13 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _run_epilog() -> str:
+def run_epilog() -> str:
+    """What a scenario is, examples, the files written.
+
+    Example:
+        >>> "files written into the output folder:" in run_epilog()
+        True
+    """
     files = "\n".join(f"  {name}\n{_wrap(what, indent='      ')}" for name, what in RUN_FILES.items())
     return f"""\
 A scenario is a TOML file describing the ecosystem and its levers; see 'coopsim --help'.
@@ -127,7 +138,16 @@ The same scenario, seed and years give the same tables.
 """
 
 
-def _add_run_arguments(p: argparse.ArgumentParser) -> None:
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``coopsim run``.
+
+    Example:
+        >>> p = argparse.ArgumentParser()
+        >>> add_run_arguments(p)
+        >>> args = p.parse_args(["tera", "--years", "2", "--set", "rex.enabled=false"])
+        >>> args.years, args.overrides, args.seed
+        (2.0, ['rex.enabled=false'], None)
+    """
     p.add_argument(
         "scenario",
         metavar="SCENARIO",
@@ -219,25 +239,18 @@ def _write_outputs(folder: Path, result: RunResult, record: dict[str, Any], repo
     return [name for name in RUN_FILES if (folder / name).exists()]
 
 
-def _fmt(value: Any, spec: str, scale: float = 1.0, unit: str = "") -> str:
-    """Format a summary number, or 'n/a' when it is missing or NaN."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    return f"{value * scale if scale != 1 else value:{spec}}{unit}"
-
-
 def _print_summary(record: dict[str, Any], out: Path, names: list[str]) -> None:
     """A short human summary of the run and where its files are."""
     s = record
     rows = [
-        ("active members at the end", _fmt(s.get("active_final"), "d")),
-        ("arrivals / departures", f"{_fmt(s.get('arrivals_total'), 'd')} / {_fmt(s.get('departures_total'), 'd')}"),
-        ("annual turnover", _fmt(s.get("annual_turnover"), ".1f", 100, " % of active members per year")),
-        ("burnout incidence", _fmt(s.get("burnout_incidence_per_100py"), ".1f", 1, " per 100 person-years")),
-        ("top-10 % share of hours", _fmt(s.get("top10_hours_share"), ".0f", 100, " % (last year)")),
+        ("active members at the end", fixed(s.get("active_final"), "d")),
+        ("arrivals / departures", f"{fixed(s.get('arrivals_total'), 'd')} / {fixed(s.get('departures_total'), 'd')}"),
+        ("annual turnover", fixed(s.get("annual_turnover"), ".1f", 100, " % of active members per year")),
+        ("burnout incidence", fixed(s.get("burnout_incidence_per_100py"), ".1f", 1, " per 100 person-years")),
+        ("top-10 % share of hours", fixed(s.get("top10_hours_share"), ".0f", 100, " % (last year)")),
         (
             "conflicts opened / mediated",
-            f"{_fmt(s.get('conflicts_opened'), 'd')} / {_fmt(s.get('conflicts_mediated'), 'd')} (médiation)",
+            f"{fixed(s.get('conflicts_opened'), 'd')} / {fixed(s.get('conflicts_mediated'), 'd')} (médiation)",
         ),
     ]
     print(f"{s['scenario']}: seed {s['seed']}, {s['years']:g} years ({s['weeks']} weeks)")
@@ -246,8 +259,18 @@ def _print_summary(record: dict[str, Any], out: Path, names: list[str]) -> None:
     print(f"wrote {out}/: {', '.join(names)}")
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    """coopsim run: validate everything, run, then write the outputs in one move."""
+def run_run(args: argparse.Namespace) -> int:
+    """coopsim run: validate everything, run, then write the outputs in one move.
+
+    Example:
+        >>> import tempfile
+        >>> out = tempfile.mkdtemp()
+        >>> run_run(build_parser().parse_args(["run", "tera", "--seed", "1", "--years", "0.1", "--out", out, "--no-report",
+        ...                                    "--quiet"]))
+        0
+        >>> import os; sorted(os.listdir(out))
+        ['events.parquet', 'model.parquet', 'people.parquet', 'scenario.json', 'summary.json']
+    """
     from .scenario import load_scenario, resolve_path
 
     scenario_file = resolve_path(args.scenario).resolve()
@@ -269,8 +292,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 # --- coopsim scenarios ----------------------------------------------------------------
 
 
-def _add_scenarios_arguments(p: argparse.ArgumentParser) -> None:
-    """``coopsim scenarios`` takes no arguments."""
+def add_scenarios_arguments(p: argparse.ArgumentParser) -> None:
+    """``coopsim scenarios`` takes no arguments.
+
+    Example:
+        >>> p = argparse.ArgumentParser()
+        >>> add_scenarios_arguments(p)
+        >>> vars(p.parse_args([]))
+        {}
+    """
 
 
 def _describe(path: Path) -> str:
@@ -283,8 +313,16 @@ def _describe(path: Path) -> str:
         return f"(invalid: {_one_line(str(exc))})"
 
 
-def _cmd_scenarios(args: argparse.Namespace) -> int:
-    """coopsim scenarios: list the shipped scenarios with their descriptions."""
+def run_scenarios(args: argparse.Namespace) -> int:
+    """coopsim scenarios: list the shipped scenarios with their descriptions.
+
+    Example:
+        >>> import contextlib, io
+        >>> with contextlib.redirect_stdout(io.StringIO()) as text:
+        ...     code = run_scenarios(argparse.Namespace())
+        >>> code, "tera-without-rex" in text.getvalue()
+        (0, True)
+    """
     paths = shipped_scenarios()
     if not paths:
         print(f"no scenario files in {SHIPPED_DIR}")
@@ -296,44 +334,20 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- coopsim sweep (the code is in coopsim/experiments/sweep_cli.py, imported when used) --
-
-
-def _add_sweep_arguments(p: argparse.ArgumentParser) -> None:
-    from .experiments import sweep_cli
-
-    sweep_cli.add_arguments(p)
-
-
-def _sweep_epilog() -> str:
-    from .experiments import sweep_cli
-
-    return sweep_cli.epilog()
-
-
-def _cmd_sweep(args: argparse.Namespace) -> int:
-    _check_out(args.out)  # before the experiment is even loaded: nothing runs into a folder it cannot write
-    from .experiments import sweep_cli
-
-    return sweep_cli.run_command(args)
-
-
 # --- ui -------------------------------------------------------------------------------
 
 
-def _port(text: str) -> int:
-    """``--port``: a TCP port number."""
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
-    return port
+def add_ui_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``coopsim ui``.
 
-
-def _add_ui_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=_port, default=8765, metavar="N", help="port of the page (default 8765)")
+    Example:
+        >>> p = argparse.ArgumentParser()
+        >>> add_ui_arguments(p)
+        >>> args = p.parse_args(["--port", "9000"])
+        >>> args.port, args.host
+        (9000, '127.0.0.1')
+    """
+    p.add_argument("--port", type=port_number, default=8765, metavar="N", help="port of the page (default 8765)")
     p.add_argument(
         "--host",
         default="127.0.0.1",
@@ -343,7 +357,13 @@ def _add_ui_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _ui_epilog() -> str:
+def ui_epilog() -> str:
+    """What the page lets one do, examples.
+
+    Example:
+        >>> "coopsim ui --port 9000" in ui_epilog()
+        True
+    """
     return """The page (French by default, English by a switch) lets you:
   - pick a scenario, switch each lever (REX, médiation, contractualisation, revenu de
     transition, ...) on or off with its explanation and the source text's words, set the
@@ -364,7 +384,15 @@ examples:
 """
 
 
-def _cmd_ui(args: argparse.Namespace) -> int:
+def run_ui(args: argparse.Namespace) -> int:
+    """coopsim ui: serve the page until Ctrl-C, warning first when it listens beyond this
+    computer (there is no login).
+
+    Example:
+        >>> from coopsim.ui.server import is_loopback
+        >>> is_loopback("127.0.0.1"), is_loopback("0.0.0.0")          # 0.0.0.0: the warning
+        (True, False)
+    """
     from .ui.server import is_loopback, serve
 
     if not is_loopback(args.host):
@@ -378,56 +406,68 @@ def _cmd_ui(args: argparse.Namespace) -> int:
     return serve(args.host, args.port)
 
 
-# --- validate, calibrate ---------------------------------------------------------------
+# --- validate, calibrate: where they write, tried before they compute ----------------------
 
 
-def _add_validate_arguments(p: argparse.ArgumentParser) -> None:
-    from .validation import commands
-
-    commands.add_validate_arguments(p)
-
-
-def _validate_epilog() -> str:
-    from .validation import commands
-
-    return commands.validate_epilog()
-
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    if not args.no_write:  # the docs and the CSV are written after every seed has run: check them first
+def _validate_outputs(args: argparse.Namespace) -> None:
+    """The docs and the CSV are written after every seed has run: check them first."""
+    if not args.no_write:
         _check_out(args.docs, "--docs")
         _check_out(args.docs / "figures", "--docs")
         _check_file(args.docs / "VALIDATION.md", "--docs")
     if args.csv is not None:
         _check_file(args.csv, "--csv")
-    from .validation import commands
-
-    return commands.run_validate(args)
 
 
-def _add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
-    from .validation import commands
-
-    commands.add_calibrate_arguments(p)
-
-
-def _calibrate_epilog() -> str:
-    from .validation import commands
-
-    return commands.calibrate_epilog()
-
-
-def _cmd_calibrate(args: argparse.Namespace) -> int:
-    if args.csv is not None:  # written after the whole search: checked first
+def _calibrate_outputs(args: argparse.Namespace) -> None:
+    """The CSV files are written after the whole search: check them first."""
+    if args.csv is not None:
         _check_file(args.csv, "--csv")
         if args.keep:
             _check_file(args.csv.with_name(f"{args.csv.stem}-screening.csv"), "--csv")
-    from .validation import commands
-
-    return commands.run_calibrate(args)
 
 
 # --- the table of sub-commands --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    """A sub-command: its name, one-line help and description, and its home, the module
+    that holds ``add_<name>_arguments(parser)``, ``run_<name>(args) -> int`` and
+    ``<name>_epilog() -> str`` (imported only when the sub-command is chosen). ``outputs``,
+    when given, tries the places the command writes before anything is imported or run.
+
+    Example:
+        >>> sweep = next(c for c in COMMANDS if c.name == "sweep")
+        >>> sweep.home, sweep.function("run").__name__
+        ('coopsim.experiments.commands.sweep', 'run_sweep')
+    """
+
+    name: str
+    help: str
+    description: str
+    home: str = __name__
+    outputs: Callable[[argparse.Namespace], None] | None = None
+
+    def function(self, part: str) -> Callable[..., Any]:
+        """Its ``add_<name>_arguments`` ('arguments'), ``run_<name>`` ('run') or ``<name>_epilog`` ('epilog')."""
+        names = {"arguments": f"add_{self.name}_arguments", "run": f"run_{self.name}", "epilog": f"{self.name}_epilog"}
+        found: Callable[..., Any] | None = getattr(importlib.import_module(self.home), names[part], None)
+        if found is None and part == "epilog":
+            return lambda: ""  # no epilog: nothing under the options
+        if found is None:
+            raise AttributeError(f"{self.home} has no {names[part]} (sub-command {self.name!r})")
+        return found
+
+    def handle(self, args: argparse.Namespace) -> int:
+        """Try where it writes, then run it."""
+        if self.outputs is not None:
+            self.outputs(args)
+        return int(self.function("run")(args))
+
+
+EXPERIMENT_COMMANDS = "coopsim.experiments.commands"
+VALIDATION_COMMANDS = "coopsim.validation.commands"
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -437,16 +477,11 @@ COMMANDS: tuple[Command, ...] = (
         "tables, the people and the events (Parquet), the headline numbers (JSON) and a "
         "figure sheet (PNG) into an output folder. Nothing is written if the scenario or an "
         "option is wrong.",
-        add_arguments=_add_run_arguments,
-        handler=_cmd_run,
-        epilog=_run_epilog,
     ),
     Command(
         name="scenarios",
         help="list the shipped scenarios with their descriptions",
         description=f"List the scenario files shipped in {SHIPPED_DIR} with their descriptions.",
-        add_arguments=_add_scenarios_arguments,
-        handler=_cmd_scenarios,
     ),
     Command(
         name="sweep",
@@ -457,9 +492,7 @@ COMMANDS: tuple[Command, ...] = (
         "becomes one row (its factor values and outcomes) of a results table in the --out folder. An "
         "interrupted sweep (Ctrl-C, a killed job, a full disk) resumes with the same command: the saved "
         "runs are kept and not run again.",
-        add_arguments=_add_sweep_arguments,
-        handler=_cmd_sweep,
-        epilog=_sweep_epilog,
+        home=f"{EXPERIMENT_COMMANDS}.sweep",
     ),
     Command(
         name="ui",
@@ -468,9 +501,6 @@ COMMANDS: tuple[Command, ...] = (
         "with a collective: set up a scenario and its levers, run it week by week, watch people engage, tire "
         "and leave, read one person's story, compare two variants over paired seeds, export the results. "
         "Open the address it prints in a browser; it works offline.",
-        add_arguments=_add_ui_arguments,
-        handler=_cmd_ui,
-        epilog=_ui_epilog,
     ),
     Command(
         name="validate",
@@ -478,18 +508,49 @@ COMMANDS: tuple[Command, ...] = (
         description="Run the TERA baseline and the variants the patterns need over many paired seeds, "
         "and print, for each pattern, its target range and source, the simulated median (or share of "
         "seeds) with its 90 % interval, and whether it passes; update docs/VALIDATION.md and its figure.",
-        add_arguments=_add_validate_arguments,
-        handler=_cmd_validate,
-        epilog=_validate_epilog,
+        home=VALIDATION_COMMANDS,
+        outputs=_validate_outputs,
     ),
     Command(
         name="calibrate",
         help="search behavioural constants against the validation patterns (Latin hypercube)",
         description="Score points of a Latin hypercube over the behavioural constants by the distance of "
         "the validation patterns to their target ranges, on a few paired seeds each, and print the best.",
-        add_arguments=_add_calibrate_arguments,
-        handler=_cmd_calibrate,
-        epilog=_calibrate_epilog,
+        home=VALIDATION_COMMANDS,
+        outputs=_calibrate_outputs,
+    ),
+    Command(
+        name="compare",
+        help="compare two scenarios over paired seeds: differences with intervals, sentences, figure",
+        description="Run scenario A and scenario B on the same R seeds (common random numbers) and compare "
+        "them pairwise: for each headline outcome, the mean difference B - A with a 95 % bootstrap interval, "
+        "the same in % of A's mean, a Wilcoxon signed-rank p-value, and a plain sentence in English and French; "
+        "a figure shows both over the years (median, 50 % and 90 % bands) and the differences.",
+        home=f"{EXPERIMENT_COMMANDS}.compare",
+    ),
+    Command(
+        name="sensitivity",
+        help="Morris (μ*, σ) or Sobol (S1, ST) sensitivity of an experiment's outcomes, with a figure",
+        description="Global sensitivity analysis of an experiment made by 'coopsim sweep' with a morris or sobol "
+        "design: which factors move each outcome most over the ranges explored, with 95 % intervals "
+        "(SALib). Writes a table and a figure ready for a paper.",
+        home=f"{EXPERIMENT_COMMANDS}.sensitivity",
+    ),
+    Command(
+        name="discover",
+        help="scenario discovery: which ranges of the levers keep an outcome below/above a target (PRIM)",
+        description="Scenario discovery on an experiment made by 'coopsim sweep': find the box of factor ranges "
+        "(PRIM) where the runs keep an outcome below (or above) a target, with its coverage, density and "
+        "support, the peeling trajectory, and sentences in English and French.",
+        home=f"{EXPERIMENT_COMMANDS}.discover",
+    ),
+    Command(
+        name="report",
+        help="a Markdown and HTML report of an experiment with its figures",
+        description="Summarise an experiment made by 'coopsim sweep' in a Markdown and an HTML page: what was "
+        "run, the distribution of each outcome, each outcome against each factor, and the sensitivity "
+        "analysis when the design allows it.",
+        home=f"{EXPERIMENT_COMMANDS}.report",
     ),
 )
 
@@ -521,39 +582,16 @@ Errors in a scenario or an option are reported on one line (coopsim: error: ...)
 exit code 2; nothing is written then."""
 
 
-#: The one-line help of the analysis sub-commands, for ``coopsim --help``. The commands
-#: themselves (:data:`coopsim.experiments.commands.ANALYSIS_COMMANDS`) are imported only when
-#: one of them is chosen: that package loads pandas and the model. :func:`build_parser`'s
-#: example checks that these lines are theirs.
-ANALYSIS_HELP: dict[str, str] = {
-    "compare": "compare two scenarios over paired seeds: differences with intervals, sentences, figure",
-    "sensitivity": "Morris (μ*, σ) or Sobol (S1, ST) sensitivity of an experiment's outcomes, with a figure",
-    "discover": "scenario discovery: which ranges of the levers keep an outcome below/above a target (PRIM)",
-    "report": "a Markdown and HTML report of an experiment with its figures",
-}
-
-
-def _command(name: str) -> Command:
-    """The sub-command called ``name``, importing the analysis commands if it is one of them."""
-    for cmd in COMMANDS:
-        if cmd.name == name:
-            return cmd
-    from .experiments.commands import ANALYSIS_COMMANDS  # imported here: it is heavy, and it imports cli_support
-
-    return next(cmd for cmd in ANALYSIS_COMMANDS if cmd.name == name)
-
-
 def _complete(p: argparse.ArgumentParser, cmd: Command) -> None:
     """Give a listed sub-parser its description, epilog, arguments and handler."""
     p.description = _wrap(cmd.description)
-    p.epilog = cmd.epilog()
-    cmd.add_arguments(p)
-    p.set_defaults(handler=cmd.handler)
+    p.epilog = cmd.function("epilog")()
+    cmd.function("arguments")(p)
+    p.set_defaults(handler=cmd.handle)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The ``coopsim`` parser, with one sub-parser per entry of :data:`COMMANDS` and of
-    :data:`ANALYSIS_HELP`.
+    """The ``coopsim`` parser, with one sub-parser per entry of :data:`COMMANDS`.
 
     Every sub-command is listed (``coopsim --help``). Each gets its arguments, description
     and epilog, or, given ``only``, that sub-command alone ("" for none): :func:`main` passes
@@ -565,9 +603,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         (3, ['rex.every_weeks=4'])
         >>> build_parser(only="run").parse_args(["run", "tera"]).scenario
         'tera'
-        >>> from coopsim.experiments.commands import ANALYSIS_COMMANDS
-        >>> {cmd.name: cmd.help for cmd in ANALYSIS_COMMANDS} == ANALYSIS_HELP
-        True
+        >>> build_parser(only="discover").parse_args(["discover", "out/levers", "--outcome", "y", "--below", "3"]).below
+        3.0
     """
     parser = _Parser(
         prog=PROG,
@@ -577,11 +614,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version, help="show program's version number and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    listed = {**{cmd.name: cmd.help for cmd in COMMANDS}, **ANALYSIS_HELP}
-    for name, help_line in listed.items():
-        p = sub.add_parser(name, help=help_line, formatter_class=argparse.RawDescriptionHelpFormatter)
-        if only is None or name == only:
-            _complete(p, _command(name))
+    for cmd in COMMANDS:
+        p = sub.add_parser(cmd.name, help=cmd.help, formatter_class=argparse.RawDescriptionHelpFormatter)
+        if only is None or cmd.name == only:
+            _complete(p, cmd)
     return parser
 
 

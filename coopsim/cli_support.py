@@ -1,10 +1,9 @@
-"""What the ``coopsim`` sub-commands share: the :class:`Command` record, :class:`UserError`,
-argument types, output folders written in one step, and strict JSON.
+"""What the ``coopsim`` sub-commands share: :class:`UserError`, the argument types, output
+folders checked before anything runs and written in one step, and strict JSON.
 
-The main command (:mod:`coopsim.cli`) and the sub-commands that live with their own
-package (:mod:`coopsim.experiments.commands`, :mod:`coopsim.experiments.sweep_cli`,
-:mod:`coopsim.validation.commands`) import from here, so that none of them imports the
-main command.
+The main command (:mod:`coopsim.cli`, which holds the one table of sub-commands) and the
+sub-commands that live with their own package (:mod:`coopsim.experiments.commands`,
+:mod:`coopsim.validation.commands`) import from here.
 
 It imports nothing heavy at module level (no numpy, pydantic, Mesa or pandas): ``coopsim
 --help`` and every ``--help`` of a sub-command import this module, and should start at
@@ -23,7 +22,6 @@ import shutil
 import tempfile
 import textwrap
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,33 +43,13 @@ class UserError(Exception):
     """A mistake of the user: reported as one ``coopsim: error:`` line, exit code 2.
 
     Example:
-        >>> from coopsim.experiments.sweep_cli import resolve_experiment
+        >>> from coopsim.experiments.commands.sweep import resolve_experiment
         >>> try:
         ...     resolve_experiment("no-such-experiment")
         ... except UserError as exc:
         ...     print(str(exc).split(":")[0])
         no-such-experiment
     """
-
-
-@dataclass(frozen=True)
-class Command:
-    """A sub-command: its name, one-line help, long description, arguments and handler.
-
-    Example:
-        >>> from coopsim.cli import COMMANDS, build_parser
-        >>> "run" in [command.name for command in COMMANDS]
-        True
-        >>> build_parser().parse_args(["run", "tera"]).handler is not None
-        True
-    """
-
-    name: str
-    help: str
-    description: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    handler: Callable[[argparse.Namespace], int]
-    epilog: Callable[[], str] = lambda: ""
 
 
 # --- helpers shared by sub-commands ---------------------------------------------------
@@ -147,6 +125,59 @@ def int_at_least(low: int, what: str) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def share(text: str) -> float:
+    """An argument type: a share strictly between 0 and 1 (``--min-density``, ``--alpha``).
+
+    Example:
+        >>> share("0.05")
+        0.05
+        >>> try:
+        ...     share("1")
+        ... except argparse.ArgumentTypeError as exc:
+        ...     print(exc)
+        1 must be between 0 and 1 (exclusive)
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (expected a share such as 0.05)") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be between 0 and 1 (exclusive)")
+    return value
+
+
+def finite_number(text: str) -> float:
+    """An argument type: a finite number (``--below``, ``--above``).
+
+    Example:
+        >>> finite_number("3"), finite_number("-0.5")
+        (3.0, -0.5)
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+    return value
+
+
+def port_number(text: str) -> int:
+    """An argument type: a TCP port number (``--port``).
+
+    Example:
+        >>> port_number("8765")
+        8765
+    """
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
 
 
 def _years(text: str) -> float:

@@ -32,9 +32,8 @@ Example::
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
@@ -45,6 +44,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .base import WEEKS_PER_YEAR
+from .formatting import fixed, percent
 from .records import top_share
 from .structures import STRUCTURE_KEYS
 
@@ -122,12 +122,13 @@ def bars(ax: Axes, mf: pd.DataFrame, columns: dict[str, str]) -> None:
     ax.legend(fontsize=8, loc="upper left")
 
 
-def last_year_hours(people: pd.DataFrame) -> np.ndarray:
-    """Hours per person over the last 52 recorded weeks, among people with hours > 0.
+def last_year_total_hours(people: pd.DataFrame) -> np.ndarray:
+    """Hours each person worked in total over the last 52 recorded weeks, among people with
+    hours > 0 (not :func:`coopsim.validation.patterns.last_year_hours`, a mean per week).
 
     Example:
         >>> from coopsim import run
-        >>> hours = last_year_hours(run("tera", seed=1, years=1).people_frame)
+        >>> hours = last_year_total_hours(run("tera", seed=1, years=1).people_frame)
         >>> len(hours) > 0, bool((hours > 0).all())
         (True, True)
     """
@@ -159,16 +160,6 @@ def _years_axis(ax: Axes, mf: pd.DataFrame) -> None:
 def _short(name: str, limit: int = 30) -> str:
     """A long structure name cut to fit a legend."""
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
-
-
-def _pct(value: Any) -> str:
-    """A share as a percentage, or n/a."""
-    return "n/a" if value is None or not math.isfinite(float(value)) else f"{100 * float(value):.0f} %"
-
-
-def _num(value: Any, spec: str = ".1f") -> str:
-    """A number, or n/a."""
-    return "n/a" if value is None or not math.isfinite(float(value)) else f"{float(value):{spec}}"
 
 
 # --- panels ---------------------------------------------------------------------------
@@ -276,7 +267,7 @@ def panel_lorenz(ax: Axes, result: RunResult) -> None:
         >>> len(ax.lines) >= 2                                   # the curve and the diagonal
         True
     """
-    hours = np.sort(last_year_hours(result.people_frame))
+    hours = np.sort(last_year_total_hours(result.people_frame))
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="equal share")
     ax.set_title("Concentration of work (last year)")
     ax.set_xlabel("share of people who worked (fewest hours first)")
@@ -443,14 +434,14 @@ def title(result: RunResult) -> str:
     first = f"coopsim — scenario {result.scenario.name}, seed {result.seed}, {weeks / WEEKS_PER_YEAR:g} years"
     people = (
         f"active members at the end {s.get('active_final', 'n/a')}  ·  arrivals {s.get('arrivals_total', 'n/a')}, "
-        f"departures {s.get('departures_total', 'n/a')}  ·  annual turnover {_pct(s.get('annual_turnover'))}  ·  "
-        f"burnouts {_num(s.get('burnout_incidence_per_100py'))} per 100 person-years"
+        f"departures {s.get('departures_total', 'n/a')}  ·  annual turnover {percent(s.get('annual_turnover'))}  ·  "
+        f"burnouts {fixed(s.get('burnout_incidence_per_100py'), '.1f')} per 100 person-years"
     )
     work = (
-        f"top-10 % share of the last year's hours {_pct(s.get('top10_hours_share'))}  ·  "
-        f"unmet work {_pct(s.get('unmet_work_share'))}  ·  conflicts opened {s.get('conflicts_opened', 'n/a')}, "
+        f"top-10 % share of the last year's hours {percent(s.get('top10_hours_share'))}  ·  "
+        f"unmet work {percent(s.get('unmet_work_share'))}  ·  conflicts opened {s.get('conflicts_opened', 'n/a')}, "
         f"mediations held {s.get('conflicts_mediated', 'n/a')}  ·  "
-        f"decision backlog {_num(s.get('decision_backlog_mean'), '.0f')} on average"
+        f"decision backlog {fixed(s.get('decision_backlog_mean'), '.0f')} on average"
     )
     return f"{first}\n{people}\n{work}"
 

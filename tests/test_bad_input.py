@@ -374,8 +374,8 @@ def _sobol_runs(base: int) -> tuple[pd.DataFrame, dict[str, Any]]:
 @pytest.mark.parametrize("base", [1, 2, 4])
 def test_sobol_refuses_too_few_base_samples(base: int) -> None:
     """Sobol' indices of 1, 2 or 4 base samples are noise (with 1, an interval of 0 besides)."""
-    from coopsim.experiments.analysis_base import AnalysisError
-    from coopsim.experiments.sensitivity import sensitivity
+    from coopsim.experiments.analyses.common import AnalysisError
+    from coopsim.experiments.analyses.sensitivity import sensitivity
 
     frame, manifest = _sobol_runs(base)
     with pytest.raises(AnalysisError) as info:
@@ -393,11 +393,11 @@ def test_sobol_refuses_too_few_base_samples(base: int) -> None:
 #: test: an unusable output folder must be refused before any of it runs.
 COMPUTE = {
     "run": ("coopsim.runner", "run"),
-    "sweep": ("coopsim.experiments.sweep_cli", "run_sweep"),
-    "compare": ("coopsim.experiments.compare", "compare"),
-    "sensitivity": ("coopsim.experiments.sensitivity", "sensitivity"),
-    "discover": ("coopsim.experiments.discover", "discover"),
-    "report": ("coopsim.experiments.exp_report", "report"),
+    "sweep": ("coopsim.experiments.engine.execute", "run_sweep"),
+    "compare": ("coopsim.experiments.analyses.compare", "compare"),
+    "sensitivity": ("coopsim.experiments.analyses.sensitivity", "sensitivity"),
+    "discover": ("coopsim.experiments.analyses.discover", "discover"),
+    "report": ("coopsim.experiments.analyses.report", "report"),
     "validate": ("coopsim.validation.commands", "simulate"),
     "calibrate": ("coopsim.validation.commands", "calibrate"),
 }

@@ -18,7 +18,8 @@ import inspect
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coopsim"
-WALKED = ("", "mechanisms", "experiments")  # sub-packages walked, "" is coopsim itself
+WALKED = ("", "mechanisms", "experiments", "experiments/engine", "experiments/analyses", "experiments/commands")
+# sub-packages walked, "" is coopsim itself
 SKIPPED_MODULES = {"coopsim.__main__"}
 
 
@@ -27,7 +28,7 @@ def module_names() -> list[str]:
     names = []
     for sub in WALKED:
         folder = PACKAGE / sub if sub else PACKAGE
-        prefix = "coopsim" + (f".{sub}" if sub else "")
+        prefix = "coopsim" + (f".{sub.replace('/', '.')}" if sub else "")
         for path in sorted(folder.glob("*.py")):
             name = prefix if path.stem == "__init__" else f"{prefix}.{path.stem}"
             if name not in SKIPPED_MODULES:
@@ -49,7 +50,7 @@ def public_definitions(module_name: str) -> list[tuple[str, object]]:
 
 def test_modules_are_found() -> None:
     names = module_names()
-    assert {"coopsim.model", "coopsim.mechanisms.rex", "coopsim.experiments.store"} <= set(names)
+    assert {"coopsim.model", "coopsim.mechanisms.rex", "coopsim.experiments.engine.store"} <= set(names)
     assert not any(n.startswith(("coopsim.ui", "coopsim.validation")) for n in names)
 
 

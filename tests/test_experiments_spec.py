@@ -27,10 +27,10 @@ from coopsim.experiments import (
     plan,
     run_count,
 )
-from coopsim.experiments.execute import tasks
-from coopsim.experiments.seeds import design_seed
-from coopsim.experiments.sweep_cli import EXPERIMENT_DIR
-from coopsim.experiments.worker import run_one
+from coopsim.experiments.commands.sweep import EXPERIMENT_DIR
+from coopsim.experiments.engine.execute import tasks
+from coopsim.experiments.engine.seeds import design_seed
+from coopsim.experiments.engine.worker import run_one
 
 # --- seeds ---------------------------------------------------------------------------------
 
@@ -295,7 +295,8 @@ def test_malformed_experiments_get_one_clear_line(
 
 
 def test_a_plan_too_large_for_memory_is_refused_before_anything_is_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
-    from coopsim.experiments import Experiment, design
+    from coopsim.experiments import Experiment
+    from coopsim.experiments.engine import design
 
     exp = _exp("grid", factors={"rex.every_weeks": [4, 8, 16], "mediation.enabled": [True, False]}, replications=1000)
     assert design.plan_bytes(exp) == 6000 * (3 * 8 * 6 + 150)

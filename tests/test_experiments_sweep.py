@@ -47,18 +47,16 @@ from coopsim.experiments import (
     RunError,
     StoreError,
     completed_ids,
-    execute,
     load,
     load_experiment,
     load_series,
     plan,
     read_manifest,
-    store,
     sweep,
-    worker,
 )
-from coopsim.experiments.design import plan_fingerprint
-from coopsim.experiments.seeds import derive_seed
+from coopsim.experiments.engine import execute, store, worker
+from coopsim.experiments.engine.design import plan_fingerprint
+from coopsim.experiments.engine.seeds import derive_seed
 
 TINY = """\
 # a tiny experiment for the tests

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coopsim import CoopModel, run
-from coopsim.experiments import analysis_base
+from coopsim.experiments.analyses import common as analysis_base
 from coopsim.outcomes import DIRECTIONS, HEADLINE, OUTCOMES, markdown_table
 from coopsim.records import summary
 from coopsim.ui import strings
@@ -58,7 +58,7 @@ def test_each_outcome_is_described(key: str) -> None:
 
 def test_the_experiments_name_outcomes_from_the_table() -> None:
     assert analysis_base.OUTCOMES is OUTCOMES
-    assert analysis_base.HEADLINE_OUTCOMES == HEADLINE and set(HEADLINE) <= set(OUTCOMES)
+    assert analysis_base.HEADLINE == HEADLINE and set(HEADLINE) <= set(OUTCOMES)
     assert analysis_base.outcome_name("annual_turnover").fr == OUTCOMES["annual_turnover"].fr
     assert analysis_base.short_label("unmet_work_share") == OUTCOMES["unmet_work_share"].label("en")
 

@@ -7,7 +7,7 @@ An experiment is a TOML file (see ``experiments/smoke.toml``)::
     years = 3                    # horizon of every run (default: the scenario's years)
     design = "grid"              # grid | random | latin | morris | sobol
     replications = 6             # runs per sample, replicate r of every sample shares a seed
-    master_seed = 20240611       # every run's seed derives from it (coopsim.experiments.seeds)
+    master_seed = 20240611       # every run's seed derives from it (coopsim.experiments.engine.seeds)
     outcomes = ["annual_turnover", "mean_engagement"]   # summary metrics kept (default: all)
     weekly = ["active"]          # weekly columns kept as series (default: none)
 
@@ -39,12 +39,14 @@ import math
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from ..base import WEEKS_PER_YEAR
-from ..scenario import (
+from ...base import WEEKS_PER_YEAR
+from ...outcomes import OUTCOMES
+from ...records import MODEL_COLUMNS
+from ...scenario import (
     Scenario,
     ScenarioError,
     apply_overrides,
@@ -55,10 +57,12 @@ from ..scenario import (
 )
 
 DESIGNS = ("grid", "random", "latin", "morris", "sobol")
-SAMPLED_DESIGNS = DESIGNS[1:]
 FACTOR_FIELDS = ("levels", "low", "high", "integer")
 DOTTED_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-ALWAYS_KEPT_WEEKLY = ("week", "year")  # kept in every weekly series
+#: what a run gives, from the tables that define it: the summary metrics (the outcome table,
+#: whose keys ``coopsim.records.summary`` returns) and the weekly model columns a series may keep
+SUMMARY_KEYS = tuple(OUTCOMES)
+WEEKLY_COLUMNS = tuple(c for c in MODEL_COLUMNS if c not in ("week", "year"))
 Scalar = bool | int | float | str
 
 
@@ -376,12 +380,6 @@ def describe_errors(source: str, exc: ValidationError) -> str:
     return f"{source}: " + "; ".join(parts[:3]) + more
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ExperimentError(f"{path}: no such experiment file")
-    return read_toml(path, ExperimentError, "experiment")
-
-
 def load_experiment(path: str | Path) -> Experiment:
     """Read, validate and check an experiment file; raise :class:`ExperimentError` if wrong.
 
@@ -404,7 +402,9 @@ def load_experiment(path: str | Path) -> Experiment:
         ('rex', 'grid', [True, False])
     """
     path = Path(path)
-    data = _read_toml(path)
+    if not path.is_file():
+        raise ExperimentError(f"{path}: no such experiment file")
+    data = read_toml(path, ExperimentError, "experiment")
     data.setdefault("name", path.stem)
     exp = experiment_from_dict(data, source=str(path), base_dir=path.resolve().parent)
     exp._file = path.resolve()
@@ -436,10 +436,11 @@ def experiment_from_dict(
 def check_experiment(exp: Experiment, source: str = "<experiment>", base_dir: Path | None = None) -> Experiment:
     """Check an experiment against its scenario and resolve its defaults.
 
-    Resolves the scenario file, applies the overrides, sets one run of the base scenario up for a week (so that a
-    scenario the model refuses is reported now), checks every factor value against the
-    scenario and the outcomes and weekly columns against what a run gives. Returns a
-    copy with ``outcomes`` filled in.
+    Resolves the scenario file, applies the overrides, builds the base scenario's model
+    once without running it (so that a scenario the model refuses is reported now), checks
+    every factor value against the scenario's schema (its fields' types and bounds) and the
+    outcomes and weekly columns against the outcome table and the model's columns. Returns
+    a copy with ``outcomes`` filled in.
 
     Example:
         >>> raw = Experiment.model_validate({"scenario": "tera", "design": "grid", "master_seed": 1,
@@ -447,12 +448,12 @@ def check_experiment(exp: Experiment, source: str = "<experiment>", base_dir: Pa
         >>> raw.outcomes is None, check_experiment(raw).scenario_file.name
         (True, 'tera.toml')
     """
-    from .worker import available_columns
+    from ...model import CoopModel
 
     scenario_file = _resolve_scenario(exp, source, base_dir)
     base = _apply(_scenario_data(scenario_file, source), exp.overrides, f"{source}: overrides")
     try:
-        summary_keys, weekly_columns = available_columns(scenario_from_dict(base))
+        CoopModel(scenario_from_dict(base), seed=0, years=1 / WEEKS_PER_YEAR)
     except ScenarioError as exc:
         raise ExperimentError(f"{source}: {exc}") from None
     except ValueError as exc:  # the model refuses to set the scenario up
@@ -460,31 +461,54 @@ def check_experiment(exp: Experiment, source: str = "<experiment>", base_dir: Pa
     for key, factor in exp.factors.items():
         for label, value in factor.values_to_check:
             _apply(base, {key: value}, f"{source}: factors.{key} ({label})")
-        _check_fractions(base, key, factor, source)
-    outcomes = _check_names(exp.outcomes, summary_keys, "outcomes", "a summary metric", source)
-    _check_names(exp.weekly, weekly_columns, "weekly", "a weekly column", source)
-    checked = exp.model_copy(update={"outcomes": outcomes or list(summary_keys)})
+        _check_fractions(key, factor, source)
+    outcomes = _check_names(exp.outcomes, SUMMARY_KEYS, "outcomes", "a summary metric", source)
+    _check_names(exp.weekly, WEEKLY_COLUMNS, "weekly", "a weekly column", source)
+    checked = exp.model_copy(update={"outcomes": outcomes or list(SUMMARY_KEYS)})
     checked._source = source
     checked._scenario_file = scenario_file
     checked._base = base
     return checked
 
 
-def _check_fractions(base: dict[str, Any], key: str, factor: Factor, source: str) -> None:
+def _check_fractions(key: str, factor: Factor, source: str) -> None:
     """A range over a whole-number scenario value needs ``integer = true`` (a draw like
-    7.3 would be refused at run time): probe one fractional value inside the range."""
-    if factor.levels is not None or factor.integer or factor.low is None or factor.high is None:
+    7.3 would be refused at run time): the scenario's schema says which values are whole.
+
+    Example:
+        >>> _check_fractions("rex.participation", Factor(low=0.2, high=0.9), "e.toml")   # a share: fine
+        >>> try:
+        ...     _check_fractions("rex.every_weeks", Factor(low=4, high=16), "e.toml")
+        ... except ExperimentError as exc:
+        ...     print(exc)
+        e.toml: factors.rex.every_weeks: rex.every_weeks takes whole numbers, but low/high draw fractions (add integer = true to the factor)
+    """
+    if factor.levels is not None or factor.integer or factor.low == factor.high:
         return
-    probe = factor.low + 0.37 * (factor.high - factor.low)
-    if probe.is_integer():
-        return
-    try:
-        _apply(base, {key: probe}, "")
-    except ExperimentError:
+    if _whole_numbers(key):
         raise ExperimentError(
             f"{source}: factors.{key}: {key} takes whole numbers, but low/high draw fractions "
             "(add integer = true to the factor)"
-        ) from None
+        )
+
+
+def _whole_numbers(key: str) -> bool:
+    """Whether the scenario field at the dotted ``key`` is typed ``int`` (or ``int | None``)
+    in the scenario's pydantic schema.
+
+    Example:
+        >>> _whole_numbers("rex.every_weeks"), _whole_numbers("rex.participation"), _whole_numbers("no.such")
+        (True, False, False)
+    """
+    node: Any = Scenario
+    annotation: Any = None
+    for part in key.split("."):
+        fields = getattr(node, "model_fields", None)
+        if not isinstance(fields, dict) or part not in fields:
+            return False
+        annotation = node = fields[part].annotation
+    kinds = set(get_args(annotation) or (annotation,)) - {type(None)}
+    return kinds == {int}
 
 
 def _resolve_scenario(exp: Experiment, source: str, base_dir: Path | None) -> Path:

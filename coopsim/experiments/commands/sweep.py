@@ -1,10 +1,8 @@
 """``coopsim sweep``: the command-line face of :func:`coopsim.experiments.sweep`.
 
-``coopsim.cli`` registers the sub-command and calls :func:`add_arguments`,
-:func:`epilog` and :func:`run_command` from here (imported when used, so that this module
-may import ``coopsim.cli`` without an import circle). Every mistake of the user (a bad
-experiment file, an unusable ``--out``, an unreachable scheduler) becomes a
-:class:`coopsim.cli_support.UserError`: one ``coopsim: error:`` line, exit code 2.
+Every mistake of the user (a bad experiment file, an unusable ``--out``, an unreachable
+scheduler) becomes a :class:`coopsim.cli_support.UserError`: one ``coopsim: error:`` line,
+exit code 2.
 """
 
 from __future__ import annotations
@@ -16,19 +14,20 @@ import textwrap
 import time
 from pathlib import Path
 
-from ..cli_support import EXIT_INTERRUPTED, HELP_WIDTH, PROG, UserError, out_dir
-from .execute import DEFAULT_BATCH, RunError, SweepError, SweepInterruptedError, WorkerDiedError, run_sweep
-from .spec import ExperimentError, load_experiment
-from .store import StoreError, read_manifest
+from ...cli_support import EXIT_INTERRUPTED, HELP_WIDTH, PROG, UserError, _check_out, out_dir
+from ..engine import execute
+from ..engine.execute import DEFAULT_BATCH, RunError, SweepError, SweepInterruptedError, WorkerDiedError
+from ..engine.spec import ExperimentError, load_experiment
+from ..engine.store import StoreError, read_manifest
 
-EXPERIMENT_DIR = Path(__file__).resolve().parent.parent.parent / "experiments"
+EXPERIMENT_DIR = Path(__file__).resolve().parents[3] / "experiments"
 
 
-def epilog() -> str:
+def sweep_epilog() -> str:
     """Examples, the files written, resuming.
 
     Example:
-        >>> "Resuming: run the same command again." in epilog()
+        >>> "Resuming: run the same command again." in sweep_epilog()
         True
     """
     shipped = sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml")) if EXPERIMENT_DIR.is_dir() else []
@@ -73,13 +72,13 @@ manifest. A pool process that dies has its runs run again.
 Replicate r of every sample uses the same seed (paired comparisons across settings)."""
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
+def add_sweep_arguments(p: argparse.ArgumentParser) -> None:
     """The arguments of ``coopsim sweep``.
 
     Example:
         >>> import argparse
         >>> parser = argparse.ArgumentParser()
-        >>> add_arguments(parser)
+        >>> add_sweep_arguments(parser)
         >>> args = parser.parse_args(["smoke", "--out", "out/smoke", "--workers", "2"])
         >>> args.experiment, str(args.out), args.workers, args.dask
         ('smoke', 'out/smoke', 2, False)
@@ -148,7 +147,7 @@ def _resume_command(args: argparse.Namespace) -> str:
     return shlex.join(words)
 
 
-def run_command(args: argparse.Namespace) -> int:
+def run_sweep(args: argparse.Namespace) -> int:
     """coopsim sweep: check the experiment and the folder, run what is left, summarise.
 
     Example:
@@ -165,17 +164,18 @@ def run_command(args: argparse.Namespace) -> int:
         ... rex.enabled = [true, false]
         ... ''')
         >>> parser = argparse.ArgumentParser()
-        >>> add_arguments(parser)
-        >>> run_command(parser.parse_args([str(folder / "tiny.toml"), "--out", str(folder / "out"), "--workers", "1", "--quiet"]))
+        >>> add_sweep_arguments(parser)
+        >>> run_sweep(parser.parse_args([str(folder / "tiny.toml"), "--out", str(folder / "out"), "--workers", "1", "--quiet"]))
         0
     """
+    _check_out(args.out)  # before the experiment is even loaded: nothing runs into a folder it cannot write
     path = resolve_experiment(args.experiment)
     if args.save_every < 1:
         raise UserError(f"--save-every {args.save_every}: must be 1 or more")
     start = time.perf_counter()
     try:
         exp = load_experiment(path)
-        outcome = run_sweep(
+        outcome = execute.run_sweep(
             exp,
             args.out,
             workers=args.workers,
@@ -186,18 +186,8 @@ def run_command(args: argparse.Namespace) -> int:
             resume_hint=_resume_command(args),
             notify=lambda line: print(f"{PROG}: {line}", file=sys.stderr),
         )
-    except (ExperimentError, StoreError, SweepError) as exc:
-        raise UserError(str(exc)) from None
-    except WorkerDiedError as exc:
-        raise UserError(
-            f"{exc} The runs completed before it are saved; run it alone with 'coopsim run' and its seed to see "
-            "what ends it, or run the same command again to retry it and go on"
-        ) from None
-    except RunError as exc:
-        raise UserError(
-            f"{exc}. The runs completed before it are saved; rerun that one alone with 'coopsim run' and "
-            f"its seed to see the full error, then run the same command again to go on"
-        ) from None
+    except (ExperimentError, StoreError, SweepError, RunError) as exc:
+        raise UserError(_user_message(exc)) from None
     except SweepInterruptedError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -211,3 +201,18 @@ def run_command(args: argparse.Namespace) -> int:
             f'read them with: python -c "from coopsim.experiments import load; print(load({str(args.out)!r}))"'
         )
     return 0
+
+
+def _user_message(exc: Exception) -> str:
+    """The one line a failed sweep ends with: the error, and for a failed run what to do."""
+    if isinstance(exc, WorkerDiedError):
+        return (
+            f"{exc} The runs completed before it are saved; run it alone with 'coopsim run' and its seed to see "
+            "what ends it, or run the same command again to retry it and go on"
+        )
+    if isinstance(exc, RunError):
+        return (
+            f"{exc}. The runs completed before it are saved; rerun that one alone with 'coopsim run' and "
+            f"its seed to see the full error, then run the same command again to go on"
+        )
+    return str(exc)

@@ -6,7 +6,7 @@ already saved there and runs the others with one of three executors:
 - **in-process** (``workers=1``): one run after the other, in this process;
 - **process pool** (the default, ``workers`` processes, all cores by default): a
   ``concurrent.futures.ProcessPoolExecutor`` whose processes are *spawned* (fresh
-  interpreters that import :func:`~coopsim.experiments.worker.run_one` by name; Mesa
+  interpreters that import :func:`~coopsim.experiments.engine.worker.run_one` by name; Mesa
   sets spawn anyway), so that it works the same from a script, a notebook or a test;
 - **Dask** (``scheduler="tcp://host:8786"`` joins an existing cluster, whose workers
   must have coopsim installed; ``dask=True`` starts a ``LocalCluster`` of ``workers``
@@ -16,7 +16,7 @@ Whichever runs it, a run's result depends only on its task (scenario, factor val
 seed, horizon), so the same experiment gives the same results. Results are saved as
 they complete, in small batches (every ``batch_size`` runs or ``save_every`` seconds),
 each batch written in one step (see ``store.py``); the order of the rows on disk does
-not matter (:func:`~coopsim.experiments.store.load` sorts them).
+not matter (:func:`~coopsim.experiments.engine.store.load` sorts them).
 
 Interruptions: Ctrl-C (or SIGTERM) stops submitting, saves the runs already completed
 and raises :class:`SweepInterruptedError`, whose message says how to resume (the same

@@ -21,9 +21,13 @@ The boxes are found with **PRIM**, the Patient Rule Induction Method (Friedman &
    that leaves the highest density in the box (ties: the one that removes fewest runs);
 3. repeat while the box holds at least ``min_support`` of the runs and is not pure;
 4. the sequence of boxes is the *peeling trajectory*, from large and impure to small and
-   dense. The box reported is the one with the highest coverage among those with a
+   dense. The box chosen is the one with the highest coverage among those with a
    density of at least ``min_density`` (by default 0.8), or the one the analyst chooses
-   with ``step``. (Pasting, the second phase of Friedman & Fisher, is not done.)
+   with ``step``;
+5. *paste* (Friedman & Fisher's second phase, as EMA Workbench's ``prim`` does): peeling
+   is greedy and may have cut too much, so the chosen box is enlarged again, one step at
+   a time, by the ``alpha`` share of its runs just outside one limit (or one level put
+   back), as long as that makes it denser. A box asked for by ``step`` is not pasted.
 
 With ``max_boxes`` > 1 the search is repeated on the runs outside the boxes found so far
 ("covering"), as long as a box is denser than those remaining runs. For each restricted
@@ -55,11 +59,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .analysis_base import OUTCOMES, AnalysisError, factor_names, fmt_number, is_categorical, outcome_name
+from ...formatting import fmt_number, markdown_table, percent
+from .common import OUTCOMES, AnalysisError, factor_names, is_categorical, outcome_name
 
 META_COLUMNS = ("run_id", "sample_id", "replicate", "seed")
 
@@ -78,11 +84,13 @@ class Box:
         coverage: good runs inside / all good runs; density: good runs inside / runs
             inside; support: runs inside / all runs.
         n_inside, n_good_inside, n_good, n_runs: the counts behind these shares.
-        step: the step of the peeling trajectory the box was taken from.
+        step: the step of the peeling trajectory the box was taken from (before pasting).
         trajectory: one row per peeling step: step, n_inside, support, coverage,
             density, restricted (number of restricted factors), peeled (what the step
             removed), selected (the reported box).
         relax: for each restricted factor, (density, coverage) with that restriction lifted.
+        pastes: one row per pasting step: paste (what it put back), n_inside, support,
+            coverage, density (empty when pasting did not make the box denser).
 
     Example:
         >>> import numpy as np, pandas as pd
@@ -114,6 +122,7 @@ class Box:
     step: int
     trajectory: pd.DataFrame = field(repr=False)
     relax: dict[str, tuple[float, float]] = field(default_factory=dict, repr=False)
+    pastes: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def restricted(self) -> list[str]:
         """The factors the box restricts (a narrower range or fewer levels than explored)."""
@@ -163,36 +172,46 @@ class Box:
         return df.sort_values(["restricted", "factor"], ascending=[False, True], ignore_index=True)
 
     def describe(self, lang: str = "en") -> str:
-        """The box in one or two plain sentences (English or French)."""
-        names = outcome_name(self.outcome)
+        """The box in one or two plain sentences (English or French); a box that restricts
+        nothing says so.
+
+        Example:
+            >>> import numpy as np, pandas as pd
+            >>> y = np.r_[np.zeros(47), np.ones(5), np.zeros(48)]          # the 5 bad runs in the middle
+            >>> runs = pd.DataFrame({"a": np.linspace(0, 1, 100), "y": y})
+            >>> print(discover(runs, "y", below=0.5, factors=["a"])[0].describe())
+            No box: over the whole explored range, y stays below 0.5 in 95 % of the runs (95 of 100); PRIM kept no restriction of the factors (a stricter target shows where it is most likely).
+        """
         below = self.condition.startswith("<")
         value = self.condition[2:]
         parts = [f"{f} {_range_text(self, f, lang)}" for f in self.restricted()]
-        pct = _pct_fr if lang == "fr" else _pct_en
         if lang == "fr":
-            where = " et ".join(parts) if parts else "sur tout le domaine exploré"
             verb = "reste sous" if below else "dépasse"
+            name = outcome_name(self.outcome).fr
+            if not parts:
+                return (
+                    f"Pas de boîte : sur tout le domaine exploré, {name[:1].lower()}{name[1:]} {verb} {value} dans {percent(self.density)} "
+                    f"des simulations ({self.n_good_inside} sur {self.n_runs}) ; PRIM n'a restreint aucun facteur (un "
+                    f"objectif plus strict montre où c'est le plus probable)."
+                )
             return (
-                f"{names.fr} {verb} {value} dans {pct(self.density)} des simulations (densité) avec {where} ; "
-                f"ces simulations regroupent {pct(self.coverage)} de toutes celles où c'est le cas (couverture) "
-                f"et {pct(self.support)} de l'ensemble ({self.n_inside} sur {self.n_runs})."
+                f"{name} {verb} {value} dans {percent(self.density)} des simulations (densité) avec "
+                f"{' et '.join(parts)} ; ces simulations regroupent {percent(self.coverage)} de toutes celles où "
+                f"c'est le cas (couverture) et {percent(self.support)} de l'ensemble ({self.n_inside} sur {self.n_runs})."
             )
-        where = " and ".join(parts) if parts else "over the whole explored range"
         verb = "stays below" if below else "is above"
-        label = names.en if self.outcome in OUTCOMES else self.outcome
+        label = outcome_name(self.outcome).en if self.outcome in OUTCOMES else self.outcome
+        if not parts:
+            return (
+                f"No box: over the whole explored range, {label[:1].lower()}{label[1:]} {verb} {value} in {percent(self.density)} of the "
+                f"runs ({self.n_good_inside} of {self.n_runs}); PRIM kept no restriction of the factors (a stricter "
+                f"target shows where it is most likely)."
+            )
         return (
-            f"{label} {verb} {value} in {pct(self.density)} of the runs (density) with {where}; "
-            f"these runs hold {pct(self.coverage)} of all the runs where it does (coverage) "
-            f"and are {pct(self.support)} of all runs ({self.n_inside} of {self.n_runs})."
+            f"{label} {verb} {value} in {percent(self.density)} of the runs (density) with {' and '.join(parts)}; "
+            f"these runs hold {percent(self.coverage)} of all the runs where it does (coverage) "
+            f"and are {percent(self.support)} of all runs ({self.n_inside} of {self.n_runs})."
         )
-
-
-def _pct_en(x: float) -> str:
-    return f"{100 * x:.0f} %"
-
-
-def _pct_fr(x: float) -> str:
-    return f"{100 * x:.0f} %"
 
 
 def _limit(value: float) -> str:
@@ -308,6 +327,89 @@ def peel(
     return trajectory
 
 
+def _inside_except(
+    state: _State, f: str, numeric: dict[str, np.ndarray], categorical: dict[str, np.ndarray]
+) -> np.ndarray:
+    """Which runs the box holds on every factor but ``f``."""
+    n = next(iter([*numeric.values(), *categorical.values()])).size
+    inside = np.ones(n, dtype=bool)
+    for g, x in numeric.items():
+        if g != f:
+            low, high = state.limits[g]
+            inside &= (x >= low) & (x <= high)
+    for g, x in categorical.items():
+        if g != f:
+            inside &= pd.Series(x).isin(state.levels[g]).to_numpy()
+    return inside
+
+
+def _paste_candidates(
+    state: _State, numeric: dict[str, np.ndarray], categorical: dict[str, np.ndarray], alpha: float
+) -> list[_State]:
+    """Every box one paste larger than ``state`` (Friedman & Fisher 1999, section 4): for a
+    numeric factor, its low (or high) limit moved out to take in the ``alpha`` share of the
+    box's runs (one run at least) nearest below (above) it, among the runs the box holds on
+    every other factor; for a categorical factor, one of its left-out levels put back."""
+    out = []
+    add = max(1, math.ceil(alpha * int(state.inside.sum())))
+    for f, x in numeric.items():
+        others = _inside_except(state, f, numeric, categorical)
+        low, high = state.limits[f]
+        under = np.sort(x[others & (x < low)])
+        if under.size:
+            q = float(under[-min(add, under.size)])
+            grown = state.inside | (others & (x >= q) & (x < low))
+            out.append(_State(grown, {**state.limits, f: (q, high)}, state.levels, f"{f} ≥ {_limit(q)}"))
+        over = np.sort(x[others & (x > high)])
+        if over.size:
+            q = float(over[min(add, over.size) - 1])
+            grown = state.inside | (others & (x > high) & (x <= q))
+            out.append(_State(grown, {**state.limits, f: (low, q)}, state.levels, f"{f} ≤ {_limit(q)}"))
+    for f, x in categorical.items():
+        others = _inside_except(state, f, numeric, categorical)
+        for v in pd.unique(x[others]):
+            if v not in state.levels[f]:
+                levels = {**state.levels, f: [*state.levels[f], v]}
+                out.append(_State(state.inside | (others & (x == v)), state.limits, levels, f"{f} + {v}"))
+    return out
+
+
+def paste(
+    state: _State,
+    numeric: dict[str, np.ndarray],
+    categorical: dict[str, np.ndarray],
+    good: np.ndarray,
+    alpha: float = 0.05,
+) -> list[_State]:
+    """The pasting steps of a peeled box: at each step the paste that leaves the densest box
+    (ties: the larger), kept only while it makes the box denser; [] when none does.
+
+    Peeling is greedy: a peel early on may cut away good runs that a later peel, along
+    another factor, would have left alone. Pasting puts them back (EMA Workbench's
+    ``prim`` does the same after peeling).
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.arange(10.0)                             # good runs: x from 2 to 7
+        >>> good = (x >= 2) & (x <= 7)
+        >>> peeled = _State(x >= 4, {"x": (4.0, 9.0)}, {}, "x ≥ 4")      # cut too far below
+        >>> [step.limits["x"] for step in paste(peeled, {"x": x}, {}, good)]
+        [(3.0, 9.0), (2.0, 9.0)]
+    """
+    steps: list[_State] = []
+    while True:
+        density = float(good[state.inside].mean())
+        best, best_key = None, (density, 0)
+        for cand in _paste_candidates(state, numeric, categorical, alpha):
+            key = (float(good[cand.inside].mean()), int(cand.inside.sum()))
+            if key[0] > density and key > best_key:
+                best, best_key = cand, key
+        if best is None:
+            return steps
+        steps.append(best)
+        state = best
+
+
 def discover(
     frame: pd.DataFrame,
     outcome: str,
@@ -325,25 +427,20 @@ def discover(
     """PRIM boxes of the factors where ``outcome < below`` (or ``outcome > above``).
 
     Args:
-        frame: the runs, one row per run, with the factor and outcome columns.
-        outcome: the outcome column.
-        below: a run is good when its outcome is strictly below this value...
-        above: ... or strictly above this one (give exactly one of the two).
-        manifest: the experiment's manifest (its factors are the candidate levers).
-        factors: the factor columns (default: the manifest's factors, else every column
-            that is neither an identifier nor a known outcome).
-        alpha: share of the box's runs removed by one peel (Friedman & Fisher suggest 0.05–0.1).
+        frame: the runs, one row per run, with the factor and ``outcome`` columns (runs
+            where the outcome is undefined, NaN, are left out).
+        below, above: a run is good when its outcome is strictly below ``below``, or
+            strictly above ``above`` (give exactly one of the two).
+        manifest: the experiment's manifest; factors: the factor columns (default: the
+            manifest's factors, else every column neither an identifier nor an outcome).
+        alpha: share of the box's runs one peel removes, or one paste puts back (0.05–0.1).
         min_support: peeling stops before the box holds fewer than this share of the runs.
-        min_density: the box reported is the one with the highest coverage among the
-            boxes of the trajectory with at least this density (else the densest).
-        max_boxes: with more than 1, search again among the runs outside the boxes found.
-        step: report this step of the first box's trajectory instead (0 = all runs).
+        min_density: report the box of highest coverage among those of density ≥ this, pasted.
+        max_boxes: more than 1 searches again among the runs outside the boxes found.
+        step: report this step of the first box's trajectory instead (0 = all runs), unpasted.
 
-    Runs where the outcome is undefined (NaN) are left out.
-
-    Raises:
-        AnalysisError: no such outcome, both or neither of below/above, no good run, a
-            ``step`` the trajectory does not have, ...
+    Raises AnalysisError: no such outcome, both or neither of below/above, no good run, a
+    ``step`` the trajectory does not have, ...
 
     Example:
         >>> import numpy as np, pandas as pd
@@ -354,6 +451,26 @@ def discover(
         >>> len(boxes), boxes[0].restricted()
         (1, ['a'])
     """
+    _check_request(frame, outcome, below, above, alpha, min_support)
+    runs = _Runs.of(frame, outcome, below, above, _factor_columns(frame, outcome, manifest, factors))
+    remaining = np.ones(runs.n, dtype=bool)
+    boxes: list[Box] = []
+    for number in range(1, max_boxes + 1):
+        idx = np.flatnonzero(remaining)
+        if idx.size == 0 or not runs.good[idx].any():
+            break
+        found = _find_box(runs, idx, number, alpha, min_support, min_density, step if number == 1 else None)
+        if found is None:
+            break  # no box denser than the runs left: stop covering
+        boxes.append(found[0])
+        remaining &= ~found[1]
+    return boxes
+
+
+def _check_request(
+    frame: pd.DataFrame, outcome: str, below: float | None, above: float | None, alpha: float, min_support: float
+) -> None:
+    """Refuse a target, an outcome or PRIM options that make no sense (:class:`AnalysisError`)."""
     if (below is None) == (above is None):
         raise AnalysisError("give exactly one of --below and --above (the target the outcome should meet)")
     if outcome not in frame.columns:
@@ -363,87 +480,127 @@ def discover(
         raise AnalysisError(f"alpha = {alpha}: expected a share between 0 and 0.5 (typically 0.05)")
     if not 0 < min_support < 1:
         raise AnalysisError(f"min_support = {min_support}: expected a share between 0 and 1")
-    names = _factor_columns(frame, outcome, manifest, factors)
-    if not pd.api.types.is_numeric_dtype(frame[outcome]):
-        raise AnalysisError(f"outcome {outcome!r} is not numeric")
-    y = frame[outcome].to_numpy(dtype=float)
-    keep = np.isfinite(y)
-    runs = frame.loc[keep].reset_index(drop=True)
-    y = y[keep]
-    if len(runs) == 0:
-        raise AnalysisError(f"outcome {outcome!r} is undefined (NaN) in every run")
-    condition = f"< {below:g}" if below is not None else f"> {above:g}"
-    good = y < below if below is not None else y > above
-    if not good.any():
-        raise AnalysisError(
-            f"no run has {outcome} {condition} (its range is {fmt_number(y.min())} to {fmt_number(y.max())}); "
-            f"choose another target"
-        )
-    numeric = {f: runs[f].to_numpy(dtype=float) for f in names if not is_categorical(runs[f])}
-    categorical = {f: runs[f].to_numpy(dtype=object) for f in names if is_categorical(runs[f])}
-    numeric = {f: x for f, x in numeric.items() if np.ptp(x) > 0}  # a constant factor cannot be a lever
-    categorical = {f: x for f, x in categorical.items() if len(pd.unique(x)) > 1}
-    if not numeric and not categorical:
-        raise AnalysisError("no factor varies across the runs: nothing to discover")
-    explored = {f: (float(x.min()), float(x.max())) for f, x in numeric.items()}
-    explored_levels = {f: sorted(pd.unique(x), key=str) for f, x in categorical.items()}
 
-    n_runs, n_good = len(runs), int(good.sum())
-    remaining = np.ones(n_runs, dtype=bool)
-    boxes: list[Box] = []
-    for number in range(1, max_boxes + 1):
-        idx = np.flatnonzero(remaining)
-        if idx.size == 0 or not good[idx].any():
-            break
-        sub_num = {f: x[idx] for f, x in numeric.items()}
-        sub_cat = {f: x[idx] for f, x in categorical.items()}
-        trajectory = peel(sub_num, sub_cat, good[idx], alpha, min_support, n_total=n_runs)
-        rows = []
-        for k, st in enumerate(trajectory):
-            n_in = int(st.inside.sum())
-            n_gin = int(good[idx][st.inside].sum())
-            rows.append(
-                {
-                    "step": k,
-                    "n_inside": n_in,
-                    "support": n_in / n_runs,
-                    "coverage": n_gin / n_good,
-                    "density": n_gin / n_in if n_in else math.nan,
-                    "restricted": _n_restricted(st, explored, explored_levels),
-                    "peeled": st.peeled,
-                }
+
+@dataclass
+class _Runs:
+    """The runs PRIM searches: the factor columns (numeric and categorical, those that
+    vary), which runs are good, and the target."""
+
+    frame: pd.DataFrame
+    good: np.ndarray
+    numeric: dict[str, np.ndarray]
+    categorical: dict[str, np.ndarray]
+    outcome: str
+    condition: str
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, outcome: str, below: float | None, above: float | None, names: list[str]) -> _Runs:
+        """The runs with a defined outcome; :class:`AnalysisError` when none is good or no factor varies."""
+        if not pd.api.types.is_numeric_dtype(frame[outcome]):
+            raise AnalysisError(f"outcome {outcome!r} is not numeric")
+        y = frame[outcome].to_numpy(dtype=float)
+        keep = np.isfinite(y)
+        runs, y = frame.loc[keep].reset_index(drop=True), y[keep]
+        if len(runs) == 0:
+            raise AnalysisError(f"outcome {outcome!r} is undefined (NaN) in every run")
+        condition = f"< {below:g}" if below is not None else f"> {above:g}"
+        good = y < below if below is not None else y > above
+        if not good.any():
+            raise AnalysisError(
+                f"no run has {outcome} {condition} (its range is {fmt_number(y.min())} to {fmt_number(y.max())}); "
+                f"choose another target"
             )
-        traj = pd.DataFrame(rows)
-        chosen = _select(traj, min_density) if step is None or number > 1 else _asked_step(step, len(traj))
-        base_density = good[idx].mean()
-        if number > 1 and traj.loc[chosen, "density"] <= base_density:
-            break  # no box denser than the runs left: stop covering
-        traj["selected"] = traj["step"] == chosen
-        st = trajectory[chosen]
-        inside = np.zeros(n_runs, dtype=bool)
-        inside[idx[st.inside]] = True
-        box = Box(
-            number=number,
-            outcome=outcome,
-            condition=condition,
-            limits={f: st.limits[f] for f in numeric},
-            levels={f: sorted(st.levels[f], key=str) for f in categorical},
-            explored=explored,
-            explored_levels=explored_levels,
-            coverage=float(good[inside].sum() / n_good),
-            density=float(good[inside].mean()),
-            support=float(inside.sum() / n_runs),
-            n_inside=int(inside.sum()),
-            n_good_inside=int(good[inside].sum()),
-            n_good=n_good,
-            n_runs=n_runs,
-            step=int(chosen),
-            trajectory=traj,
+        numeric = {f: runs[f].to_numpy(dtype=float) for f in names if not is_categorical(runs[f])}
+        categorical = {f: runs[f].to_numpy(dtype=object) for f in names if is_categorical(runs[f])}
+        numeric = {f: x for f, x in numeric.items() if np.ptp(x) > 0}  # a constant factor cannot be a lever
+        categorical = {f: x for f, x in categorical.items() if len(pd.unique(x)) > 1}
+        if not numeric and not categorical:
+            raise AnalysisError("no factor varies across the runs: nothing to discover")
+        return cls(runs, good, numeric, categorical, outcome, condition)
+
+    @property
+    def n(self) -> int:
+        return len(self.frame)
+
+    @property
+    def explored(self) -> dict[str, tuple[float, float]]:
+        return {f: (float(x.min()), float(x.max())) for f, x in self.numeric.items()}
+
+    @property
+    def explored_levels(self) -> dict[str, list[Any]]:
+        return {f: sorted(pd.unique(x), key=str) for f, x in self.categorical.items()}
+
+    def subset(self, idx: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+        """The numeric and categorical columns and the good flags of the runs ``idx``."""
+        return (
+            {f: x[idx] for f, x in self.numeric.items()},
+            {f: x[idx] for f, x in self.categorical.items()},
+            self.good[idx],
         )
-        box.relax = _relax(box, runs.loc[idx], good[idx], n_good)
-        boxes.append(box)
-        remaining &= ~inside
-    return boxes
+
+
+def _find_box(
+    runs: _Runs, idx: np.ndarray, number: int, alpha: float, min_support: float, min_density: float, step: int | None
+) -> tuple[Box, np.ndarray] | None:
+    """Box ``number`` among the runs ``idx``: peel, choose a step, paste; with the runs it
+    holds (among all runs). None when, covering (number > 1), no box is denser than the runs."""
+    numeric, categorical, good = runs.subset(idx)
+    trajectory = peel(numeric, categorical, good, alpha, min_support, n_total=runs.n)
+    traj = _trajectory_table(trajectory, good, runs)
+    chosen = _select(traj, min_density) if step is None else _asked_step(step, len(traj))
+    if number > 1 and traj.loc[chosen, "density"] <= good.mean():
+        return None
+    traj["selected"] = traj["step"] == chosen
+    pasted = [] if step is not None else paste(trajectory[chosen], numeric, categorical, good, alpha)
+    st = pasted[-1] if pasted else trajectory[chosen]
+    inside = np.zeros(runs.n, dtype=bool)
+    inside[idx[st.inside]] = True
+    n_good = int(runs.good.sum())
+    box = Box(
+        number=number,
+        outcome=runs.outcome,
+        condition=runs.condition,
+        limits={f: st.limits[f] for f in runs.numeric},
+        levels={f: sorted(st.levels[f], key=str) for f in runs.categorical},
+        explored=runs.explored,
+        explored_levels=runs.explored_levels,
+        coverage=float(runs.good[inside].sum() / n_good),
+        density=float(runs.good[inside].mean()),
+        support=float(inside.sum() / runs.n),
+        n_inside=int(inside.sum()),
+        n_good_inside=int(runs.good[inside].sum()),
+        n_good=n_good,
+        n_runs=runs.n,
+        step=int(chosen),
+        trajectory=traj,
+        pastes=_trajectory_table(pasted, good, runs).rename(columns={"peeled": "paste"}).drop(columns="step"),
+    )
+    box.relax = _relax(box, runs.frame.loc[idx], good, n_good)
+    return box, inside
+
+
+def _trajectory_table(states: list[_State], good: np.ndarray, runs: _Runs) -> pd.DataFrame:
+    """One row per box of a peeling (or pasting) sequence: step, n_inside, support,
+    coverage, density, restricted, peeled."""
+    explored, explored_levels, n_good = runs.explored, runs.explored_levels, int(runs.good.sum())
+    rows = []
+    for k, st in enumerate(states):
+        n_in = int(st.inside.sum())
+        n_gin = int(good[st.inside].sum())
+        rows.append(
+            {
+                "step": k,
+                "n_inside": n_in,
+                "support": n_in / runs.n,
+                "coverage": n_gin / n_good,
+                "density": n_gin / n_in if n_in else math.nan,
+                "restricted": _n_restricted(st, explored, explored_levels),
+                "peeled": st.peeled,
+            }
+        )
+    columns = ["step", "n_inside", "support", "coverage", "density", "restricted", "peeled"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _asked_step(step: int, n_steps: int) -> int:
@@ -533,7 +690,7 @@ def boxes_table(boxes: Sequence[Box]) -> pd.DataFrame:
     return pd.concat([b.table() for b in boxes], ignore_index=True)
 
 
-def markdown_table(box: Box) -> str:
+def box_markdown(box: Box) -> str:
     """One box as a Markdown table of its restricted factors, then its three shares.
 
     Example:
@@ -542,33 +699,35 @@ def markdown_table(box: Box) -> str:
         >>> runs = pd.DataFrame({"a": rng.uniform(size=1000), "b": rng.uniform(size=1000)})
         >>> runs["y"] = (runs.a < 0.3).astype(float)                  # good runs: a below 0.3, whatever b
         >>> boxes = discover(runs, "y", above=0.5, factors=["a", "b"])
-        >>> markdown_table(boxes[0]).startswith("|")
+        >>> box_markdown(boxes[0]).startswith("|")
         True
     """
-    lines = [
-        "| factor | in the box | explored | density if dropped | coverage if dropped |",
-        "|---|---|---|---:|---:|",
-    ]
     t = box.table()
-    for r in t[t["restricted"]].to_dict("records"):
-        explored = (
+    rows = [
+        [
+            f"`{r['factor']}`",
+            r["in_box"],
             f"{_limit(r['explored_low'])} – {_limit(r['explored_high'])}"
             if r["levels"] == ""
-            else f"{{{r['explored_levels']}}}"
-        )
-        lines.append(
-            f"| `{r['factor']}` | {r['in_box']} | {explored} | {_pct_en(r['density_if_dropped'])} | "
-            f"{_pct_en(r['coverage_if_dropped'])} |"
-        )
-    if not t["restricted"].any():
-        lines.append("| (none) | the whole explored range | | | |")
-    lines += [
-        "",
-        f"Box {box.number} ({box.outcome} {box.condition}): coverage {_pct_en(box.coverage)}, density "
-        f"{_pct_en(box.density)}, support {_pct_en(box.support)} ({box.n_inside} of {box.n_runs} runs; "
-        f"step {box.step} of the peeling trajectory).",
+            else f"{{{r['explored_levels']}}}",
+            percent(r["density_if_dropped"]),
+            percent(r["coverage_if_dropped"]),
+        ]
+        for r in t[t["restricted"]].to_dict("records")
     ]
-    return "\n".join(lines)
+    if not rows:
+        rows = [["(none)", "the whole explored range", "", "", ""]]
+    header = ["factor", "in the box", "explored", "density if dropped", "coverage if dropped"]
+    pasted = f", then {len(box.pastes)} pasting step(s)" if len(box.pastes) else ""
+    return "\n".join(
+        [
+            markdown_table(header, rows, align="lllrr"),
+            "",
+            f"Box {box.number} ({box.outcome} {box.condition}): coverage {percent(box.coverage)}, density "
+            f"{percent(box.density)}, support {percent(box.support)} ({box.n_inside} of {box.n_runs} runs; "
+            f"step {box.step} of the peeling trajectory{pasted}).",
+        ]
+    )
 
 
 def trajectory_figure(boxes: Sequence[Box], path: str | Path | None = None) -> Figure:
@@ -588,6 +747,15 @@ def trajectory_figure(boxes: Sequence[Box], path: str | Path | None = None) -> F
     fig = Figure(figsize=(14, 5.5), layout="constrained")
     FigureCanvasAgg(fig)
     ax, bx = fig.subplots(1, 2, width_ratios=[1, 1.2])
+    _trajectory_panel(fig, ax, boxes)
+    _ranges_panel(bx, boxes)
+    if path is not None:
+        fig.savefig(Path(path), dpi=110)
+    return fig
+
+
+def _trajectory_panel(fig: Figure, ax: Axes, boxes: Sequence[Box]) -> None:
+    """Coverage against density along each box's peeling, the reported boxes starred."""
     markers = "o^sDv"
     for k, box in enumerate(boxes):
         t = box.trajectory
@@ -611,6 +779,9 @@ def trajectory_figure(boxes: Sequence[Box], path: str | Path | None = None) -> F
     ax.set_xlim(0, 1.02)
     ax.grid(alpha=0.3)
 
+
+def _ranges_panel(bx: Axes, boxes: Sequence[Box]) -> None:
+    """Each restricted factor's range in the box, within its explored range."""
     rows: list[tuple[str, float, float, str]] = []
     for box in boxes:
         for f in box.restricted():
@@ -635,6 +806,3 @@ def trajectory_figure(boxes: Sequence[Box], path: str | Path | None = None) -> F
     bx.set_title("the box within the explored ranges (grey): kept in blue", fontsize=11)
     if not rows:
         bx.text(0.5, 0.5, "no restriction: the whole explored range", ha="center", transform=bx.transAxes)
-    if path is not None:
-        fig.savefig(Path(path), dpi=110)
-    return fig

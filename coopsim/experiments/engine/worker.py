@@ -20,12 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..model import CoopModel
-from ..records import summary
-from ..scenario import Scenario, apply_overrides, scenario_from_dict
+from ...model import CoopModel
+from ...records import summary
+from ...scenario import Scenario, apply_overrides, scenario_from_dict
 
-#: Keys of a task dict (see :func:`run_one`).
-TASK_KEYS = ("run_id", "sample_id", "replicate", "seed", "years", "scenario", "factors", "outcomes", "weekly")
 #: Columns identifying a run, first in every row of the results.
 ID_COLUMNS = ("run_id", "sample_id", "replicate", "seed")
 
@@ -43,21 +41,6 @@ def simulate(scenario: Scenario, seed: int, years: float | None) -> tuple[dict[s
     while model.running:
         model.step()
     return summary(model), model.recorder.model_frame()
-
-
-def available_columns(scenario: Scenario) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The summary metrics and the weekly columns a run of ``scenario`` gives (from a
-    one-week run, so that the lists follow ``coopsim.records`` without a copy).
-
-    Example:
-        >>> from coopsim import load_scenario
-        >>> outcomes, weekly = available_columns(load_scenario("tera"))
-        >>> "annual_turnover" in outcomes, "active" in weekly
-        (True, True)
-    """
-    summ, frame = simulate(scenario, seed=0, years=1 / 52)
-    weekly = tuple(c for c in frame.columns if c not in ("week", "year"))
-    return tuple(summ), weekly
 
 
 def scenario_for(base: dict[str, Any], factors: dict[str, Any]) -> Scenario:

@@ -15,7 +15,7 @@ Layout of a results folder (``--out DIR``)::
                                runs are run again); never read
 
 Every part file names the plan its runs belong to: its Parquet metadata holds
-``coopsim.plan`` (:func:`~coopsim.experiments.design.plan_fingerprint`: a sha256 of the
+``coopsim.plan`` (:func:`~coopsim.experiments.engine.design.plan_fingerprint`: a sha256 of the
 experiment, its base scenario, horizon, design, seeds and factor values),
 ``coopsim.version`` and ``coopsim.experiment`` (the name). A sweep resumes only runs of
 its own plan:
@@ -66,7 +66,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import __version__
+from ... import __version__
 from .design import plan_fingerprint, problem
 from .spec import Experiment
 from .worker import ID_COLUMNS
@@ -191,7 +191,7 @@ def write_atomic(path: Path, write: Any) -> None:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    from ..cli_support import json_safe
+    from ...cli_support import json_safe
 
     text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     write_atomic(path, lambda f: f.write(text.encode("utf-8")))
@@ -467,8 +467,8 @@ class Store:
         ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
         >>> import tempfile
         >>> from coopsim.experiments import plan
-        >>> from coopsim.experiments.execute import tasks
-        >>> from coopsim.experiments.worker import run_one
+        >>> from coopsim.experiments.engine.execute import tasks
+        >>> from coopsim.experiments.engine.worker import run_one
         >>> the_plan = plan(exp)
         >>> with Store.open(tempfile.mkdtemp(), exp, the_plan) as store:
         ...     saved = store.save([run_one(t) for t in tasks(exp, the_plan)])
@@ -554,7 +554,7 @@ class Store:
         return table.replace_schema_metadata({**(table.schema.metadata or {}), **self._keys})
 
     def save(self, results: Iterable[dict[str, Any]]) -> int:
-        """Save a batch of :func:`~coopsim.experiments.worker.run_one` results not saved
+        """Save a batch of :func:`~coopsim.experiments.engine.worker.run_one` results not saved
         yet (a run already saved is skipped); return how many were saved."""
         fresh: dict[int, dict[str, Any]] = {}
         for result in results:
@@ -684,6 +684,13 @@ def survey(folder: str | Path, exp: Experiment, plan: pd.DataFrame) -> Survey:
         found.manifest = True
         found.plan_damaged = _check_same(folder, exp, plan, manifest, found.fingerprint)
         legacy_ok = "plan_fingerprint" not in manifest  # made before parts named their plan: it vouches for them
+    _survey_parts(folder, found, legacy_ok)
+    return found
+
+
+def _survey_parts(folder: Path, found: Survey, legacy_ok: bool) -> None:
+    """Read the footer of every part file into ``found`` (the ids of the sound runs parts of
+    this plan, the damaged parts); a :class:`StoreError` when a part belongs to another plan."""
     runs: dict[str, list[int]] = {}
     foreign: list[tuple[Path, dict[str, str]]] = []
     for part in _parts(folder, RUNS):
@@ -711,7 +718,6 @@ def survey(folder: str | Path, exp: Experiment, plan: pd.DataFrame) -> Survey:
     for name, ids in runs.items():
         if name not in found.damaged:
             found.ids.update(ids)
-    return found
 
 
 def _foreign_message(folder: Path, foreign: list[tuple[Path, dict[str, str]]], has_manifest: bool) -> str:
@@ -728,25 +734,6 @@ def _foreign_message(folder: Path, foreign: list[tuple[Path, dict[str, str]]], h
         f"{folder}: has no {MANIFEST}, and holds {which}; they are not adopted: choose a new --out folder, "
         "or move runs/ and series/ out of this one to start afresh in it"
     )
-
-
-def check_store(folder: str | Path, exp: Experiment, plan: pd.DataFrame) -> set[int]:
-    """Without writing anything: refuse a folder :meth:`Store.open` would refuse; return
-    the run ids it already holds in sound parts of this plan (none for a new folder).
-
-    Example:
-        >>> from coopsim.experiments import experiment_from_dict
-        >>> exp = experiment_from_dict({"scenario": "tera", "years": 0.1, "design": "grid", "master_seed": 1,
-        ...                             "outcomes": ["annual_turnover"], "factors": {"rex.enabled": [True, False]}})
-        >>> import tempfile
-        >>> from coopsim.experiments import sweep
-        >>> folder = sweep(exp, tempfile.mkdtemp(), workers=1, progress=False)   # 2 runs of 5 weeks
-        >>> from coopsim.experiments import read_manifest
-        >>> from coopsim.experiments import plan
-        >>> check_store(folder, exp, plan(exp))                   # the runs a resumed sweep would skip
-        {0, 1}
-    """
-    return survey(folder, exp, plan).ids
 
 
 def _check_folder(folder: Path) -> None:

@@ -9,6 +9,9 @@ master seed gives the same seeds on every machine, process and NumPy version):
 - ``(DESIGN_STREAM,)``: the seed of the sampler that draws the factor values
   (random, latin, morris, sobol designs).
 
+A comparison of two scenarios (:func:`coopsim.experiments.analyses.compare.compare`) and the
+validation use a third, older scheme kept for their published numbers: :func:`paired_seeds`.
+
 Replicate ``r`` of every sample gets the **same** seed (common random numbers): two
 factor settings are compared on the same draws, so their difference is due to the
 factors rather than to luck, and a few dozen paired replicates are usually enough.
@@ -61,3 +64,17 @@ def design_seed(master_seed: int) -> int:
         (True, True)
     """
     return _draw(master_seed, (DESIGN_STREAM,)) >> (SEED_BITS - 32)
+
+
+def paired_seeds(replications: int, master_seed: int = 0) -> list[int]:
+    """The seeds of the replicates ``0 .. replications-1`` of a paired comparison:
+    ``SeedSequence([master_seed, r])``'s first 32-bit word (so a comparison with more
+    replications extends one with fewer).
+
+    Example:
+        >>> paired_seeds(2, master_seed=0) == paired_seeds(3, master_seed=0)[:2]
+        True
+    """
+    return [
+        int(np.random.SeedSequence([master_seed, r]).generate_state(1, dtype=np.uint32)[0]) for r in range(replications)
+    ]

@@ -8,7 +8,7 @@
   done, the distribution of each outcome over all runs (mean, median, 5 % and 95 %
   quantiles), the mean of each outcome at each level of each factor with few levels,
   and, for a ``morris`` or ``sobol`` design, the sensitivity table
-  (:mod:`coopsim.experiments.sensitivity`);
+  (:mod:`coopsim.experiments.analyses.sensitivity`);
 - ``outcome-<name>.png``: one figure per outcome, one panel per factor (box plots over
   the runs for a factor with few values, else a scatter of the runs with the mean of
   each sample);
@@ -32,15 +32,14 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .. import __version__
-from .analysis_base import (
+from ... import __version__
+from ...formatting import fmt_number, fmt_value, markdown_table, slug
+from .common import (
     SENSITIVITY_DESIGNS,
     AnalysisError,
     describe_factor,
     experiment_name,
     factor_names,
-    fmt_number,
-    fmt_value,
     is_categorical,
     load_results,
     outcome_names,
@@ -101,10 +100,7 @@ class Doc:
             elif kind == "ul":
                 out.append("\n".join(f"- {item}" for item in b[1]))
             elif kind == "table":
-                header, rows = b[1], b[2]
-                lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-                lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
-                out.append("\n".join(lines))
+                out.append(markdown_table(b[1], b[2]))
             elif kind == "img":
                 out.append(f"![{b[2]}]({b[1]})")
         return "\n\n".join(out) + "\n"
@@ -143,10 +139,6 @@ def _inline(text: str) -> str:
 
 
 # --- the report -----------------------------------------------------------------------------
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "outcome"
 
 
 def _q(values: np.ndarray, q: float) -> float:
@@ -257,29 +249,44 @@ def report(
         frame, manifest = load_results(folder)
     target = Path(out) if out is not None else folder / "report"
     target.mkdir(parents=True, exist_ok=True)
-    names = list(outcomes) if outcomes else outcome_names(manifest, frame)
-    for o in names:
-        if o not in frame.columns:
-            raise AnalysisError(
-                f"no outcome {o!r} in this experiment (outcomes: {', '.join(outcome_names(manifest, frame))})"
-            )
+    names = _outcomes_asked(frame, manifest, outcomes)
     factors = [f for f in factor_names(manifest) if f in frame.columns]
-    design = str(manifest.get("design", "?"))
     title = f"Experiment {experiment_name(manifest)}"
-
     doc = Doc()
     doc.h1(title)
     description = (manifest.get("experiment") or {}).get("data", {}).get("description") or manifest.get("description")
     if description:
         doc.p(str(description))
     doc.ul(_setting(manifest, frame, folder))
-
     doc.h2("Factors")
     doc.table(
         ["factor", "explored", "values in the runs"],
         [[f"`{f}`", describe_factor(manifest, f), _values_text(frame[f])] for f in factors],
     )
+    _outcomes_section(doc, frame, names, factors)
+    _figures_section(doc, frame, names, factors, target)
+    _sensitivity_section(doc, frame, manifest, names, target)
+    doc.p(f"Report written by coopsim {__version__} from `{folder}`.")
+    md = target / "report.md"
+    md.write_text(doc.markdown(), encoding="utf-8")
+    (target / "report.html").write_text(doc.html(title), encoding="utf-8")
+    return md
 
+
+def _outcomes_asked(frame: pd.DataFrame, manifest: dict[str, Any], outcomes: Sequence[str] | None) -> list[str]:
+    """The outcomes to report (default: every outcome of the experiment), each a column of the runs."""
+    names = list(outcomes) if outcomes else outcome_names(manifest, frame)
+    for o in names:
+        if o not in frame.columns:
+            raise AnalysisError(
+                f"no outcome {o!r} in this experiment (outcomes: {', '.join(outcome_names(manifest, frame))})"
+            )
+    return names
+
+
+def _outcomes_section(doc: Doc, frame: pd.DataFrame, names: Sequence[str], factors: Sequence[str]) -> None:
+    """The distribution of each outcome over all runs, and its mean at each level of the
+    factors with few values."""
     doc.h2("Outcomes over all runs")
     dist = distribution_table(frame, names)
     doc.table(
@@ -298,7 +305,6 @@ def report(
         "Each run counts once: the spread mixes the effect of the factors and the model's randomness "
         "(replicates of one setting differ by their seed only)."
     )
-
     few = [f for f in factors if frame[f].nunique() <= FEW_LEVELS]
     if few and names:
         doc.h2("Mean of each outcome by factor level")
@@ -309,28 +315,15 @@ def report(
         doc.table(["factor", "level", "runs", *(short_label(o) for o in names)], rows)
         doc.p("Means over all the runs at that level (the other factors vary across them).")
 
+
+def _figures_section(doc: Doc, frame: pd.DataFrame, names: Sequence[str], factors: Sequence[str], target: Path) -> None:
+    """A figure of each outcome against each factor."""
     doc.h2("Each outcome against each factor")
     for o in names:
-        file = f"outcome-{_slug(o)}.png"
+        file = f"outcome-{slug(o, 'outcome')}.png"
         if factors:
             outcome_figure(frame, o, factors, target / file)
             doc.img(file, f"{o} against each factor")
-
-    if design in SENSITIVITY_DESIGNS:
-        _sensitivity_section(doc, frame, manifest, names, target)
-    else:
-        doc.h2("Sensitivity")
-        doc.p(
-            f"Not computed: the design is '{design}'; a sensitivity analysis needs a 'morris' or 'sobol' "
-            "design ('coopsim sensitivity --help'). 'coopsim discover' finds which ranges of the factors keep an "
-            "outcome below or above a target."
-        )
-
-    doc.p(f"Report written by coopsim {__version__} from `{folder}`.")
-    md = target / "report.md"
-    md.write_text(doc.markdown(), encoding="utf-8")
-    (target / "report.html").write_text(doc.html(title), encoding="utf-8")
-    return md
 
 
 def _values_text(column: pd.Series) -> str:
@@ -373,9 +366,19 @@ def _setting(manifest: dict[str, Any], frame: pd.DataFrame, folder: Path) -> lis
 def _sensitivity_section(
     doc: Doc, frame: pd.DataFrame, manifest: dict[str, Any], names: Sequence[str], target: Path
 ) -> None:
-    from .sensitivity import markdown_table, sensitivity, sensitivity_figure
-
+    """The sensitivity table and figure of a morris or sobol design; a line saying why not
+    for another design."""
+    design = str(manifest.get("design", "?"))
     doc.h2("Sensitivity")
+    if design not in SENSITIVITY_DESIGNS:
+        doc.p(
+            f"Not computed: the design is '{design}'; a sensitivity analysis needs a 'morris' or 'sobol' "
+            "design ('coopsim sensitivity --help'). 'coopsim discover' finds which ranges of the factors keep an "
+            "outcome below or above a target."
+        )
+        return
+    from .sensitivity import sensitivity, sensitivity_figure, table_rows
+
     parts, skipped = [], []
     for o in names:
         try:
@@ -398,16 +401,8 @@ def _sensitivity_section(
                 "variance due to the factor alone, ST the share it takes part in (interactions included); 95 % "
                 "bootstrap intervals. An interval that contains 0 is not distinguishable from no influence."
             )
-        header, rows = _md_table_rows(markdown_table(table))
-        doc.table(header, rows)
+        doc.table(*table_rows(table))
         doc.img("sensitivity.png", "sensitivity of each outcome to each factor")
     if skipped:
         doc.p("Not analysed:")
         doc.ul(skipped)
-
-
-def _md_table_rows(md: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a Markdown table (as written by the analysis modules)."""
-    lines = [ln.strip().strip("|") for ln in md.strip().splitlines()]
-    cells = [[c.strip() for c in ln.split(" | ")] for ln in lines]
-    return cells[0], cells[2:]

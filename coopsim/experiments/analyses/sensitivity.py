@@ -49,18 +49,18 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .analysis_base import (
+from ...formatting import fmt_number, markdown_table
+from ..engine.spec import SOBOL_MIN_SAMPLES
+from .common import (
     SENSITIVITY_DESIGNS,
     AnalysisError,
     check_outcome,
     design_option,
     experiment_files,
     factor_spec,
-    fmt_number,
     outcome_names,
     short_label,
 )
-from .spec import SOBOL_MIN_SAMPLES
 
 DEFAULT_RESAMPLES = 1000
 
@@ -188,25 +188,19 @@ def sensitivity(
     """Morris (μ*, σ) or Sobol (S1, ST) indices of the factors for one or more outcomes.
 
     Args:
-        frame: the runs, one row per run (``coopsim.experiments.store.load``): sample_id,
+        frame: the runs, one row per run (:func:`coopsim.experiments.load`): sample_id,
             replicate, one column per factor (dotted key), one per outcome.
         manifest: the experiment's manifest (``design`` and SALib ``problem``).
         outcome: an outcome, a list of them, or None for all of the manifest's outcomes.
-        conf_level: level of the bootstrap intervals.
-        num_resamples: bootstrap resamples of SALib's intervals.
-        seed: seed of those resamples (the same seed gives the same intervals).
+        conf_level, num_resamples, seed: level, resamples and seed of SALib's bootstrap
+            intervals (the same seed gives the same intervals).
 
-    Returns:
-        One row per outcome and factor, sorted by outcome then importance (rank 1 first):
-        ``outcome, factor, method, rank, importance, importance_conf`` and, for Morris,
-        ``mu_star, mu_star_conf, mu, sigma``; for Sobol, ``S1, S1_conf, ST, ST_conf``.
-        ``importance`` is μ* (Morris) or ST (Sobol); ``importance_conf`` its interval
-        half-width. ``frame.attrs["notes"]`` lists warnings (e.g. Morris steps that
-        changed no factor because the values were rounded).
-
-    Raises:
-        AnalysisError: a design other than morris/sobol, an unknown outcome, an
-            incomplete design, an outcome missing (NaN) in some sample.
+    Returns one row per outcome and factor, by outcome then rank: ``outcome, factor, method,
+    rank, importance`` (μ* or ST), ``importance_conf`` (its interval half-width) and ``mu_star,
+    mu_star_conf, mu, sigma`` (Morris) or ``S1, S1_conf, ST, ST_conf`` (Sobol); ``attrs["notes"]``
+    lists warnings (e.g. Morris steps that changed no factor, the values being rounded).
+    Raises AnalysisError: a design other than morris/sobol, an unknown outcome, an incomplete
+    design, an outcome undefined (NaN) in some sample.
 
     Example:
         >>> import numpy as np, pandas as pd
@@ -221,6 +215,29 @@ def sensitivity(
     """
     problem = _problem(manifest)
     design = str(manifest["design"])
+    outcomes = _outcomes_asked(frame, manifest, outcome)
+    X, Y = sample_matrix(frame, manifest, outcomes)
+    second_order = _check_design(manifest, design, X.shape)
+    options: dict[str, Any] = {"conf_level": conf_level, "num_resamples": num_resamples, "seed": seed}
+    if design == "morris":
+        options["num_levels"] = int(design_option(manifest, "num_levels", "morris_levels", default=4))
+    else:
+        options["calc_second_order"] = second_order
+    rows = []
+    for o in outcomes:
+        y = _defined(Y, o)
+        rows += (
+            _morris_rows(problem, X, y, o, **options) if design == "morris" else _sobol_rows(problem, y, o, **options)
+        )
+    table = _ranked(pd.DataFrame(rows), outcomes)
+    table.attrs["notes"] = _morris_notes(X) if design == "morris" else []
+    table.attrs["design"] = design
+    table.attrs["samples"] = X.shape[0]
+    return table
+
+
+def _outcomes_asked(frame: pd.DataFrame, manifest: dict[str, Any], outcome: str | Sequence[str] | None) -> list[str]:
+    """The outcomes to analyse: one, a list, or every outcome of the experiment; each checked."""
     if outcome is None:
         outcomes = outcome_names(manifest, frame)
     elif isinstance(outcome, str):
@@ -231,8 +248,25 @@ def sensitivity(
         raise AnalysisError("no outcome to analyse")
     for o in outcomes:
         check_outcome(frame, manifest, o)
-    X, Y = sample_matrix(frame, manifest, outcomes)
-    n, d = X.shape
+    return outcomes
+
+
+def _defined(Y: pd.DataFrame, outcome: str) -> np.ndarray:
+    """The outcome's value in each sample; :class:`AnalysisError` when it is undefined in some."""
+    y = Y[outcome].to_numpy(dtype=float)
+    bad = int((~np.isfinite(y)).sum())
+    if bad:
+        raise AnalysisError(
+            f"outcome {outcome!r} is undefined (NaN) in {bad} of {len(y)} samples; the sensitivity indices need a "
+            f"value in every sample (choose another outcome)"
+        )
+    return y
+
+
+def _check_design(manifest: dict[str, Any], design: str, shape: tuple[int, int]) -> bool:
+    """Refuse an unfinished or too small design; return whether a Sobol design has the
+    second-order samples."""
+    n, d = shape
     expected = manifest.get("samples")
     if isinstance(expected, int) and n != expected:
         raise AnalysisError(
@@ -243,99 +277,85 @@ def sensitivity(
     _check_size(design, n, d, second_order)
     if design == "sobol":
         _check_sobol_samples(manifest, n // (2 * d + 2 if second_order else d + 2))
-    notes = []
-    if design == "morris":
-        steps = np.diff(X.reshape(-1, d + 1, d), axis=1)
-        still = int((np.abs(steps).sum(axis=2) == 0).sum())
-        if still:
-            notes.append(
-                f"{still} Morris step(s) changed no factor (values rounded to the factor's grid?); "
-                f"their elementary effects count as 0"
-            )
-    rows = []
-    for o in outcomes:
-        y = Y[o].to_numpy(dtype=float)
-        bad = int((~np.isfinite(y)).sum())
-        if bad:
-            raise AnalysisError(
-                f"outcome {o!r} is undefined (NaN) in {bad} of {n} samples; the sensitivity indices need a value "
-                f"in every sample (choose another outcome)"
-            )
-        rows.extend(_analyze(design, problem, X, y, o, conf_level, num_resamples, seed, second_order, manifest))
-    table = pd.DataFrame(rows)
+    return second_order
+
+
+def _morris_notes(X: np.ndarray) -> list[str]:
+    """A note when some Morris steps changed no factor (values rounded to a factor's grid)."""
+    d = X.shape[1]
+    steps = np.diff(X.reshape(-1, d + 1, d), axis=1)
+    still = int((np.abs(steps).sum(axis=2) == 0).sum())
+    if not still:
+        return []
+    return [
+        f"{still} Morris step(s) changed no factor (values rounded to the factor's grid?); "
+        f"their elementary effects count as 0"
+    ]
+
+
+def _ranked(table: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
+    """The rows ranked by importance within each outcome, the outcomes in the order asked."""
     table["rank"] = table.groupby("outcome")["importance"].rank(ascending=False, method="first").astype(int)
     order = {o: k for k, o in enumerate(outcomes)}
     table = table.sort_values(["outcome", "rank"], key=lambda s: s.map(order) if s.name == "outcome" else s)
     first = ["outcome", "factor", "method", "rank", "importance", "importance_conf"]
-    table = table[first + [c for c in table.columns if c not in first]].reset_index(drop=True)
-    table.attrs["notes"] = notes
-    table.attrs["design"] = design
-    table.attrs["samples"] = n
-    return table
+    return table[first + [c for c in table.columns if c not in first]].reset_index(drop=True)
 
 
-def _analyze(
-    design: str,
-    problem: dict[str, Any],
-    X: np.ndarray,
-    y: np.ndarray,
-    outcome: str,
-    conf_level: float,
-    num_resamples: int,
-    seed: int,
-    second_order: bool,
-    manifest: dict[str, Any],
+def _morris_rows(
+    problem: dict[str, Any], X: np.ndarray, y: np.ndarray, outcome: str, **options: Any
 ) -> list[dict[str, Any]]:
-    """SALib's analysis of one outcome, as one row per factor."""
-    names = problem["names"]
+    """SALib's Morris analysis of one outcome, as one row per factor."""
+    from SALib.analyze import morris
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # constant outcome: 0/0 in SALib
-        if design == "morris":
-            from SALib.analyze import morris
+        si = morris.analyze(problem, X, y, **options)
+    return [
+        {
+            "outcome": outcome,
+            "factor": str(si["names"][k]),
+            "method": "morris",
+            "importance": float(si["mu_star"][k]),
+            "importance_conf": float(si["mu_star_conf"][k]),
+            "mu_star": float(si["mu_star"][k]),
+            "mu_star_conf": float(si["mu_star_conf"][k]),
+            "mu": float(si["mu"][k]),
+            "sigma": float(si["sigma"][k]),
+        }
+        for k in range(len(si["names"]))
+    ]
 
-            levels = int(design_option(manifest, "num_levels", "morris_levels", default=4))
-            si = morris.analyze(
-                problem, X, y, num_resamples=num_resamples, conf_level=conf_level, num_levels=levels, seed=seed
-            )
-            return [
-                {
-                    "outcome": outcome,
-                    "factor": str(si["names"][k]),
-                    "method": "morris",
-                    "importance": float(si["mu_star"][k]),
-                    "importance_conf": float(si["mu_star_conf"][k]),
-                    "mu_star": float(si["mu_star"][k]),
-                    "mu_star_conf": float(si["mu_star_conf"][k]),
-                    "mu": float(si["mu"][k]),
-                    "sigma": float(si["sigma"][k]),
-                }
-                for k in range(len(si["names"]))
-            ]
-        from SALib.analyze import sobol
 
-        if np.ptp(y) == 0:  # no variance to share: every index is 0
-            zero = dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), 0.0)
-            return [
-                {"outcome": outcome, "factor": nm, "method": "sobol", "importance": 0.0, "importance_conf": 0.0, **zero}
-                for nm in names
-            ]
-        si = sobol.analyze(
-            problem, y, calc_second_order=second_order, num_resamples=num_resamples, conf_level=conf_level, seed=seed
-        )
+def _sobol_rows(problem: dict[str, Any], y: np.ndarray, outcome: str, **options: Any) -> list[dict[str, Any]]:
+    """SALib's Sobol analysis of one outcome, as one row per factor (every index 0 when the
+    outcome does not vary: no variance to share)."""
+    from SALib.analyze import sobol
+
+    names = problem["names"]
+    if np.ptp(y) == 0:
+        zero = dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), 0.0)
         return [
-            {
-                "outcome": outcome,
-                "factor": str(names[k]),
-                "method": "sobol",
-                "importance": float(si["ST"][k]),
-                "importance_conf": float(si["ST_conf"][k]),
-                "S1": float(si["S1"][k]),
-                "S1_conf": float(si["S1_conf"][k]),
-                "ST": float(si["ST"][k]),
-                "ST_conf": float(si["ST_conf"][k]),
-            }
-            for k in range(len(names))
+            {"outcome": outcome, "factor": nm, "method": "sobol", "importance": 0.0, "importance_conf": 0.0, **zero}
+            for nm in names
         ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        si = sobol.analyze(problem, y, **options)
+    return [
+        {
+            "outcome": outcome,
+            "factor": str(names[k]),
+            "method": "sobol",
+            "importance": float(si["ST"][k]),
+            "importance_conf": float(si["ST_conf"][k]),
+            "S1": float(si["S1"][k]),
+            "S1_conf": float(si["S1_conf"][k]),
+            "ST": float(si["ST"][k]),
+            "ST_conf": float(si["ST_conf"][k]),
+        }
+        for k in range(len(names))
+    ]
 
 
 # --- figure --------------------------------------------------------------------------------
@@ -408,30 +428,23 @@ def _sobol_panel(ax: Axes, part: pd.DataFrame) -> None:
     ax.legend(fontsize=8, loc="lower right")
 
 
-def markdown_table(table: pd.DataFrame) -> str:
-    """The sensitivity table as Markdown, one block of rows per outcome.
+def table_rows(table: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows of the sensitivity table as text, for a Markdown or HTML table.
 
     Example:
-        >>> import numpy as np, pandas as pd
-        >>> from SALib.sample.morris import sample
-        >>> problem = {"num_vars": 2, "names": ["x0", "x1"], "bounds": [[0, 1], [0, 1]]}
-        >>> X = sample(problem, N=10, num_levels=4, seed=1)
-        >>> runs = pd.DataFrame({"sample_id": range(len(X)), "x0": X[:, 0], "x1": X[:, 1], "y": 10 * X[:, 0] + X[:, 1]})
-        >>> manifest = {"design": "morris", "problem": problem, "outcomes": ["y"]}
-        >>> print(markdown_table(sensitivity(runs, manifest, "y")))
-        | outcome | rank | factor | μ* | 95 % interval | μ | σ |
-        |---|---:|---|---:|---:|---:|---:|
-        | y | 1 | `x0` | 10.0 |...
-        | y | 2 | `x1` | 1.000 |...
+        >>> table = pd.DataFrame({"outcome": ["y"], "rank": [1], "factor": ["x0"], "method": ["morris"],
+        ...                       "mu_star": [10.0], "mu_star_conf": [0.5], "mu": [10.0], "sigma": [0.0]})
+        >>> table_rows(table)
+        (['outcome', 'rank', 'factor', 'μ*', '95 % interval', 'μ', 'σ'], [['y', '1', '`x0`', '10.0', '[9.50, 10.5]', '10.0', '0']])
     """
     morris = str(table["method"].iloc[0]) == "morris" if len(table) else True
-    if morris:
-        head = "| outcome | rank | factor | μ* | 95 % interval | μ | σ |\n|---|---:|---|---:|---:|---:|---:|"
-    else:
-        head = (
-            "| outcome | rank | factor | S1 | 95 % interval | ST | 95 % interval |\n|---|---:|---|---:|---:|---:|---:|"
-        )
-    lines = [head]
+    header = [
+        "outcome",
+        "rank",
+        "factor",
+        *(["μ*", "95 % interval", "μ", "σ"] if morris else ["S1", "95 % interval", "ST", "95 % interval"]),
+    ]
+    rows = []
     for r in table.to_dict("records"):
         if morris:
             lo, hi = max(0.0, r["mu_star"] - r["mu_star_conf"]), r["mu_star"] + r["mu_star_conf"]  # μ* ≥ 0
@@ -446,5 +459,24 @@ def markdown_table(table: pd.DataFrame) -> str:
                 fmt_number(r["ST"]),
                 f"[{fmt_number(r['ST'] - r['ST_conf'])}, {fmt_number(r['ST'] + r['ST_conf'])}]",
             ]
-        lines.append(f"| {short_label(r['outcome'])} | {r['rank']} | `{r['factor']}` | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append([short_label(r["outcome"]), str(r["rank"]), f"`{r['factor']}`", *cells])
+    return header, rows
+
+
+def sensitivity_markdown(table: pd.DataFrame) -> str:
+    """The sensitivity table as Markdown, one block of rows per outcome.
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> from SALib.sample.morris import sample
+        >>> problem = {"num_vars": 2, "names": ["x0", "x1"], "bounds": [[0, 1], [0, 1]]}
+        >>> X = sample(problem, N=10, num_levels=4, seed=1)
+        >>> runs = pd.DataFrame({"sample_id": range(len(X)), "x0": X[:, 0], "x1": X[:, 1], "y": 10 * X[:, 0] + X[:, 1]})
+        >>> manifest = {"design": "morris", "problem": problem, "outcomes": ["y"]}
+        >>> print(sensitivity_markdown(sensitivity(runs, manifest, "y")))
+        | outcome | rank | factor | μ* | 95 % interval | μ | σ |
+        |---|---:|---|---:|---:|---:|---:|
+        | y | 1 | `x0` | 10.0 |...
+        | y | 2 | `x1` | 1.000 |...
+    """
+    return markdown_table(*table_rows(table), align="lrlrrrr")

@@ -258,7 +258,7 @@ def size_text(count: float) -> str:
 
 
 def check_plan_size(exp: Experiment, source: str | None = None) -> None:
-    """Refuse (:class:`~coopsim.experiments.spec.ExperimentError`) a plan that a sweep could not
+    """Refuse (:class:`~coopsim.experiments.engine.spec.ExperimentError`) a plan that a sweep could not
     hold in memory: more than :data:`MEMORY_SHARE` of the machine's, by :func:`plan_bytes`.
     Checked from the counts alone, before anything is drawn.
 
@@ -286,7 +286,7 @@ def check_plan_size(exp: Experiment, source: str | None = None) -> None:
 
 
 def plan_fingerprint(exp: Experiment, plan: pd.DataFrame) -> str:
-    """sha256 of the experiment (its :attr:`~coopsim.experiments.spec.Experiment.fingerprint`:
+    """sha256 of the experiment (its :attr:`~coopsim.experiments.engine.spec.Experiment.fingerprint`:
     the experiment's values, its base scenario and horizon) and of its plan's values (run
     ids, samples, replicates, seeds, factor values): which plan a run belongs to.
 
