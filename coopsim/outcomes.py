@@ -6,7 +6,7 @@ English and French, its unit, a one-sentence definition, how it is computed, and
 lower or higher is better. This is the one place where an outcome is described: the
 records' summary returns exactly these keys, ``docs/ODD.md`` (section 8.4) holds the
 table :func:`markdown_table` writes, the experiments name outcomes from it
-(``coopsim.experiments.analysis_base``), and so do the facilitator page
+(``coopsim.experiments.analyses.common``), and so do the facilitator page
 (``coopsim.ui.strings.OUTCOME_LABELS``) and the validation.
 
 Notation of the formulas (ODD 8.4): ``T`` is the number of recorded weeks, ``Y = T/52``;

@@ -20,7 +20,7 @@ import pytest
 
 from coopsim import CoopModel, run
 from coopsim.cli import main
-from coopsim.experiments.compare import paired_seeds
+from coopsim.experiments.engine.seeds import paired_seeds
 from coopsim.mechanisms.mediation import Mediation
 from coopsim.validation.calibrate import CALIBRATION_SEED, CONSTANTS, calibrate, distance, margin, narrowed, rank, room
 from coopsim.validation.ensemble import (

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..experiments.compare import paired_seeds
+from ..experiments.engine.seeds import paired_seeds
 from ..runner import run
 from .effects import EFFECTS_BY_KEY, SEPARATOR
 from .patterns import FIT, HELD_OUT, PATTERNS, PATTERNS_BY_KEY, SOURCES, Pattern, scenarios_needed
