@@ -70,20 +70,22 @@ def test_mediation_lowers_burnout_and_turnover():
         assert diff < 0 and p < ALPHA, (outcome, diff, p)
 
 
-def test_mediation_resolves_conflicts_at_about_its_success_rate():
-    rates = summaries("tera")["mediation_success_rate"].dropna()
-    assert len(rates) == len(SEEDS)
-    # a mediation succeeds with 0.65 x (0.5 + the parties' mutual trust), halved once the
-    # conflict festers (mechanisms/mediation.py): the pooled rate is an outcome of the trust
-    # left between the parties, not the base chance itself, and lies inside the 55-80 % range
-    # of the mediation studies the base rate comes from (docs/VALIDATION.md). (Before the
-    # streams were named it came out at 0.60 and this test asserted "below 0.65"; with the
-    # named streams it is 0.66 on these seeds: the conflicts the commission takes up, two
-    # weeks old, have lost little trust, so the rate sits near the base chance.)
-    pooled = (summaries("tera")["mediation_success_rate"] * summaries("tera")["conflicts_mediated"]).sum() / summaries(
-        "tera"
-    )["conflicts_mediated"].sum()
-    assert 0.55 < pooled < 0.80, pooled
+def test_mediation_settles_disputes_at_about_the_studies_rate() -> None:
+    runs = summaries("tera")
+    assert runs["mediation_success_per_dispute"].notna().all()
+    assert (runs["disputes_mediated"] <= runs["conflicts_opened"]).all()  # counted per dispute
+    assert (runs["disputes_mediated"] <= runs["conflicts_mediated"]).all()  # a dispute may have two sessions
+    # a session settles with resolution_probability x (0.5 + the parties' mutual trust), halved
+    # once the conflict festers, and a dispute may have a second session: the share of disputes
+    # settled is an outcome of the trust left between the parties and of that second chance,
+    # above the share of sessions, and inside the 55-80 % of the mediation studies (EEOC, Acas;
+    # docs/VALIDATION.md, where 64-73 % is the narrower fit target).
+    sessions = (runs["mediation_success_rate"] * runs["conflicts_mediated"]).sum() / runs["conflicts_mediated"].sum()
+    disputes = (runs["mediation_success_per_dispute"] * runs["disputes_mediated"]).sum() / runs[
+        "disputes_mediated"
+    ].sum()
+    assert sessions < disputes, (sessions, disputes)
+    assert 0.55 < disputes < 0.80, disputes
 
 
 def test_contractualisation_lowers_unpaid_turnover():
