@@ -66,14 +66,16 @@ AUTO_COMPARE_DELAY = 0.4
 #: is switched off by the server (``SOLARA_THEME_SHOW_BANNER``); the last rule hides it
 #: anyway, should the page be served another way.
 CSS = """
-.cs-event .v-btn__content { white-space: normal; text-align: left; justify-content: flex-start; }
+.cs-event .v-btn__content { white-space: normal; text-align: left; justify-content: flex-start; flex: 1 1 auto; min-width: 0; }
+.cs-page .v-btn.cs-event { height: auto !important; min-height: 28px; }
 .cs-differences table { font-size: 0.95em; border-collapse: collapse; }
 .cs-differences td, .cs-differences th { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }
 .cs-toml-preview { font-size: 0.8em; max-height: 240px; overflow: auto; }
 .cs-tabs .v-tab { min-width: 0; padding: 0 10px; text-transform: none; letter-spacing: normal; font-size: 0.95rem; }
 .cs-tabs .v-slide-group__prev, .cs-tabs .v-slide-group__next { display: none !important; }
-.cs-figure img { display: block; max-width: 100%; height: auto; max-height: calc(100vh - 190px); object-fit: contain; }
-.cs-network-figure .cs-network-picture { max-width: min(100%, calc((100vh - 250px) * 1.118)); }
+.cs-figure img { display: block; max-width: 100%; height: auto; max-height: calc(100vh - 245px); object-fit: contain; }
+.cs-network-figure .cs-network-picture { width: fit-content; max-width: min(100%, calc((100vh - 272px) * 1.118)); }
+.cs-network-figure img.cs-network-img { max-height: none; width: 100%; }
 .cs-live-figure img { max-height: 32vh; }
 .cs-bands img { max-height: 40vh; }
 .cs-setup { max-height: calc(100vh - 64px); overflow-y: auto; }
@@ -86,7 +88,7 @@ CSS = """
 .cs-tabs .v-tabs-bar { height: 40px; }
 .cs-page .v-btn:not(.v-btn--round) { padding: 0 10px !important; }
 .cs-page .v-btn-toggle > .v-btn.v-btn { min-width: 34px !important; padding: 0 8px !important; }
-.cs-person-figure img { max-height: calc(100vh - 300px); }
+.cs-person-figure img { max-height: calc(100vh - 395px); }
 #app > div > div[style*="bottom: 0px"] { display: none !important; }
 """
 #: the "présentation" switch: larger text everywhere (the figures draw theirs larger too)

@@ -110,6 +110,8 @@ EVENT_STYLE = {
     "letter-spacing": "normal",
     "font-weight": "normal",
     "padding": "2px 4px",
+    "width": "100%",
+    "max-width": "100%",
 }
 
 

@@ -282,8 +282,8 @@ class NetworkPicture(VuetifyTemplate):
     template = traitlets.Unicode(
         """
 <template>
-  <div class="cs-network-picture" style="position: relative; width: fit-content; max-width: 100%">
-    <img :src="src" :alt="alt" style="display: block; max-width: 100%; height: auto" class="cs-network-img" />
+  <div class="cs-network-picture" style="position: relative">
+    <img :src="src" :alt="alt" style="display: block; width: 100%; height: auto" class="cs-network-img" />
     <svg :viewBox="'0 0 ' + width + ' ' + height" preserveAspectRatio="none"
          style="position: absolute; left: 0; top: 0; width: 100%; height: 100%">
       <circle v-for="p in people" :key="p[0]" :cx="p[1]" :cy="p[2]" :r="p[3]" fill="transparent"
