@@ -151,9 +151,10 @@ def EventsView(
         ):
             if not items:
                 solara.Text(t("no_events", lang), classes=["cs-event"])
-            for event, text in items:
+            for k, (event, text) in enumerate(items):
                 label = f"{t('week_short', lang, week=event.week)} · {text}"
                 css = ["cs-event", f"cs-kind-{event.kind}"]
+                key = f"{which.value}-{event.week}-{event.kind}-{event.person}-{event.other}-{k}"  # a widget per event
                 if event.person >= 0:
                     solara.Button(
                         label=label,
@@ -161,6 +162,6 @@ def EventsView(
                         on_click=lambda p=event.person: on_person(p),
                         classes=[*css, "cs-event-person"],
                         style=EVENT_STYLE,
-                    )
+                    ).key(key)
                 else:
-                    solara.Text(label, classes=css, style={"padding": "2px 4px", "font-size": "0.875rem"})
+                    solara.Text(label, classes=css, style={"padding": "2px 4px", "font-size": "0.875rem"}).key(key)
