@@ -34,7 +34,8 @@ from coopsim.ui.compare_view import CompareResult, _Result, difference_rows, run
 from coopsim.ui.events_view import FIRST_NAMES, EventsView, Names, feed
 from coopsim.ui.export import ExportView, FigureDownload, run_table, settings_toml
 from coopsim.ui.inspector import InspectorView
-from coopsim.ui.network_view import NetworkView
+from coopsim.ui.live_view import LiveView
+from coopsim.ui.network_view import NetworkPicture, NetworkView
 from coopsim.ui.player import TICK, Player
 from coopsim.ui.series_view import SeriesView
 from coopsim.ui.session import (
@@ -145,7 +146,8 @@ def test_same_seed_same_story() -> None:
 def test_names_are_deterministic_and_french() -> None:
     names = Names(seed=4)
     assert names(0) == Names(seed=4)(0) and names(0) in FIRST_NAMES
-    assert names(len(FIRST_NAMES)).endswith(" 2")
+    assert re.fullmatch(r"\w+ [A-Z]\.", names(len(FIRST_NAMES))), "a reused first name gets an initial, not a number"
+    assert len(set(FIRST_NAMES)) == len(FIRST_NAMES) >= 150
     assert "Simon" in FIRST_NAMES
 
 
@@ -178,9 +180,12 @@ def test_lorenz_and_top_share() -> None:
 def test_each_view_renders(session: Session, lang: str) -> None:
     color = solara.reactive("exhaustion")
     person = solara.reactive(session.people_order()[0])
+    _, rc = solara.render(NetworkView(session, lang, session.week, session.version, color), handle_error=False)
+    assert rc.find(NetworkPicture).widget.src.startswith("data:image/png;base64,")
+    assert len(rc.find(NetworkPicture).widget.people) > 10
     for view in (
-        NetworkView(session, lang, session.week, session.version, color),
         SeriesView(session, lang, session.week, session.version),
+        LiveView(session, lang, session.week, session.version),
         WorkView(session, lang, session.week, session.version),
         StructuresView(session, lang, session.week, session.version),
         InspectorView(session, lang, session.week, session.version, person),
@@ -188,7 +193,7 @@ def test_each_view_renders(session: Session, lang: str) -> None:
         _, rc = solara.render(view, handle_error=False)
         assert _images(rc) == 1, view
     _, rc = solara.render(EventsView(session, lang, session.week, session.version, lambda i: None), handle_error=False)
-    assert rc.find(v.Btn, class_="cs-event cs-event-person").widgets
+    assert _with_class(rc, "cs-event-person", v.Btn)
     _, rc = solara.render(ExportView(session, lang, session.week, session.version), handle_error=False)
     assert rc.find(v.Btn, class_="cs-dl-toml").widgets
 
@@ -196,7 +201,7 @@ def test_each_view_renders(session: Session, lang: str) -> None:
 def test_clicking_an_event_opens_a_person(session: Session) -> None:
     chosen: list[int] = []
     _, rc = solara.render(EventsView(session, "fr", session.week, session.version, chosen.append), handle_error=False)
-    rc.find(v.Btn, class_="cs-event cs-event-person").widgets[0].click()
+    _with_class(rc, "cs-event-person", v.Btn)[0].click()
     assert chosen and chosen[0] >= 0
 
 
@@ -548,6 +553,7 @@ def test_a_dead_worker_fails_one_tabs_comparison_only(monkeypatch: pytest.Monkey
         rc.find(v.Tabs).widget.v_model = TABS.index("tab_compare")
         _with_class(rc, "cs-input-replications")[0].v_model = 2
         _with_class(rc, "cs-a-input-years")[0].v_model = 1
+        _with_class(rc, "cs-b-input-years")[0].v_model = 1  # B = A: nothing compares by itself
     one.find(v.Btn, class_="cs-compare-button").widget.click()
     _wait(lambda: _with_class(one, "cs-compare-error", v.Alert), 180, "tab one tells its failure")
     assert "processus de calcul" in _alerts(one, "cs-compare-error")

@@ -32,14 +32,16 @@ from typing import Any, cast
 import reacton.ipyvuetify as rv
 import solara
 
-from ..experiments.analysis_base import AnalysisError
+from ..experiments.analyses.common import AnalysisError
 from ..scenario import ScenarioError
 from .compare_view import DEFAULT_REPLICATIONS, CompareResult, CompareView, PoolLostError, compare_on_pool, warm_pool
 from .events_view import EventsView
 from .export import ExportView
+from .figures import PRESENT_SCALE
 from .html import heading
-from .inputs import Refusal, Toggle, use_checked
+from .inputs import Refusal, Switch, Toggle, use_checked
 from .inspector import InspectorView
+from .live_view import LiveView
 from .network_view import NetworkView
 from .player import Player
 from .series_view import SeriesView
@@ -55,14 +57,49 @@ logger = logging.getLogger(__name__)
 SPEEDS = (1, 4, 13, 26, 52)
 #: shortest time between two updates of the comparison's progress, seconds
 PROGRESS_SECONDS = 0.25
-#: a few CSS rules: event sentences wrap, buttons keep the sentence's case
+#: seconds the comparison waits after a change of B before it runs again by itself (a
+#: slider being dragged sends many values: one run for the last)
+AUTO_COMPARE_DELAY = 0.4
+#: the page's CSS. At 1280×720 (a common projector) everything must be seen: the tabs fit
+#: in one line (no scrolling arrows), each figure fits its column and the window below the
+#: tabs, the set-up panel scrolls on its own. Solara's "This website runs on Solara" badge
+#: is switched off by the server (``SOLARA_THEME_SHOW_BANNER``); the last rule hides it
+#: anyway, should the page be served another way.
 CSS = """
-.cs-event .v-btn__content { white-space: normal; text-align: left; justify-content: flex-start; }
-.cs-differences table { font-size: 0.9em; }
+.cs-event .v-btn__content { white-space: normal; text-align: left; justify-content: flex-start; flex: 1 1 auto; min-width: 0; }
+.cs-page .v-btn.cs-event { height: auto !important; min-height: 28px; }
+.cs-differences table { font-size: 0.95em; border-collapse: collapse; }
+.cs-differences td, .cs-differences th { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }
 .cs-toml-preview { font-size: 0.8em; max-height: 240px; overflow: auto; }
+.cs-tabs .v-tab { min-width: 0; padding: 0 10px; text-transform: none; letter-spacing: normal; font-size: 0.95rem; }
+.cs-tabs .v-slide-group__prev, .cs-tabs .v-slide-group__next { display: none !important; }
+.cs-figure img { display: block; max-width: 100%; height: auto; max-height: calc(100vh - 245px); object-fit: contain; }
+.cs-network-figure .cs-network-picture { width: fit-content; max-width: min(100%, calc((100vh - 272px) * 1.118)); }
+.cs-network-figure img.cs-network-img { max-height: none; width: 100%; }
+.cs-live-figure img { max-height: 32vh; }
+.cs-bands img { max-height: 40vh; }
+.cs-setup { max-height: calc(100vh - 64px); overflow-y: auto; }
+.cs-page h2 { margin: 0; font-size: 1.25rem; }
+.cs-page .col { padding-top: 2px; padding-bottom: 2px; }
+.cs-page .v-btn:not(.v-btn--round) { height: 32px !important; }
+.cs-page .v-btn-toggle > .v-btn.v-btn { height: 32px !important; }
+.cs-page .v-input--switch { margin-top: 0; padding-top: 0; }
+.cs-page .v-input--switch .v-messages { display: none; }
+.cs-tabs .v-tabs-bar { height: 40px; }
+.cs-page .v-btn:not(.v-btn--round) { padding: 0 10px !important; }
+.cs-page .v-btn-toggle > .v-btn.v-btn { min-width: 34px !important; padding: 0 8px !important; }
+.cs-person-figure img { max-height: calc(100vh - 395px); }
+#app > div > div[style*="bottom: 0px"] { display: none !important; }
+"""
+#: the "présentation" switch: larger text everywhere (the figures draw theirs larger too)
+PRESENT_CSS = """
+html { font-size: 20px !important; }
+.v-application .v-btn { font-size: 1rem; }
+.cs-tabs .v-tab { font-size: 1.05rem; }
 """
 TABS = ("tab_network", "tab_series", "tab_work", "tab_structures", "tab_person", "tab_compare", "tab_export")
 PERSON_TAB = TABS.index("tab_person")
+COMPARE_TAB = TABS.index("tab_compare")
 
 _warmed = threading.Event()
 
@@ -114,7 +151,7 @@ def RunControls(
     """
     refused = solara.use_reactive(cast(InputError | None, None))
     playing = running and mode.value == "play"
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["cs-run-controls"]):
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="8px", classes=["cs-run-controls"]):
         with solara.Tooltip(t("step_tip", lang)):
             solara.Button(
                 t("step", lang),
@@ -169,7 +206,7 @@ def RunControls(
         P = m.people
         counts = [int((P.status[: P.n] == s).sum()) for s in range(4)]
         now, horizon, done = m.week, m.horizon, session.done
-    with solara.Row(style={"align-items": "center"}):
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="6px"):
         solara.Text(
             t("week_of", lang, week=now, horizon=horizon, year=number(now / 52, lang, 1)),
             classes=["cs-week"],
@@ -220,11 +257,13 @@ def Page() -> None:
     color_by = solara.use_reactive("exhaustion")
     person = solara.use_reactive(cast(int | None, None))
     tab = solara.use_reactive(0)
+    present = solara.use_reactive(False)
     replications = solara.use_reactive(DEFAULT_REPLICATIONS)
     compare_request = solara.use_reactive(0)
     compare_progress = solara.use_reactive(cast(tuple[int, int] | None, None))
     compare_result = solara.use_reactive(cast(CompareResult | None, None))
     compare_error = solara.use_reactive(cast(tuple[str, str] | None, None))
+    compare_seen = solara.use_ref(0)  # the last compare request the comparison thread has served
     solara.use_effect(_warm_once, [])
     solara.use_effect(player.shown, [frame.value])  # this frame is drawn: the player may post the next
 
@@ -256,11 +295,24 @@ def Page() -> None:
         person.set(None)
         next_frame()
 
+    # The comparison runs when asked (the button), and by itself while its tab is open and
+    # B differs from A, each time A, B or the replications change (after a short pause).
+    auto_key = (settings.value, settings_b.value, int(replications.value))
+    auto = tab.value == COMPARE_TAB and settings.value != settings_b.value
+
     def compare_job(cancel: threading.Event) -> None:
         """Run the comparison requested last (A: the settings on the left; B: its copy)."""
-        if compare_request.value == 0:
-            return
-        a, b, r = settings.value, settings_b.value, int(replications.value)
+        asked = compare_request.value != compare_seen.current
+        if not asked:
+            if not auto:
+                return
+            shown = compare_result.value
+            if shown is not None and (shown.settings_a, shown.settings_b, shown.comparison.replications) == auto_key:
+                return  # this very comparison is on screen
+            if cancel.wait(AUTO_COMPARE_DELAY):
+                return  # B changed again meanwhile: the next change runs it
+        compare_seen.current = compare_request.value
+        a, b, r = auto_key
         done, shown_at = [0], [0.0]
         compare_error.set(None)
         compare_progress.set((0, 2 * r))
@@ -275,38 +327,47 @@ def Page() -> None:
             done[0] = 0
 
         try:
-            compare_result.set(compare_on_pool(a, b, r, progress, on_retry=restart))
+            result = compare_on_pool(a, b, r, progress, on_retry=restart)
+            if not cancel.is_set() or asked:
+                compare_result.set(result)
         except (ScenarioError, AnalysisError) as exc:
             compare_error.set(("compare_refused", str(exc)))
         except PoolLostError as exc:
-            compare_error.set(("pool_lost", str(exc)))
+            compare_error.set(("pool_lost", str(exc.tries)))
         except Exception as exc:  # anything else: told in this tab, the page goes on
             logger.exception("comparison failed")
             compare_error.set(("compare_failed", type(exc).__name__))
         finally:
             compare_progress.set(None)
 
-    solara.use_thread(compare_job, dependencies=[compare_request.value], intrusive_cancel=False)
+    solara.use_thread(
+        compare_job,
+        dependencies=[compare_request.value, auto_key if auto else None],
+        intrusive_cancel=False,
+    )
 
     def show_person(i: int) -> None:
         person.set(i)
         tab.set(PERSON_TAB)
 
     L = lang.value
+    scale = PRESENT_SCALE if present.value else 1.0
     week, version = session.week, session.version
     running = mode.value != "idle" and not session.done
 
     def network() -> None:
         with solara.Columns([3, 2]):
-            NetworkView(session, L, week, version, color_by)
-            EventsView(session, L, week, version, show_person)
+            NetworkView(session, L, week, version, color_by, show_person, scale)
+            with solara.Column(gap="4px"):
+                LiveView(session, L, week, version, scale)
+                EventsView(session, L, week, version, show_person, max_height="calc(100vh - 560px)")
 
     contents: list[Callable[[], Any]] = [
         network,
-        lambda: SeriesView(session, L, week, version),
-        lambda: WorkView(session, L, week, version),
-        lambda: StructuresView(session, L, week, version),
-        lambda: InspectorView(session, L, week, version, person),
+        lambda: SeriesView(session, L, week, version, scale),
+        lambda: WorkView(session, L, week, version, scale),
+        lambda: StructuresView(session, L, week, version, scale),
+        lambda: InspectorView(session, L, week, version, person, scale),
         lambda: CompareView(
             settings.value,
             settings_b,
@@ -316,6 +377,7 @@ def Page() -> None:
             compare_progress.value,
             compare_result.value,
             compare_error.value,
+            scale,
         ),
         lambda: ExportView(session, L, week, version),
     ]
@@ -326,6 +388,7 @@ def Page() -> None:
     pending = settings.value != session.settings
 
     def setup() -> None:
+        solara.Text(t("subtitle", L), classes=["cs-subtitle"], style={"font-size": "0.85em", "color": "#444"})
         heading(t("setup", L), 3)
         with solara.Div():  # always there, so that the panel below keeps its place (and its state)
             if pending:
@@ -339,24 +402,28 @@ def Page() -> None:
             classes=["cs-reset-button-2"],
         )
 
+    refused = solara.use_reactive(cast(InputError | None, None))
     solara.Title("coopsim")
-    solara.Style(CSS)
-    with solara.Column(style={"padding": "8px 16px"}, classes=["cs-page"]):
-        with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
+    solara.Style(CSS + (PRESENT_CSS if present.value else ""))
+    with solara.Column(style={"padding": "4px 12px"}, gap="4px", classes=["cs-page"]):
+        with solara.Row(style={"align-items": "center", "justify-content": "space-between", "flex-wrap": "wrap"}):
             heading(t("title", L), 2)
-            with solara.Tooltip(t("language_tip", L)):
-                solara.Button(
-                    t("language", L),
-                    icon_name="mdi-translate",
-                    on_click=lambda: lang.set("en" if lang.value == "fr" else "fr"),
-                    outlined=True,
-                    classes=["cs-lang-button"],
-                )
-        solara.Text(t("subtitle", L), classes=["cs-subtitle"])
+            with solara.Row(style={"align-items": "center"}):
+                with solara.Tooltip(t("present_tip", L)), solara.Div():
+                    Switch(t("present", L), present.value, present.set, refused.set, "present", ["cs-present"])
+                with solara.Tooltip(t("language_tip", L)):
+                    solara.Button(
+                        t("language", L),
+                        icon_name="mdi-translate",
+                        on_click=lambda: lang.set("en" if lang.value == "fr" else "fr"),
+                        outlined=True,
+                        classes=["cs-lang-button"],
+                    )
+        Refusal(refused, L)
         with solara.Columns([1, 3]):
-            with solara.Column(style={"max-height": "92vh", "overflow-y": "auto"}, classes=["cs-setup"]):
+            with solara.Column(classes=["cs-setup"]):
                 Guard(L, setup, "set-up panel")
-            with solara.Column():
+            with solara.Column(gap="4px"):
                 Guard(
                     L,
                     lambda: RunControls(session, L, week, version, running, mode, speed, step_once, pause, reset),

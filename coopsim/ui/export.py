@@ -34,7 +34,7 @@ from .. import __version__
 from ..scenario import apply_overrides
 from .html import bold, paragraph
 from .session import Session, Settings
-from .strings import t
+from .strings import DEFAULT_LANG, t
 
 
 def png_bytes(fig: Figure, dpi: int = 110) -> bytes:
@@ -94,24 +94,29 @@ def toml_document(data: dict[str, Any], path: str = "") -> list[str]:
     return lines
 
 
-def _uploaded_toml(settings: Settings, name: str | None) -> str:
+def _header(settings: Settings, lang: str, dropped: bool) -> list[str]:
+    """The comment lines at the top of an exported file, in the page's language."""
+    changes = ", ".join(f"{k} = {_toml_value(v)}" for k, v in settings.overrides) or t("toml_none", lang)
+    return [
+        t("toml_written", lang, version=__version__, date=dt.date.today().isoformat()),
+        t("toml_run", lang, seed=settings.seed),
+        t("toml_dropped" if dropped else "toml_is", lang, scenario=settings.scenario, changes=changes),
+    ]
+
+
+def _uploaded_toml(settings: Settings, name: str | None, lang: str) -> str:
     """Settings from a dropped file: the file's data, the page's changes applied."""
     data = apply_overrides(tomllib.loads(settings.source), dict(settings.overrides))
     data["name"] = name or f"{PurePath(settings.scenario).stem}-page"
-    changes = ", ".join(f"{k} = {_toml_value(v)}" for k, v in settings.overrides) or "none"
-    header = [
-        f"# Scenario written by the coopsim facilitator page (coopsim {__version__}), {dt.date.today().isoformat()}.",
-        f"# Run it with:  coopsim run THIS_FILE.toml --seed {settings.seed}",
-        f"# It is the file {settings.scenario} dropped on the page, with these changes: {changes}",
-    ]
-    return "\n".join(header + toml_document(data)) + "\n"
+    return "\n".join(_header(settings, lang, dropped=True) + toml_document(data)) + "\n"
 
 
-def settings_toml(settings: Settings, name: str | None = None) -> str:
-    """The settings as a scenario file that ``coopsim run`` accepts (see the module docstring)."""
+def settings_toml(settings: Settings, name: str | None = None, lang: str = DEFAULT_LANG) -> str:
+    """The settings as a scenario file that ``coopsim run`` accepts (see the module
+    docstring); its comments and description in ``lang``, the page's language."""
     settings.scenario_obj()  # refuse to write settings the model would refuse
     if settings.uploaded:
-        return _uploaded_toml(settings, name)
+        return _uploaded_toml(settings, name, lang)
     top: dict[str, Any] = {}
     tables: dict[str, dict[str, Any]] = {}
     for key, value in settings.overrides:
@@ -121,14 +126,13 @@ def settings_toml(settings: Settings, name: str | None = None) -> str:
         else:
             tables.setdefault(".".join(parts[:-1]), {})[parts[-1]] = value
     name = name or f"{settings.scenario}-page"
-    changes = ", ".join(f"{k} = {_toml_value(v)}" for k, v in settings.overrides) or "none"
+    changes = ", ".join(f"{k} = {_toml_value(v)}" for k, v in settings.overrides) or t("toml_none", lang)
+    description = t("toml_description", lang, scenario=settings.scenario, changes=changes)
     lines = [
-        f"# Scenario written by the coopsim facilitator page (coopsim {__version__}), {dt.date.today().isoformat()}.",
-        f"# Run it with:  coopsim run THIS_FILE.toml --seed {settings.seed}",
-        f"# It is {settings.scenario}.toml with these changes: {changes}",
+        *_header(settings, lang, dropped=False),
         f'extends = "{settings.scenario}.toml"',
         f"name = {_toml_value(name)}",
-        f"description = {_toml_value(f'{settings.scenario} as set on the facilitator page; changes: {changes}')}",
+        f"description = {_toml_value(description)}",
     ]
     lines += [f"{k} = {_toml_value(v)}" for k, v in top.items() if k not in ("name", "description")]
     for table, values in tables.items():
@@ -208,10 +212,10 @@ def ExportView(session: Session, lang: str, week: int, version: int) -> None:
             )
         bold(t("setup", lang))
         _download(
-            lambda: settings_toml(session.settings),
+            lambda: settings_toml(session.settings, lang=lang),
             f"coopsim-{PurePath(session.settings.scenario).stem}-page.toml",
             t("dl_toml", lang),
             "cs-dl-toml",
             "application/toml",
         )
-        solara.Preformatted(settings_toml(session.settings), class_="cs-toml-preview")
+        solara.Preformatted(settings_toml(session.settings, lang=lang), class_="cs-toml-preview")

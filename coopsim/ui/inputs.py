@@ -29,7 +29,7 @@ import reacton.ipyvuetify as rv
 import solara
 
 from .session import Control, InputError, check_choice, shown
-from .strings import t
+from .strings import CONTROL_UNITS, DEFAULT_LANG, pick, setting_value, t
 
 
 def checked(
@@ -84,6 +84,18 @@ def _index_check(what: str, count: int) -> Callable[[Any], int]:
     return lambda raw: check_choice(what, raw, tuple(range(count)))
 
 
+def bound(control: Control, value: float, lang: str) -> str:
+    """An end of a slider's range as written beside it: the number alone (``1``, ``52``,
+    ``0 %``), the unit being in the value above.
+
+    >>> bound(Control("contractualisation.share_formalised", "float", 0, 1, 0.05), 1, "fr")
+    '100\u202f%'
+    """
+    text = setting_value(control.key, value, lang, control.step)
+    unit = pick(CONTROL_UNITS, control.key, lang) if control.key in CONTROL_UNITS else ""
+    return text if unit == "%" or not unit else text.removesuffix(f" {unit}")
+
+
 @solara.component
 def Slider(
     label: str,
@@ -92,26 +104,49 @@ def Slider(
     on_value: Callable[[Any], Any],
     on_refused: Callable[[InputError], Any],
     classes: Sequence[str] = (),
-) -> Any:
-    """A slider over ``control``'s range; only values the control accepts reach ``on_value``."""
-    element = use_checked(
-        lambda handle: rv.Slider(
-            v_model=value,
-            on_v_model=handle,
-            label=label,
-            min=control.low,
-            max=control.high,
-            step=control.step,
-            thumb_label=True,
-            hide_details=True,
-            class_=" ".join(classes),
-        ),
-        value,
-        control.check,
-        on_value,
-        on_refused,
-    )
-    return element
+    lang: str = DEFAULT_LANG,
+) -> None:
+    """A slider over ``control``'s range; only values the control accepts reach ``on_value``.
+
+    Its label sits on its own line with the value and its unit (``4 semaines``, class
+    ``cs-slider-value``), and the two ends of the range are written on either side of the
+    slider (``cs-slider-min``, ``cs-slider-max``): a long label wraps above, and the slider
+    keeps the whole width below it.
+    """
+    with solara.Column(gap="0px", classes=["cs-slider"], style={"width": "100%"}):
+        with solara.Row(
+            gap="6px", style={"justify-content": "space-between", "align-items": "baseline", "flex-wrap": "nowrap"}
+        ):
+            solara.Text(label, classes=["cs-slider-label"], style={"font-size": "0.85em", "color": "#444"})
+            solara.Text(
+                setting_value(control.key, value, lang, control.step),
+                classes=["cs-slider-value"],
+                style={"font-weight": "bold", "white-space": "nowrap", "font-size": "0.9em"},
+            )
+        with solara.Row(gap="6px", style={"align-items": "center", "flex-wrap": "nowrap"}):
+            solara.Text(bound(control, control.low, lang), classes=["cs-slider-min"], style=RANGE_STYLE)
+            use_checked(
+                lambda handle: rv.Slider(
+                    v_model=value,
+                    on_v_model=handle,
+                    min=control.low,
+                    max=control.high,
+                    step=control.step,
+                    hide_details=True,
+                    dense=True,
+                    style_="flex: 1 1 auto; min-width: 80px",
+                    class_=" ".join(classes),
+                ),
+                value,
+                control.check,
+                on_value,
+                on_refused,
+            )
+            solara.Text(bound(control, control.high, lang), classes=["cs-slider-max"], style=RANGE_STYLE)
+
+
+#: the ends of a slider's range
+RANGE_STYLE = {"font-size": "0.75em", "color": "#666", "white-space": "nowrap"}
 
 
 @solara.component

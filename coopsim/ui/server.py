@@ -4,6 +4,8 @@ It runs Solara's server (``solara run coopsim.ui.app --production``) in place of
 ``coopsim`` process, on ``127.0.0.1`` by default, so only this computer can open the page; ``--host 0.0.0.0``
 opens it to the network (with a warning: there is no login). Solara's JavaScript and CSS
 come from the installed ``solara-assets`` package, so the page works with no internet.
+Solara's English badge ("This website runs on Solara"), which would cover the bottom of
+the figures on a small screen, is switched off.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
     """
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # nothing leaves the machine
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")  # no "This website runs on Solara" over the figures
     command = server_command(host, port)
     sys.stdout.flush()
     sys.stderr.flush()

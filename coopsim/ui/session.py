@@ -127,7 +127,19 @@ def input_label(what: str, lang: str) -> str:
 
 
 #: inputs whose label is a text of :data:`coopsim.ui.strings.TEXT` of the same key
-INPUT_WORDS = ("years", "seed", "replications", "speed", "color_by", "scenario", "setting", "person", "tab")
+INPUT_WORDS = (
+    "years",
+    "seed",
+    "replications",
+    "speed",
+    "color_by",
+    "scenario",
+    "setting",
+    "person",
+    "tab",
+    "feed",
+    "present",
+)
 
 
 @dataclass(frozen=True)
@@ -406,8 +418,11 @@ class Notable:
     """An event worth a sentence: week, kind, the person, the other party, context.
 
     ``kind`` is an event kind of ``coopsim.base.EVENT_KINDS`` or one the session derives
-    (``mediation_ok``, ``mediation_failed``, ``stipend_started``); ``roles`` and ``weeks``
-    are the roles held just before and the weeks since arrival (for a burnout).
+    (``mediation_ok``, ``mediation_failed``, ``stipend_started``, ``departure_roles``: a
+    departure of someone who held roles, ``rex_changed``: a REX session after which roles
+    were handed over or conflicts settled); ``roles`` and ``weeks`` are the roles held just
+    before and the weeks since arrival (for a burnout), the roles left (for a departure) or
+    handed over (for a REX session); ``count``: the conflicts a REX session settled.
     """
 
     week: int
@@ -416,6 +431,7 @@ class Notable:
     other: int = -1
     roles: int = 0
     weeks: int = 0
+    count: int = 0
 
 
 #: the event kinds told in the feed as they come (others are derived or left out as noise)
@@ -426,8 +442,6 @@ PLAIN_KINDS = (
     "recovery",
     "withdrawal",
     "reengagement",
-    "departure",
-    "rex_session",
     "exhaustion_noticed",
 )
 ONCE_KINDS = {"stipend_paid": "stipend_started", "stipend_unpaid": "stipend_unpaid", "salary_unpaid": "salary_unpaid"}
@@ -555,9 +569,24 @@ class Session:
         out: list[Notable] = []
         mediated: list[int] = []
         resolved_people: set[int] = set()
+        rex: Notable | None = None  # the REX session of this week, while its consequences come
         for _, kind, persons in self._new_events():
             people = persons.tolist()
-            if kind in PLAIN_KINDS:
+            if rex is not None and kind in ("role_dropped", "conflict_resolved"):
+                if kind == "role_dropped":
+                    rex.roles += len(people)
+                else:
+                    rex.count += len(people)  # one party named per conflict
+            elif kind != "rex_session":
+                rex = None
+            if kind == "rex_session":
+                rex = Notable(week, kind)
+                out.append(rex)
+            elif kind == "departure":
+                for p in people:
+                    roles = int(roles_before[p]) if p < roles_before.size else 0
+                    out.append(Notable(week, "departure_roles" if roles else kind, p, roles=roles))
+            elif kind in PLAIN_KINDS:
                 out += [Notable(week, kind, p) for p in people]
             elif kind == "burnout":
                 for p in people:
@@ -589,6 +618,9 @@ class Session:
             a, b = self._pair(c)
             if a in resolved_people:
                 out.append(Notable(week, "conflict_resolved", a, b))
+        for e in out:
+            if e.kind == "rex_session" and (e.roles or e.count):
+                e.kind = "rex_changed"
         self.notables.extend(out)
 
     # --- what the views read ------------------------------------------------------------

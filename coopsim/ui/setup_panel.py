@@ -38,7 +38,7 @@ from .session import (
     scenario_names,
     uploaded_settings,
 )
-from .strings import CONTROL_LABELS, mechanism_name, mechanism_sentence, pick, seed_words, t
+from .strings import CONTROL_LABELS, mechanism_name, mechanism_sentence, pick, seed_words, source_words, t
 
 
 def css_key(key: str) -> str:
@@ -123,6 +123,7 @@ def SettingsPanel(settings: solara.Reactive[Settings], lang: str, prefix: str = 
                 lambda v: edit.set("years", v),
                 edit.refuse,
                 [f"{prefix}-input-years"],
+                lang=lang,
             )
         if show_seed:
             with solara.Tooltip(t("seed_tip", lang)), solara.Div(classes=[f"{prefix}-seed"]):
@@ -151,14 +152,12 @@ def _MechanismSwitch(settings: Settings, edit: Editor, name: str, lang: str, pre
                 key,
                 classes=[f"{prefix}-mech-{name}"],
             )
-        solara.Text(
-            mechanism_sentence(name, lang), style={"font-size": "0.78em", "color": "#555", "margin-top": "-14px"}
-        )
+        solara.Text(mechanism_sentence(name, lang), style={"font-size": "0.78em", "color": "#555"})
         words = seed_words(name)
         if words:
             solara.Details(
                 summary=t("seed_words", lang),
-                children=[quote(words)],
+                children=[quote(source_words(name, lang))],
             )
 
 
@@ -177,4 +176,4 @@ def _ControlInput(settings: Settings, edit: Editor, control: Control, lang: str,
             Switch(label, bool(value), update, edit.refuse, control.key, classes=css, checkbox=True)
         else:
             shown = int(value) if control.kind == "int" else float(value)
-            Slider(label, shown, control, update, edit.refuse, css)
+            Slider(label, shown, control, update, edit.refuse, css, lang=lang)

@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,6 +48,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "language": ("English", "Français"),  # the switch shows the other language
     "language_tip": ("Passer la page en anglais", "Switch the page to French"),
+    "present": ("Présentation", "Presentation"),
+    "present_tip": (
+        "Grands caractères et grandes figures, pour projeter devant un groupe",
+        "Large text and figures, for a projector in front of a group",
+    ),
     # set-up panel
     "setup": ("Réglages", "Set-up"),
     "scenario": ("Scénario", "Scenario"),
@@ -95,6 +101,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes_no": ("oui ou non", "yes or no"),
     "setting": ("Réglage", "Setting"),
     "tab": ("Onglet", "Tab"),
+    "feed": ("Fil des événements", "Event feed"),
     "upload": (
         "Déposez ici un fichier de scénario (.toml, par exemple un export de cette page)",
         "Drop a scenario file here (.toml, for instance an export of this page)",
@@ -134,7 +141,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "tab_work": ("Travail", "Work"),
     "tab_structures": ("Structures", "Structures"),
     "tab_person": ("Une personne", "A person"),
-    "tab_compare": ("Et si… ? (comparer)", "What if…? (compare)"),
+    "tab_compare": ("Et si… ?", "What if…?"),
     "tab_export": ("Exporter", "Export"),
     "color_by": ("Couleur des personnes", "Colour of people"),
     "exhaustion": ("épuisement", "exhaustion"),
@@ -144,17 +151,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "network_help": (
         "Chaque point est une personne, placée près du lieu où elle porte le plus de rôles (structure ou cercle). "
         "Couleur : {color} (clair = faible, foncé = fort). Taille : charge de travail (heures / heures disponibles). "
-        "Contour : statut. Liens : interconnaissance, plus foncés quand la confiance est forte. "
+        "Contour : statut. Liens : seulement ceux où la confiance mutuelle est forte. "
         "Au centre : sans rôle ; à l'extérieur : retirés. Les personnes parties disparaissent.",
         "Each dot is a person, placed near where they hold most roles (a structure or a circle). "
         "Colour: {color} (light = low, dark = high). Size: workload (hours / hours available). "
-        "Outline: status. Lines: acquaintance, darker where trust is high. "
+        "Outline: status. Lines: only the ties where mutual trust is strong. "
         "In the middle: no role; outside: withdrawn. People who left disappear.",
     ),
     "no_role": ("sans rôle", "no role"),
     "withdrawn_zone": ("retirés", "withdrawn"),
     "legend_status": ("Contour : statut", "Outline: status"),
-    "burned_out": ("épuisé(e) (burnout)", "burned out"),
+    "burned_out": ("épuisé·e (burnout)", "burned out"),
     "series_title": ("Le collectif au fil des années", "The collective over the years"),
     "years_axis": ("années", "years"),
     "s_members": ("Membres", "Members"),
@@ -183,6 +190,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "flows_year": ("Flux des 52 dernières semaines (euros)", "Flows of the last 52 weeks (euros)"),
     "no_flows": ("Pas encore de flux", "No flows yet"),
     "events": ("Ce qui s'est passé", "What happened"),
+    "feed_all": ("Tout", "All"),
+    "feed_key": ("Moments clés", "Key moments"),
+    "feed_filter": (
+        "Moments clés : burnouts, départs de personnes qui tenaient des rôles, épuisements remarqués, "
+        "séances de REX qui ont changé quelque chose ; depuis le début",
+        "Key moments: burnouts, departures of people holding roles, exhaustion noticed, REX sessions that "
+        "changed something; since the start",
+    ),
+    "live_title": ("En direct", "Live"),
+    "live_members": ("membres actifs", "active members"),
+    "live_exhaustion": ("épuisement moyen", "mean exhaustion"),
+    "live_conflicts": ("conflits ouverts", "open conflicts"),
+    "network_click": (
+        "Cliquez une personne pour ouvrir son histoire.",
+        "Click a person to open their story.",
+    ),
     "events_tip": (
         "Les faits marquants, du plus récent au plus ancien ; cliquez un prénom pour voir l'histoire de la personne",
         "Notable events, newest first; click a name to see that person's story",
@@ -197,16 +220,16 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "person_story": ("L'histoire de {name}", "{name}'s story"),
     "person_facts": (
-        "{status}, {paid}, arrivé(e) semaine {arrival} ; {roles} rôle(s) maintenant, jusqu'à {max_roles} ; "
+        "{status}, {paid}, arrivé·e en année {arrival} ; {roles} rôle(s) maintenant, jusqu'à {max_roles} ; "
         "{burnouts} burnout(s)",
-        "{status}, {paid}, arrived week {arrival}; {roles} role(s) now, up to {max_roles}; {burnouts} burnout(s)",
+        "{status}, {paid}, arrived in year {arrival}; {roles} role(s) now, up to {max_roles}; {burnouts} burnout(s)",
     ),
     "roles_now": ("Rôles tenus : {roles}", "Roles held: {roles}"),
     "roles_none": ("Aucun rôle en ce moment.", "No role at the moment."),
     "key_events": ("Moments clés", "Key moments"),
     "roles_over_time": ("Rôles tenus", "Roles held"),
     "state_over_time": ("Épuisement, engagement, confiance", "Exhaustion, engagement, trust"),
-    "weeks_axis": ("semaines", "weeks"),
+    "left_line": ("départ", "left"),
     "pick_person": ("Choisissez une personne.", "Pick a person."),
     # comparison
     "compare_help": (
@@ -222,9 +245,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare": ("Comparer A et B", "Compare A and B"),
     "compare_refused": ("Comparaison impossible : {detail}", "Comparison impossible: {detail}"),
     "pool_lost": (
-        "Les processus de calcul se sont arrêtés pendant cette comparaison ({detail}). Des processus neufs "
-        "sont prêts : cliquez à nouveau sur « Comparer A et B ».",
-        "The worker processes stopped during this comparison ({detail}). New ones are ready: "
+        "Les processus de calcul se sont arrêtés pendant cette comparaison ({detail} essais). Des processus "
+        "neufs sont prêts : cliquez à nouveau sur « Comparer A et B ».",
+        "The worker processes stopped during this comparison ({detail} tries). New ones are ready: "
         "click “Compare A and B” again.",
     ),
     "compare_failed": (
@@ -237,7 +260,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "{r} paired seeds, {years} years, computed in {seconds} s",
     ),
     "label_a": ("A (actuel)", "A (current)"),
-    "label_b": ("B (variante)", "B (variant)"),
+    "label_b": ("B ({changes})", "B ({changes})"),
+    "b_changes": ("B : {changes}", "B: {changes}"),
+    "b_same": ("comme A", "as A"),
+    "without_lever": ("sans {name}", "without {name}"),
+    "with_lever": ("avec {name}", "with {name}"),
+    "changed_value": ("{label} {b} au lieu de {a}", "{label} {b} instead of {a}"),
+    "other_scenario": ("scénario {name}", "scenario {name}"),
+    "compare_auto": (
+        "La comparaison se refait d'elle-même quand vous changez B.",
+        "The comparison runs again by itself when you change B.",
+    ),
+    "abs_note": (
+        "Quand la valeur de A est proche de zéro, l'écart est donné en valeur absolue, pas en pourcentage.",
+        "When A's value is close to zero, the difference is given as an absolute value, not as a percentage.",
+    ),
     "differences": ("Différences B − A", "Differences B − A"),
     "col_outcome": ("Indicateur", "Outcome"),
     "col_a": ("A (moyenne)", "A (mean)"),
@@ -268,6 +305,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "dl_toml": ("Réglages (scénario TOML)", "Settings (TOML scenario)"),
     "dl_png": ("Figure (PNG)", "Figure (PNG)"),
     "figures": ("Figures", "Figures"),
+    "toml_written": (
+        "# Scénario écrit par la page d'animation de coopsim (coopsim {version}), le {date}.",
+        "# Scenario written by the coopsim facilitator page (coopsim {version}), {date}.",
+    ),
+    "toml_run": (
+        "# Pour le relancer :  coopsim run CE_FICHIER.toml --seed {seed}",
+        "# Run it with:  coopsim run THIS_FILE.toml --seed {seed}",
+    ),
+    "toml_is": (
+        "# C'est {scenario}.toml avec ces changements : {changes}",
+        "# It is {scenario}.toml with these changes: {changes}",
+    ),
+    "toml_dropped": (
+        "# C'est le fichier {scenario} déposé sur la page, avec ces changements : {changes}",
+        "# It is the file {scenario} dropped on the page, with these changes: {changes}",
+    ),
+    "toml_description": (
+        "{scenario} réglé sur la page d'animation ; changements : {changes}",
+        "{scenario} as set on the facilitator page; changes: {changes}",
+    ),
+    "toml_none": ("aucun", "none"),
     "tables": ("Tableaux", "Tables"),
 }
 
@@ -310,7 +368,7 @@ EVENTS: dict[str, tuple[str, str]] = {
         "{name} becomes an active member, by consent.",
     ),
     "integration_refused": (
-        "L'intégration de {name} attend encore : pas de consentement cette fois.",
+        "L'intégration {of_name} attend encore : pas de consentement cette fois.",
         "{name}'s integration waits: no consent this time.",
     ),
     "burnout": (
@@ -321,6 +379,10 @@ EVENTS: dict[str, tuple[str, str]] = {
     "withdrawal": ("{name} se retire : plus aucun rôle.", "{name} withdraws: no role any more."),
     "reengagement": ("{name} se réengage.", "{name} engages again."),
     "departure": ("{name} quitte le territoire.", "{name} leaves the territory."),
+    "departure_roles": (
+        "{name} quitte le territoire en laissant {roles} rôle(s) à reprendre.",
+        "{name} leaves the territory, leaving {roles} role(s) to take over.",
+    ),
     "conflict_opened": (
         "Un désaccord entre {name} et {other} n'a pas été désamorcé : un conflit s'ouvre.",
         "A disagreement between {name} and {other} was not defused: a conflict opens.",
@@ -342,16 +404,36 @@ EVENTS: dict[str, tuple[str, str]] = {
         "Séance de REX : le travail de chacun devient visible.",
         "REX session: everyone's work becomes visible.",
     ),
+    "rex_changed": ("Séance de REX : {detail}.", "REX session: {detail}."),
+    "rex_roles": ("{roles} rôle(s) passé(s) à d'autres", "{roles} role(s) handed over"),
+    "rex_conflicts": ("{count} conflit(s) réglé(s)", "{count} conflict(s) settled"),
     "exhaustion_noticed": (
-        "L'épuisement de {name} est remarqué : un rôle est passé à quelqu'un d'autre.",
+        "L'épuisement {of_name} est remarqué : un rôle est passé à quelqu'un d'autre.",
         "{name}'s exhaustion is noticed: a role is handed over.",
     ),
     "stipend_started": ("{name} reçoit le revenu de transition.", "{name} receives the transition income."),
     "stipend_unpaid": (
-        "Le fonds ne peut pas verser le revenu de {name} ce mois-ci.",
+        "Le fonds ne peut pas verser le revenu {of_name} ce mois-ci.",
         "The fund cannot pay {name}'s income this month.",
     ),
-    "salary_unpaid": ("Le salaire de {name} n'a pas pu être versé.", "{name}'s salary could not be paid."),
+    "salary_unpaid": ("Le salaire {of_name} n'a pas pu être versé.", "{name}'s salary could not be paid."),
+}
+
+#: the feed's key moments: burnouts, departures of role holders, exhaustion noticed, REX that changed something
+KEY_KINDS = ("burnout", "departure_roles", "exhaustion_noticed", "rex_changed")
+
+#: the unit written after each main setting's value: dotted key -> (French, English); a
+#: share is written as a percentage ("%"); a setting not listed is written without a unit
+CONTROL_UNITS: dict[str, tuple[str, str]] = {
+    "population.founders": ("personnes", "people"),
+    "territory.arrivals_per_week": ("par semaine", "per week"),
+    "rex.every_weeks": ("semaines", "weeks"),
+    "mediation.capacity_per_month": ("par mois", "per month"),
+    "contractualisation.share_formalised": ("%", "%"),
+    "stipend.recipients": ("personnes", "people"),
+    "stipend.amount_per_month": ("€ par mois", "€ per month"),
+    "years": ("ans", "years"),
+    "replications": ("graines", "seeds"),
 }
 
 #: headline outcomes of the comparison: summary key -> (French, English), from the outcome table
@@ -509,3 +591,75 @@ def duration(weeks: int, lang: str) -> str:
         months = round(weeks / 4.33)
         return f"{months} mois" if lang == "fr" else f"{months} months"
     return f"{weeks} semaine{'s' if weeks > 1 else ''}" if lang == "fr" else f"{weeks} week{'s' if weeks != 1 else ''}"
+
+
+#: letters before which French elides "de" into "d'" (vowels, and the mute h of first names)
+_ELIDING = "aàâäeéèêëiîïoôöuùûüyh"
+
+
+def of_name(name: str, lang: str) -> str:
+    """ "of" before a first name: ``d'Aurélie``, ``d'Hugo``, ``de Simon`` in French
+    (the "de" elided before a vowel or a mute h), the bare name in English templates.
+
+    >>> of_name("Aurélie", "fr"), of_name("Élise", "fr"), of_name("Simon", "fr")
+    ("d'Aurélie", "d'Élise", 'de Simon')
+    """
+    if lang != "fr":
+        return name
+    return f"d'{name}" if name[:1].lower() in _ELIDING else f"de {name}"
+
+
+def setting_value(key: str, value: Any, lang: str, step: float = 1) -> str:
+    """A main setting's value as the page writes it, with its unit (:data:`CONTROL_UNITS`):
+    ``4 semaines``, ``0,25 par semaine``, ``35 %``, ``600 € par mois``.
+
+    >>> setting_value("rex.every_weeks", 4, "fr"), setting_value("contractualisation.share_formalised", 0.35, "fr")
+    ('4 semaines', '35\\u202f%')
+    >>> setting_value("territory.arrivals_per_week", 0.25, "en", 0.05)
+    '0.25 per week'
+    """
+    unit = pick(CONTROL_UNITS, key, lang) if key in CONTROL_UNITS else ""
+    if isinstance(value, bool):
+        return t("yes_no", lang).split()[0 if value else -1]
+    if unit == "%":
+        return percent(float(value), lang)
+    digits = 0 if float(step).is_integer() else len(f"{step:g}".split(".")[-1])
+    text = number(float(value), lang, digits)
+    return f"{text} {unit}" if unit else text
+
+
+#: words of the registry's passages that are ours, not the source text's: English -> French
+_PASSAGE_LINKS = (
+    (r",? in the passage that begins ", " (dans le passage qui commence par "),
+    (r"\" and \"", '" ; "'),
+)
+
+
+def source_words(name: str, lang: str) -> str:
+    """The source text's words behind a lever (:func:`seed_words`), with the few linking
+    words around the quotations in ``lang``, and French quotation marks on the French page.
+
+    The registry's passages quote the French source text but may link quotations with
+    English words ("… and …", "in the passage that begins …"); the French page shows none.
+
+    >>> "passage that begins" in seed_words("rex"), "passage that begins" in source_words("rex", "fr")
+    (True, False)
+    """
+    text = seed_words(name)
+    if lang != "fr":
+        return text
+    for english, french in _PASSAGE_LINKS:
+        text, count = re.subn(english, french, text)
+        if count and french.startswith(" ("):
+            text = text.rstrip(".") + ")."
+    quotes = iter(("« ", " »") * text.count('"'))
+    return re.sub('"', lambda _: next(quotes), text).replace("»;", "» ;")
+
+
+def year_short(week: int, lang: str) -> str:
+    """When a week falls, in years as the page's axes count them: ``année 5,8``, ``year 5.8``.
+
+    >>> year_short(300, "fr")
+    'année 5,8'
+    """
+    return f"{'année' if lang == 'fr' else 'year'} {number(week / 52, lang, 1)}"

@@ -13,11 +13,11 @@ from matplotlib.figure import Figure
 
 from ..base import WEEKS_PER_YEAR
 from ..structures import STRUCTURE_KEYS
+from .figures import Picture, new_figure
 from .session import Session
 from .strings import FLOW_LABELS, STRUCTURE_SHORT, number, pick, t
 
 FIGSIZE = (10.5, 4.4)
-DPI = 80
 
 
 def yearly_flows(flows: list[dict[str, float]]) -> dict[str, float]:
@@ -33,14 +33,14 @@ def yearly_flows(flows: list[dict[str, float]]) -> dict[str, float]:
     return total
 
 
-def structures_figure(session: Session, lang: str) -> Figure:
+def structures_figure(session: Session, lang: str, scale: float = 1.0) -> Figure:
     """Treasuries over the years (left) and last year's flows by kind (right)."""
     with session.lock:
         rec = session.model.recorder
         w = rec.weeks
         treasuries = {k: rec.columns[f"treasury_{k}"][:w].copy() for k in STRUCTURE_KEYS}
         flows = yearly_flows(session.flows)
-    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+    fig = new_figure(FIGSIZE, scale, layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
     years = np.arange(w) / WEEKS_PER_YEAR
     for key, values in treasuries.items():
@@ -64,11 +64,11 @@ def structures_figure(session: Session, lang: str) -> Figure:
 
 
 @solara.component
-def StructuresView(session: Session, lang: str, week: int, version: int) -> None:
+def StructuresView(session: Session, lang: str, week: int, version: int, scale: float = 1.0) -> None:
     """Treasuries and flows."""
     from .export import FigureDownload
 
-    fig = solara.use_memo(lambda: structures_figure(session, lang), [version, week, lang])
+    fig = solara.use_memo(lambda: structures_figure(session, lang, scale), [version, week, lang, scale])
     with solara.Column(classes=["cs-structures"]):
         FigureDownload(fig, "coopsim-structures.png", lang)
-        solara.FigureMatplotlib(fig, dependencies=[version, week, lang], format="png")
+        Picture(fig, [version, week, lang, scale])

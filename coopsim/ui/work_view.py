@@ -13,11 +13,11 @@ import solara
 from matplotlib.figure import Figure
 
 from ..base import WEEKS_PER_YEAR, Status
+from .figures import Picture, new_figure
 from .session import Session
 from .strings import percent, t
 
 FIGSIZE = (10.0, 4.2)
-DPI = 80
 
 
 def lorenz(hours: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -36,7 +36,7 @@ def lorenz(hours: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return x, y, float(h[-k:].sum() / h.sum())
 
 
-def work_figure(session: Session, lang: str) -> Figure:
+def work_figure(session: Session, lang: str, scale: float = 1.0) -> Figure:
     """Lorenz curve (left) and roles per active member (right)."""
     with session.lock:
         P = session.model.people
@@ -44,7 +44,7 @@ def work_figure(session: Session, lang: str) -> Figure:
         hours = session.history.hours_last(WEEKS_PER_YEAR, n)
         active = P.status[:n] == Status.ACTIVE
         roles = P.roles[:n][active].copy()
-    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+    fig = new_figure(FIGSIZE, scale, layout="constrained")
     left, right = fig.subplots(1, 2)
     x, y, top = lorenz(hours)
     left.plot([0, 1], [0, 1], color="#999", linestyle="--", label=t("equality", lang))
@@ -74,11 +74,11 @@ def work_figure(session: Session, lang: str) -> Figure:
 
 
 @solara.component
-def WorkView(session: Session, lang: str, week: int, version: int) -> None:
+def WorkView(session: Session, lang: str, week: int, version: int, scale: float = 1.0) -> None:
     """The concentration of work and the roles per person."""
     from .export import FigureDownload
 
-    fig = solara.use_memo(lambda: work_figure(session, lang), [version, week, lang])
+    fig = solara.use_memo(lambda: work_figure(session, lang, scale), [version, week, lang, scale])
     with solara.Column(classes=["cs-work"]):
         FigureDownload(fig, "coopsim-work.png", lang)
-        solara.FigureMatplotlib(fig, dependencies=[version, week, lang], format="png")
+        Picture(fig, [version, week, lang, scale])
