@@ -20,7 +20,6 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 WEEKS_PER_YEAR = 52
-WEEKS_PER_MONTH = 52 / 12
 
 
 class Params(BaseModel):
@@ -112,14 +111,17 @@ class LeverControl:
     """A setting the facilitator page offers for one of a lever's fields.
 
     ``field`` is the lever's field (the page's key is ``<lever key>.<field>``); ``fr`` and
-    ``en`` are its labels, with the unit in words; ``low``, ``high`` and ``step`` are the
-    slider's range and step, inside the field's own bounds (unused for a yes/no field,
-    shown as a check box). Whether the slider takes whole numbers follows the field's type.
+    ``en`` are its labels; ``low``, ``high`` and ``step`` are the slider's range and step,
+    inside the field's own bounds (unused for a yes/no field, shown as a check box);
+    ``unit_fr`` and ``unit_en`` are written after its value (``"%"``: a share, written as a
+    percentage; empty: no unit). Whether the slider takes whole numbers follows the
+    field's type.
 
     Example:
-        >>> c = LeverControl("every_weeks", "REX : semaines entre deux séances", "REX: weeks between sessions", 1, 52)
-        >>> c.field, c.step
-        ('every_weeks', 1.0)
+        >>> c = LeverControl("every_weeks", "REX : semaines entre deux séances", "REX: weeks between sessions", 1, 52,
+        ...                  unit_fr="semaines", unit_en="weeks")
+        >>> c.field, c.step, c.unit_fr
+        ('every_weeks', 1.0, 'semaines')
     """
 
     field: str
@@ -128,6 +130,8 @@ class LeverControl:
     low: float = 0.0
     high: float = 1.0
     step: float = 1.0
+    unit_fr: str = ""
+    unit_en: str = ""
 
 
 def seed_passage(doc: str | None) -> str:
@@ -383,16 +387,3 @@ def clip(x: np.ndarray, low: float, high: float | None = None) -> np.ndarray:
     """
     out = np.maximum(x, low)
     return out if high is None else np.minimum(out, high)
-
-
-def clip01(x: np.ndarray) -> np.ndarray:
-    """Clip an array into [0, 1] in place and return it (two ufuncs: cheaper than np.clip).
-
-    Example:
-        >>> import numpy as np
-        >>> x = np.array([-0.2, 0.4, 1.3])
-        >>> clip01(x) is x, x                                     # in place
-        (True, array([0. , 0.4, 1. ]))
-    """
-    np.maximum(x, 0.0, out=x)
-    return np.minimum(x, 1.0, out=x)

@@ -274,7 +274,7 @@ def run_run(args: argparse.Namespace) -> int:
     from .scenario import load_scenario, resolve_path
 
     scenario_file = resolve_path(args.scenario).resolve()
-    scenario = load_scenario(args.scenario, overrides=args.overrides or None)
+    scenario = load_scenario(args.scenario, overrides=args.overrides or None, origin="--set")
     out: Path = args.out if args.out is not None else Path("out") / scenario.name
     _check_out(out)
     seed = args.seed if args.seed is not None else fresh_seed()

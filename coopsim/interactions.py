@@ -65,10 +65,11 @@ def interact(model: ModelState, rng: np.random.Generator) -> None:
     N, P, R, ip = model.network, model.people, model.roles, model.scenario.interactions
     n, m = P.n, N.m
     u = rng.random(m + 2 * n)  # u_social (per tie), then u_tie and u_other (per person)
-    model.person_unit, model.contact = np.empty(n, dtype=np.int64), np.empty(m, dtype=np.bool_)
+    unit_of = np.empty(n, dtype=np.int64)  # each person's unit of work this week (the kernel's scratch)
+    model.contact = np.empty(m, dtype=np.bool_)
     new = np.empty((2, n), dtype=np.int64)
     k = _interact(
-        P.floats, P.ints, n, N.ints, N.floats, m, R.holder, R.unit, u, model.person_unit, model.contact, new,
+        P.floats, P.ints, n, N.ints, N.floats, m, R.holder, R.unit, u, unit_of, model.contact, new,
         model.mods.sphere_mixing, packed(ip),
     )  # fmt: skip
     if k:

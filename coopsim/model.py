@@ -34,7 +34,7 @@ import numpy as np
 
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
-from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
+from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
 from .compiled import announce_compilation, kernel
 from .population import FLAG, INT, Conflicts, Network, People, founding_network
 from .records import MesaRecords, Recorder
@@ -189,7 +189,6 @@ class CoopModel(mesa.Model):
         self.acceptance = scenario.territory.acceptance_start
         self.mods = Modifiers()
         self.mechanism_state: dict[str, dict[str, Any]] = {}
-        self.person_unit = np.zeros(0, dtype=np.int64)
         self.contact = np.zeros(0, dtype=bool)
         self.week_demand = 0.0
         self.week_unmet = 0.0
@@ -419,7 +418,3 @@ class CoopModel(mesa.Model):
         """Run to the horizon."""
         while self.running:
             self.step()
-
-    @property
-    def event_kinds(self) -> tuple[str, ...]:
-        return EVENT_KINDS

@@ -98,21 +98,6 @@ def coop_hours(
     return numpy_sum(done, k)
 
 
-def commercial_hours(model: ModelState) -> float:
-    """Operational hours done this week in the Coop's activities.
-
-    Example:
-        >>> import numpy as np
-        >>> from coopsim import CoopModel
-        >>> m = CoopModel("tera", seed=1)
-        >>> m.step()                                  # one week, so every array is filled
-        >>> commercial_hours(m) >= 0
-        True
-    """
-    R = model.roles
-    return float(coop_hours(R.holder, R.structure, R.kind, R.hours, model.people.floats))
-
-
 @kernel
 def salaries_unpaid(
     treasury: np.ndarray,

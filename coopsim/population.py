@@ -280,8 +280,8 @@ class Network:
         2
         >>> net.add_ties(np.array([1]), np.array([0]), trust=0.5)   # the tie 0-1 exists already
         0
-        >>> net.has(1, 0), net.view("trust_ab").tolist()
-        (True, [0.5, 0.5])
+        >>> net.m, net.view("trust_ab").tolist()
+        (2, [0.5, 0.5])
     """
 
     INT_FIELDS = ("a", "b", "conflict")  # the two ends; the open conflict on the tie, or -1
@@ -324,9 +324,6 @@ class Network:
         floats[:, : self.m] = self.floats[:, : self.m]
         self.ints, self.floats, self._cap = ints, floats, new_cap
         self._bind_views()
-
-    def has(self, i: int, j: int) -> bool:
-        return (min(i, j), max(i, j)) in self._pairs
 
     def add_ties(self, a: np.ndarray, b: np.ndarray, trust: float) -> int:
         """Add the ties (a[k], b[k]) that do not exist yet, in this order, each stored with its
@@ -467,18 +464,6 @@ class Conflicts:
             flags[: self.total] = flag_set.flags[: self.total]
             flag_set.flags = flags
         self._cap = new_cap
-
-    def ties_of(self, ids: np.ndarray) -> np.ndarray:
-        """The tie each of these conflicts is on.
-
-        Example:
-            >>> conflicts = Conflicts()
-            >>> conflicts.open(np.array([4, 7]), week=3).tolist()
-            [0, 1]
-            >>> conflicts.ties_of(np.array([1, 0])).tolist()
-            [7, 4]
-        """
-        return self.tie[ids]
 
     def open(self, ties: np.ndarray, week: int) -> np.ndarray:
         """Open a conflict on each of these ties; return their ids."""

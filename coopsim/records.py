@@ -63,6 +63,12 @@ COUNTED_EVENTS = {
 COUNTED_CODES = np.array([EVENT_CODE[kind] for kind in COUNTED_EVENTS.values()])
 COUNTED_COLUMNS = np.array([MODEL_COLUMNS.index(name) for name in COUNTED_EVENTS])
 TREASURY_COLUMNS = np.array([MODEL_COLUMNS.index(f"treasury_{k}") for k in STRUCTURE_KEYS])
+#: the weekly columns that count people, events, roles or sessions: whole numbers, given as int64
+COUNT_COLUMNS = (
+    "active", "newcomers", "withdrawn", "present", "departed_total", "burned_out", "active_volunteers", "core",
+    *COUNTED_EVENTS, "conflicts_open", "roles_vacant", "roles_max", "rex_facilitators", "mediations",
+    "mediations_successful",
+)  # fmt: skip
 
 # The codes the kernels compare with (numba reads module constants, not class attributes).
 NEWCOMER, ACTIVE, WITHDRAWN, DEPARTED = Status.NEWCOMER, Status.ACTIVE, Status.WITHDRAWN, Status.DEPARTED
@@ -346,9 +352,10 @@ class Recorder:
     def model_frame(self) -> pd.DataFrame:
         w = self.weeks
         weeks = np.arange(w)
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {"week": weeks, "year": weeks / WEEKS_PER_YEAR, **{c: a[:w] for c, a in self.columns.items()}}
         )
+        return frame.astype(dict.fromkeys(COUNT_COLUMNS, np.int64))
 
     def people_frame(self) -> pd.DataFrame:
         if not self._snapshots:

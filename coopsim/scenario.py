@@ -331,11 +331,14 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     return sorted(model.model_fields) if hasattr(model, "model_fields") else []
 
 
-def describe_errors(source: str, exc: ValidationError, overridden: tuple[str, ...] = ()) -> str:
+def describe_errors(
+    source: str, exc: ValidationError, overridden: tuple[str, ...] = (), origin: str = "overrides"
+) -> str:
     """One line naming the file, each field, its value and what is allowed.
 
-    ``overridden`` lists the dotted keys set from the command line, so that an error in one
-    of them says it came from ``--set`` rather than from the file.
+    ``overridden`` lists the dotted keys set on top of the file, so that an error in one of
+    them says where it came from (``origin``: ``"--set"`` on the command line, ``"overrides"``
+    from Python) rather than blaming the file.
 
     Example:
         >>> from pydantic import ValidationError
@@ -350,24 +353,26 @@ def describe_errors(source: str, exc: ValidationError, overridden: tuple[str, ..
     for err in exc.errors():
         loc = tuple(err["loc"])
         field = ".".join(str(p) for p in loc) or "(top level)"
-        origin = " (from --set)" if any(field == k or field.startswith(k + ".") for k in overridden) else ""
+        from_where = f" (from {origin})" if any(field == k or field.startswith(k + ".") for k in overridden) else ""
         value = err.get("input")
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             allowed = _allowed_keys(loc)
             hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
-            parts.append(f"{field}{origin}: unknown key{hint}")
+            parts.append(f"{field}{from_where}: unknown key{hint}")
         elif err["type"] == "missing":
             parts.append(f"{field}: required but missing")
         elif isinstance(value, dict | list):
-            parts.append(f"{field}{origin}: {msg}")
+            parts.append(f"{field}{from_where}: {msg}")
         else:
-            parts.append(f"{field}{origin} = {value!r}: {msg}")
+            parts.append(f"{field}{from_where} = {value!r}: {msg}")
     more = f" (and {len(parts) - 3} more)" if len(parts) > 3 else ""
     return f"{source}: " + "; ".join(parts[:3]) + more
 
 
-def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>", overridden: tuple[str, ...] = ()) -> Scenario:
+def scenario_from_dict(
+    data: dict[str, Any], source: str = "<scenario>", overridden: tuple[str, ...] = (), origin: str = "overrides"
+) -> Scenario:
     """Validate raw data into a :class:`Scenario`, or raise :class:`ScenarioError`.
 
     Example:
@@ -380,7 +385,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>", overrid
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(describe_errors(source, exc, overridden)) from None
+        raise ScenarioError(describe_errors(source, exc, overridden, origin)) from None
 
 
 def override_keys(overrides: list[str] | dict[str, Any] | None) -> tuple[str, ...]:
@@ -399,11 +404,13 @@ def override_keys(overrides: list[str] | dict[str, Any] | None) -> tuple[str, ..
     return tuple(".".join(parse_override(o)[0]) for o in overrides)
 
 
-def load_scenario(ref: str | Path, overrides: list[str] | dict[str, Any] | None = None) -> Scenario:
+def load_scenario(
+    ref: str | Path, overrides: list[str] | dict[str, Any] | None = None, origin: str = "overrides"
+) -> Scenario:
     """Load a scenario file (a path or a name in ``scenarios/``), resolving ``extends``.
 
     ``overrides`` is a list of ``"dotted.key=value"`` strings (as given to ``--set``) or a
-    dict of dotted keys to values.
+    dict of dotted keys to values; an error in one of them is said to come from ``origin``.
 
     Example:
         >>> load_scenario("tera-without-rex").rex.enabled          # extends tera.toml, REX off
@@ -416,4 +423,4 @@ def load_scenario(ref: str | Path, overrides: list[str] | dict[str, Any] | None 
     if overrides:
         data = apply_overrides(data, overrides)
     data.setdefault("name", path.stem)
-    return scenario_from_dict(data, source=str(path), overridden=override_keys(overrides))
+    return scenario_from_dict(data, source=str(path), overridden=override_keys(overrides), origin=origin)

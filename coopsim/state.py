@@ -46,7 +46,6 @@ class ModelState(Protocol):
     backlog: float
     acceptance: float
     contact: np.ndarray  # ties in contact this week (set by the interactions process)
-    person_unit: np.ndarray  # each person's unit of work this week, or -1
     week_demand: float
     week_unmet: float
     week_decision_capacity: float

@@ -220,12 +220,6 @@ class Roles:
         held = self.holder >= 0
         return np.bincount(self.holder[held], minlength=n)
 
-    def hours_by(self, n: int, weight: np.ndarray | None = None) -> np.ndarray:
-        """Hours per week each person's roles ask (optionally weighted per role)."""
-        held = self.holder >= 0
-        w = self.hours if weight is None else self.hours * weight
-        return np.bincount(self.holder[held], w[held], minlength=n)
-
     def unit_holders(self, unit_name: str) -> np.ndarray:
         """People holding a role in the named unit (sorted, each once)."""
         u = self.unit_names.index(unit_name)
@@ -242,10 +236,6 @@ class Roles:
             False
         """
         return bool(unit_staffed(self.holder, self.unit, self.unit_names.index(unit_name)))
-
-    def staffed_circles(self) -> int:
-        """Number of circles of the association with at least one role held."""
-        return int(circles_staffed(self.holder, self.unit, self.unit_is_circle))
 
 
 @kernel

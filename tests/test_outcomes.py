@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coopsim import CoopModel, run
@@ -70,3 +71,14 @@ def test_the_page_and_the_validation_use_the_same_words() -> None:
     for pattern, key in PATTERN_OUTCOMES.items():
         p = PATTERNS_BY_KEY[pattern]
         assert (p.label, p.label_fr) == (outcome_words(key, "en"), outcome_words(key, "fr"))
+
+
+def test_count_columns_are_whole_numbers_given_as_integers() -> None:
+    from coopsim.records import COUNT_COLUMNS, MODEL_COLUMNS
+
+    result = run("tera-all", seed=2, years=3)
+    frame, rec = result.model_frame, result.model.recorder
+    assert set(COUNT_COLUMNS) <= set(MODEL_COLUMNS)
+    for column in COUNT_COLUMNS:
+        assert frame[column].dtype == np.int64, column
+        np.testing.assert_array_equal(rec.columns[column][: rec.weeks], frame[column], err_msg=column)  # nothing cut

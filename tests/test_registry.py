@@ -202,7 +202,7 @@ def test_a_new_lever_is_a_scenario_table(trial_lever: type[TrialLever], tmp_path
         load_scenario(path, overrides=["trial_lever.strength=2"])
     with pytest.raises(
         ScenarioError,
-        match=r"trial_lever\.strenght \(from --set\): unknown key \(allowed: enabled, start_week, strength\)",
+        match=r"trial_lever\.strenght \(from overrides\): unknown key \(allowed: enabled, start_week, strength\)",
     ):
         load_scenario(path, overrides=["trial_lever.strenght=0.1"])
 

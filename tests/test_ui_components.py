@@ -539,7 +539,13 @@ def test_a_dead_worker_is_replaced_by_a_new_pool() -> None:
 def test_a_dead_worker_fails_one_tabs_comparison_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tab one's comparison loses its worker (no second try here): tab one says so; tab two
     is untouched; the next comparison works in both."""
+    from coopsim.ui import app
+
     monkeypatch.setattr(compare_view, "POOL_TRIES", 1)
+    # B differs from A for a moment while the years are set one after the other: on a busy
+    # machine the pause before an automatic comparison could end before B is set too, and tab
+    # two would start one of its own on the pool whose worker dies. A long pause rules it out.
+    monkeypatch.setattr(app, "AUTO_COMPARE_DELAY", 30.0)
     real, killed = compare_view.run_comparison, []
 
     def losing_a_worker(*args: Any, **kwargs: Any) -> Any:

@@ -68,6 +68,8 @@ class Contractualisation(Mechanism):
             0.0,
             1.0,
             0.05,
+            unit_fr="%",
+            unit_en="%",
         ),
     )
 

@@ -68,7 +68,14 @@ class Mediation(Mechanism):
     events = ("conflict_mediated", "conflict_resolved")
     controls = (
         LeverControl(
-            "capacity_per_month", "Médiation : médiations par mois", "Mediation: mediations per month", 0, 10, 1
+            "capacity_per_month",
+            "Médiation : médiations par mois",
+            "Mediation: mediations per month",
+            0,
+            10,
+            1,
+            unit_fr="par mois",
+            unit_en="per month",
         ),
     )
 

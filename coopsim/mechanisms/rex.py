@@ -70,7 +70,16 @@ class Rex(Mechanism):
     )
     events = ("rex_session", "role_dropped", "conflict_resolved")
     controls = (
-        LeverControl("every_weeks", "REX : semaines entre deux séances", "REX: weeks between sessions", 1, 52, 1),
+        LeverControl(
+            "every_weeks",
+            "REX : semaines entre deux séances",
+            "REX: weeks between sessions",
+            1,
+            52,
+            1,
+            unit_fr="semaines",
+            unit_en="weeks",
+        ),
     )
 
     phase: ClassVar[str] = "interactions"

@@ -68,8 +68,26 @@ class RevenuDeTransition(Mechanism):
     )
     events = ("stipend_paid", "stipend_unpaid")
     controls = (
-        LeverControl("recipients", "Revenu : nombre de bénéficiaires", "Income: recipients", 0, 20, 1),
-        LeverControl("amount_per_month", "Revenu : euros par mois", "Income: euros per month", 0, 2000, 5),
+        LeverControl(
+            "recipients",
+            "Revenu : nombre de bénéficiaires",
+            "Income: recipients",
+            0,
+            20,
+            1,
+            unit_fr="personnes",
+            unit_en="people",
+        ),
+        LeverControl(
+            "amount_per_month",
+            "Revenu : euros par mois",
+            "Income: euros per month",
+            0,
+            2000,
+            5,
+            unit_fr="€ par mois",
+            unit_en="€ per month",
+        ),
         LeverControl("with_objectives", "Revenu avec objectifs convenus", "Income with agreed objectives"),
     )
 

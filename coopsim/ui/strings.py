@@ -33,7 +33,6 @@ from typing import Any
 from ..mechanisms import REGISTRY, on_change
 from ..outcomes import HEADLINE, OUTCOMES
 
-LANGS = ("fr", "en")
 DEFAULT_LANG = "fr"
 MINUS = "\u2212"
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and space before %
@@ -422,19 +421,28 @@ EVENTS: dict[str, tuple[str, str]] = {
 #: the feed's key moments: burnouts, departures of role holders, exhaustion noticed, REX that changed something
 KEY_KINDS = ("burnout", "departure_roles", "exhaustion_noticed", "rex_changed")
 
-#: the unit written after each main setting's value: dotted key -> (French, English); a
-#: share is written as a percentage ("%"); a setting not listed is written without a unit
-CONTROL_UNITS: dict[str, tuple[str, str]] = {
+#: the unit written after each setting of the world's value: dotted key -> (French, English);
+#: a share is written as a percentage ("%"); a setting without one is written without a unit
+WORLD_CONTROL_UNITS: dict[str, tuple[str, str]] = {
     "population.founders": ("personnes", "people"),
     "territory.arrivals_per_week": ("par semaine", "per week"),
-    "rex.every_weeks": ("semaines", "weeks"),
-    "mediation.capacity_per_month": ("par mois", "per month"),
-    "contractualisation.share_formalised": ("%", "%"),
-    "stipend.recipients": ("personnes", "people"),
-    "stipend.amount_per_month": ("€ par mois", "€ per month"),
     "years": ("ans", "years"),
     "replications": ("graines", "seeds"),
 }
+
+#: the unit of every main setting; the levers' are their own (``LeverControl.unit_fr`` and
+#: ``unit_en``), kept up to date with the registry
+CONTROL_UNITS: dict[str, tuple[str, str]] = {}
+
+
+def _control_units() -> None:
+    CONTROL_UNITS.clear()
+    CONTROL_UNITS.update(WORLD_CONTROL_UNITS)
+    for key, lever in REGISTRY.items():
+        CONTROL_UNITS.update({f"{key}.{c.field}": (c.unit_fr, c.unit_en) for c in lever.controls if c.unit_fr})
+
+
+on_change(_control_units)
 
 #: headline outcomes of the comparison: summary key -> (French, English), from the outcome table
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {

@@ -94,16 +94,16 @@ def add_validate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--ensemble-seeds",
         type=int_at_least(1, "--ensemble-seeds"),
-        default=10,
+        default=5,
         metavar="K",
-        help="paired seeds per constant set of the ensemble (default 10)",
+        help="paired seeds per constant set of the ensemble (default 5)",
     )
     p.add_argument(
         "--ensemble-points",
         type=int_at_least(0, "--ensemble-points"),
-        default=0,
+        default=40,
         metavar="M",
-        help="use the first (most plausible) M sets of the ensemble (default 0: all)",
+        help="use the first (most plausible) M sets of the ensemble (default 40; 0: all)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -123,7 +123,7 @@ def validate_epilog() -> str:
         "  coopsim validate --seeds 5                   prints the tables; writes nothing",
         "  coopsim validate --json out/validation.json  also the table as JSON",
         "  coopsim validate --write-docs                30 seeds, the ensemble if shipped; updates docs/VALIDATION.md",
-        "  coopsim validate --ensemble scenarios/tera-ensemble.csv --ensemble-seeds 10 --write-docs",
+        "  coopsim validate --ensemble-points 40 --ensemble-seeds 5 --json out/validation.json --write-docs",
     ]
     return "\n".join(lines)
 
