@@ -23,8 +23,9 @@ from pydantic import Field
 
 from .base import Params, Status, packed
 from .compiled import kernel
-from .population import FLOAT, INT, TIE_FLOAT, TIE_INT
-from .state import ModelState
+from .model_state import ModelState
+from .network import TIE_FLOAT, TIE_INT
+from .population import FLOAT, INT
 
 DEPARTED = Status.DEPARTED  # a plain integer, for the kernels
 FERTILE, OPENED = range(2)  # the rows of the new disagreements' ties, defused or opened

@@ -20,8 +20,8 @@ from pydantic import Field
 
 from .base import Params, Status, clip
 from .compiled import kernel
+from .model_state import ModelState
 from .population import INT
-from .state import ModelState
 
 ACTIVE = Status.ACTIVE  # a plain integer, for the kernel
 

@@ -19,8 +19,9 @@ from pydantic import Field
 
 from .base import Params, Status, packed
 from .compiled import kernel
-from .population import FLOAT, INT, TIE_FLOAT, TIE_INT
-from .state import ModelState
+from .model_state import ModelState
+from .network import TIE_FLOAT, TIE_INT
+from .population import FLOAT, INT
 
 ACTIVE, DEPARTED = Status.ACTIVE, Status.DEPARTED  # plain integers, for the kernel
 

@@ -42,8 +42,8 @@ from pydantic import Field
 from .base import WEEKS_PER_YEAR, Params, Status, packed
 from .compiled import kernel
 from .governance import consent_probability
+from .model_state import ModelState
 from .population import FLAG, FLOAT, INT
-from .state import ModelState
 from .territory import acceptance_and_arrivals
 
 WELCOME_CIRCLE = "Accueil-Intégration"

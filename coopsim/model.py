@@ -36,7 +36,8 @@ from . import conflict, governance, interactions, membership, money, wellbeing, 
 from .agents import Person
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
 from .compiled import announce_compilation, kernel
-from .population import FLAG, INT, Conflicts, Network, People, founding_network
+from .network import Conflicts, Network, founding_network
+from .population import FLAG, INT, People
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .structures import Roles, assign, hand_over, release, release_all

@@ -1,7 +1,7 @@
 """Money: the weekly flows between the six structures, people and the outside world.
 
 Process 9 of the week (*money*). Every flow goes through the ledger's one payment rule
-(:func:`coopsim.structures.transfer`, behind :meth:`Ledger.pay` and the week's compiled
+(:func:`coopsim.ledger.transfer`, behind :meth:`Ledger.pay` and the week's compiled
 pass of payments), which refuses a payment the payer cannot afford (budget limits: "les
 activités ne sont actuellement pas assez solvables pour se soutenir monétairement les unes
 les autres") and records it, so that the change in total treasury always equals what came
@@ -25,22 +25,10 @@ from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status, packed
 from .compiled import kernel, numpy_sum
+from .ledger import FLOW, OUTSIDE, Ledger, transfer
+from .model_state import ModelState
 from .population import FLOAT, INT
-from .state import ModelState
-from .structures import (
-    ABEILLE,
-    ASSOCIATION,
-    COOP,
-    FLOW,
-    FUND,
-    OUTSIDE,
-    QRT,
-    SCI,
-    STRUCTURE_KEYS,
-    Ledger,
-    circles_staffed,
-    transfer,
-)
+from .structures import ABEILLE, ASSOCIATION, COOP, FUND, QRT, SCI, STRUCTURE_KEYS, circles_staffed
 
 OPERATIONAL = WORK_CODE["operational"]
 ACTIVE = Status.ACTIVE
@@ -185,7 +173,7 @@ def payments_of_the_week(
     unpaid: np.ndarray,
 ) -> int:
     """The week's flows in their order, each paid only if the payer can afford it (see
-    :func:`coopsim.structures.transfer`); writes the holders of the salaried roles left unpaid
+    :func:`coopsim.ledger.transfer`); writes the holders of the salaried roles left unpaid
     in ``unpaid`` and returns how many.
 
     Coop sales grow with the operational hours done there and the territory's acceptance, plus

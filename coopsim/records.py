@@ -20,10 +20,11 @@ import pandas as pd
 
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Paid, Status
 from .compiled import kernel, numpy_sum
+from .ledger import INFLOW, OUTFLOW
+from .model_state import ModelState
 from .outcomes import HIGH_EXHAUSTION
 from .population import FLAG, FLOAT, INT
-from .state import ModelState
-from .structures import INFLOW, OUTFLOW, STRUCTURE_KEYS
+from .structures import STRUCTURE_KEYS
 
 MODEL_COLUMNS = (
     "active", "newcomers", "withdrawn", "present", "departed_total", "burned_out",

@@ -20,8 +20,8 @@ from pydantic import Field
 
 from .base import Params, Status
 from .compiled import kernel, numpy_sum
+from .model_state import ModelState
 from .population import FLOAT, INT
-from .state import ModelState
 
 ACTIVE, DEPARTED = Status.ACTIVE, Status.DEPARTED  # plain integers, for the kernels
 

@@ -26,8 +26,8 @@ from pydantic import Field
 
 from .base import Paid, Params, Status, packed
 from .compiled import kernel, numpy_sum
+from .model_state import ModelState
 from .population import FLAG, FLOAT, INT
-from .state import ModelState
 
 ACTIVE, DEPARTED = Status.ACTIVE, Status.DEPARTED  # plain integers, for the kernels
 SALARIED, STIPEND = Paid.SALARIED, Paid.STIPEND

@@ -25,8 +25,8 @@ from pydantic import Field
 
 from .base import WORK_CODE, Params, Status
 from .compiled import kernel, numpy_sum
+from .model_state import ModelState
 from .population import FLAG, FLOAT, INT
-from .state import ModelState
 from .structures import take_slot, vacate_slot
 
 COORD = WORK_CODE["coordination"]

@@ -30,7 +30,7 @@ from coopsim.interactions import interact
 from coopsim.mechanisms.mediation import MEDIATION_CIRCLE
 from coopsim.membership import WELCOME_CIRCLE, arrive_and_integrate, attachment, leave_or_withdraw, life_event_chance
 from coopsim.money import ABEILLE, COOP, FUND, OUTSIDE, Ledger, flows, pay_salaries
-from coopsim.population import Network
+from coopsim.network import Network
 from coopsim.structures import ASSOCIATION, QRT, SCI
 from coopsim.territory import arrivals_this_week, update_acceptance
 from coopsim.wellbeing import strain_and_recovery, update_engagement

@@ -34,7 +34,7 @@ from pydantic import Field
 from ..base import LeverControl, Mechanism
 from ..compiled import kernel
 from ..conflict import count_open
-from ..population import TIE_FLOAT, TIE_INT
+from ..network import TIE_FLOAT, TIE_INT
 
 MEDIATION_CIRCLE = "Écoute & Médiation"
 MEDIATED, RESOLVED = range(2)  # the rows of the first parties of the conflicts mediated, resolved

@@ -42,7 +42,8 @@ from pydantic import Field
 from ..base import LeverControl, Mechanism, Status
 from ..compiled import kernel
 from ..conflict import close, open_counts
-from ..population import FLAG, FLOAT, INT, TIE_FLOAT, TIE_INT
+from ..network import TIE_FLOAT, TIE_INT
+from ..population import FLAG, FLOAT, INT
 
 ACTIVE = Status.ACTIVE  # a plain integer, for the kernels
 

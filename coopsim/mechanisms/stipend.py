@@ -37,9 +37,9 @@ from pydantic import Field
 
 from ..base import WEEKS_PER_YEAR, LeverControl, Mechanism, Paid, Status
 from ..compiled import kernel
+from ..ledger import transfer
 from ..money import ABEILLE, COOP, FUND, OUTSIDE
 from ..population import FLAG, FLOAT, INT
-from ..structures import transfer
 
 DEPARTED = Status.DEPARTED  # a plain integer, for the kernel
 ACTIVE, VOLUNTEER = Status.ACTIVE, Paid.VOLUNTEER

@@ -15,8 +15,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from .base import Modifiers
-from .population import Conflicts, Network, People
-from .structures import Ledger, Roles
+from .ledger import Ledger
+from .network import Conflicts, Network
+from .population import People
+from .structures import Roles
 
 
 class ModelState(Protocol):
