@@ -24,13 +24,14 @@ Modifies the *work*, *engagement* and *membership* processes; acts after *work*.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from pydantic import Field
 
 from ..base import LeverControl, Mechanism, Modifiers
 from ..compiled import kernel
+from ..model_state import ModelState
 from ..population import FLAG
 
 
@@ -91,14 +92,14 @@ class Contractualisation(Mechanism):
     )
     flexibility_cost: float = Field(0.05, ge=0, le=1, description="appeal a role loses by being formalised")
 
-    def modify(self, mods: Modifiers, model: Any) -> None:
+    def modify(self, mods: Modifiers, model: ModelState) -> None:
         mods.role_cap = self.max_roles_per_person
         mods.hours_cap = self.hour_limit
         mods.formal_recognition = self.recognition_per_week
         mods.notice_weeks = self.notice_weeks
         mods.formal_appeal_cost = self.flexibility_cost
 
-    def act(self, model: Any, rng: np.random.Generator) -> None:
+    def act(self, model: ModelState, rng: np.random.Generator) -> None:
         R, P = model.roles, model.people
         state = model.mechanism_state.setdefault("contractualisation", {})
         if not state.get("formalised"):

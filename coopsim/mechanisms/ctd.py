@@ -14,11 +14,12 @@ Modifies the *arrivals* (acceptance) and *work* processes.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
 from ..base import WEEKS_PER_YEAR, Mechanism, Modifiers
+from ..model_state import ModelState
 
 
 class TerritorialDialogue(Mechanism):
@@ -48,6 +49,6 @@ class TerritorialDialogue(Mechanism):
         4.0, ge=0, le=200, description="hours per week of the committee's work, added to the common work"
     )
 
-    def modify(self, mods: Modifiers, model: Any) -> None:
+    def modify(self, mods: Modifiers, model: ModelState) -> None:
         mods.acceptance_gain += self.acceptance_gain_per_year / WEEKS_PER_YEAR
         mods.extra_common_hours += self.hours_per_week

@@ -18,9 +18,10 @@ processes.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ..base import Mechanism, Modifiers
+from ..model_state import ModelState
 
 
 class Delegation(Mechanism):
@@ -46,5 +47,5 @@ class Delegation(Mechanism):
 
     phase: ClassVar[str] = "none"
 
-    def modify(self, mods: Modifiers, model: Any) -> None:
+    def modify(self, mods: Modifiers, model: ModelState) -> None:
         mods.delegation = True

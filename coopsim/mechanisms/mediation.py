@@ -26,7 +26,7 @@ Acts after the *conflict* process.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from pydantic import Field
@@ -34,6 +34,7 @@ from pydantic import Field
 from ..base import LeverControl, Mechanism
 from ..compiled import kernel
 from ..conflict import count_open
+from ..model_state import ModelState
 from ..network import TIE_FLOAT, TIE_INT
 
 MEDIATION_CIRCLE = "Écoute & Médiation"
@@ -97,7 +98,7 @@ class Mediation(Mechanism):
         2, ge=1, le=1000, description="mediation sessions a dispute may have before the commission lets it go"
     )
 
-    def act(self, model: Any, rng: np.random.Generator) -> None:
+    def act(self, model: ModelState, rng: np.random.Generator) -> None:
         if not model.month_start:
             return
         N, C = model.network, model.conflicts
@@ -124,7 +125,7 @@ class Mediation(Mechanism):
         if n_resolved:
             model.emit("conflict_resolved", parties[RESOLVED, :n_resolved])
 
-    def success_probability(self, model: Any, conflict_ids: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    def success_probability(self, model: ModelState, conflict_ids: np.ndarray, ties: np.ndarray) -> np.ndarray:
         """Each mediation's chance: ``resolution_probability × (0.5 + mutual trust)``, times
         ``festering_factor`` for a festering conflict, at most 1.
 

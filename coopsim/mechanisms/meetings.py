@@ -14,11 +14,12 @@ Modifies the *conflict* process (defusing) and the *strain* process (noticing).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
 from ..base import Mechanism, Modifiers
+from ..model_state import ModelState
 
 
 class MeetingPractices(Mechanism):
@@ -53,7 +54,7 @@ class MeetingPractices(Mechanism):
         0.03, ge=0, le=1, description="weekly chance an exhausted member is noticed in the weather round"
     )
 
-    def modify(self, mods: Modifiers, model: Any) -> None:
+    def modify(self, mods: Modifiers, model: ModelState) -> None:
         mods.defuse_bonus += (
             self.meteo_defuse * self.tour_meteo
             + self.cloture_defuse * self.tour_cloture

@@ -34,7 +34,7 @@ Acts after the *interactions* process.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from pydantic import Field
@@ -42,6 +42,7 @@ from pydantic import Field
 from ..base import LeverControl, Mechanism, Status
 from ..compiled import kernel
 from ..conflict import close, open_counts
+from ..model_state import ModelState
 from ..network import TIE_FLOAT, TIE_INT
 from ..population import FLAG, FLOAT, INT
 
@@ -125,7 +126,7 @@ class Rex(Mechanism):
         0.01, ge=0, le=1, description="weekly drift of a role's organisation back to its original hours"
     )
 
-    def act(self, model: Any, rng: np.random.Generator) -> None:
+    def act(self, model: ModelState, rng: np.random.Generator) -> None:
         P, R = model.people, model.roles
         _fade(P.floats, P.n, R.effort, 1.0 - self.limits_fade, self.forgetting)
         if (model.week - self.start_week) % self.every_weeks:
@@ -151,7 +152,7 @@ class Rex(Mechanism):
         for i in handing.tolist():
             model.hand_over_one_role(i, announced=True)
 
-    def _revisit_conflicts(self, model: Any, inside: np.ndarray, rng: np.random.Generator) -> None:
+    def _revisit_conflicts(self, model: ModelState, inside: np.ndarray, rng: np.random.Generator) -> None:
         """Open conflicts between two participants may be resolved: the session revisits the
         work situations and the difficulties met ("identifier les difficultés rencontrées et
         trouver des réponses"), the more easily the more the two still trust each other."""

@@ -14,11 +14,12 @@ Modifies the *work* and *engagement* processes.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
 from ..base import Mechanism, Modifiers
+from ..model_state import ModelState
 
 
 class RoleDescriptions(Mechanism):
@@ -45,6 +46,6 @@ class RoleDescriptions(Mechanism):
     fill_boost: float = Field(0.3, ge=0, le=5, description="relative rise in the chance a vacant role is taken")
     recognition_per_week: float = Field(0.004, ge=0, le=1, description="recognition a role holder gains weekly")
 
-    def modify(self, mods: Modifiers, model: Any) -> None:
+    def modify(self, mods: Modifiers, model: ModelState) -> None:
         mods.fill_boost *= 1.0 + self.fill_boost
         mods.description_recognition += self.recognition_per_week

@@ -16,11 +16,12 @@ Modifies the *interactions*, *conflict* and *strain* processes.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
 from ..base import Mechanism, Modifiers
+from ..model_state import ModelState
 
 
 class SphereSeparation(Mechanism):
@@ -49,5 +50,5 @@ class SphereSeparation(Mechanism):
 
     strength: float = Field(0.5, ge=0, le=1, description="share of the life-sphere overlap removed")
 
-    def modify(self, mods: Modifiers, model: Any) -> None:
+    def modify(self, mods: Modifiers, model: ModelState) -> None:
         mods.sphere_mixing *= 1.0 - self.strength

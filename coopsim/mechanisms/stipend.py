@@ -30,7 +30,7 @@ Acts after the *money* process.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from pydantic import Field
@@ -38,6 +38,7 @@ from pydantic import Field
 from ..base import WEEKS_PER_YEAR, LeverControl, Mechanism, Paid, Status
 from ..compiled import kernel
 from ..ledger import transfer
+from ..model_state import ModelState
 from ..money import ABEILLE, COOP, FUND, OUTSIDE
 from ..population import FLAG, FLOAT, INT
 
@@ -119,7 +120,7 @@ class RevenuDeTransition(Mechanism):
     pressure_rate: float = Field(0.03, ge=0, le=1, description="weekly speed at which pressure follows its target")
     duration_weeks: int = Field(0, ge=0, le=100000, description="weeks the stipend is paid (0: until the end)")
 
-    def _choose_recipients(self, model: Any, rng: np.random.Generator) -> None:
+    def _choose_recipients(self, model: ModelState, rng: np.random.Generator) -> None:
         P = model.people
         n = P.n
         eligible = np.flatnonzero((P.status[:n] == Status.ACTIVE) & (P.paid[:n] == Paid.VOLUNTEER))
@@ -141,7 +142,7 @@ class RevenuDeTransition(Mechanism):
         """
         return self.amount_per_month * 12 / WEEKS_PER_YEAR / self.reference_wage
 
-    def _pay(self, model: Any) -> None:
+    def _pay(self, model: ModelState) -> None:
         """The month's stipends (:func:`_pay_month`), told as one event per recipient."""
         P, L = model.people, model.ledger
         if L.treasury[FUND] >= self.amount_per_month:  # a first payment: its kinds of flow exist from now
@@ -161,7 +162,7 @@ class RevenuDeTransition(Mechanism):
                 model.emit("stipend_paid" if paid[1, start] else "stipend_unpaid", paid[0, start:j])
                 start = j
 
-    def act(self, model: Any, rng: np.random.Generator) -> None:
+    def act(self, model: ModelState, rng: np.random.Generator) -> None:
         P = model.people
         state = model.mechanism_state.setdefault("stipend", {})
         if not state.get("chosen"):

@@ -17,13 +17,14 @@ Acts after the *engagement* process; modifies the *strain* process (noticing).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from pydantic import Field
 
 from ..base import WEEKS_PER_YEAR, Mechanism, Modifiers, Status
 from ..compiled import kernel
+from ..model_state import ModelState
 from ..population import FLAG, INT
 
 ACTIVE = Status.ACTIVE  # a plain integer, for the kernel
@@ -54,11 +55,11 @@ class InternalTraining(Mechanism):
         0.02, ge=0, le=1, description="weekly chance one first aider notices an exhausted member"
     )
 
-    def modify(self, mods: Modifiers, model: Any) -> None:
+    def modify(self, mods: Modifiers, model: ModelState) -> None:
         aiders = _active_first_aiders(model.people.flags, model.people.ints, model.people.n)
         mods.exhaustion_notice = min(0.9, mods.exhaustion_notice + self.notice_per_first_aider * aiders)
 
-    def act(self, model: Any, rng: np.random.Generator) -> None:
+    def act(self, model: ModelState, rng: np.random.Generator) -> None:
         if (model.week - self.start_week) % WEEKS_PER_YEAR:
             return
         P = model.people

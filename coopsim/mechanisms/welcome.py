@@ -16,11 +16,12 @@ Modifies the *arrivals* process.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
 from ..base import Mechanism, Modifiers
+from ..model_state import ModelState
 
 
 class WelcomeCircle(Mechanism):
@@ -55,7 +56,7 @@ class WelcomeCircle(Mechanism):
         description="weeks from arrival (or from a refused request) to the consent decision, for a welcomed newcomer",
     )
 
-    def modify(self, mods: Modifiers, model: Any) -> None:
+    def modify(self, mods: Modifiers, model: ModelState) -> None:
         mods.welcome_capacity = self.capacity
         mods.integration_weeks = self.integration_weeks
         mods.welcome_introductions = self.introductions
