@@ -49,7 +49,6 @@ from .cli_support import (
     PROG,
     SHIPPED_DIR,
     UserError,
-    _check_file,
     _check_model,
     _check_out,
     _one_line,
@@ -409,24 +408,6 @@ def run_ui(args: argparse.Namespace) -> int:
 # --- validate, calibrate: where they write, tried before they compute ----------------------
 
 
-def _validate_outputs(args: argparse.Namespace) -> None:
-    """The docs and the CSV are written after every seed has run: check them first."""
-    if not args.no_write:
-        _check_out(args.docs, "--docs")
-        _check_out(args.docs / "figures", "--docs")
-        _check_file(args.docs / "VALIDATION.md", "--docs")
-    if args.csv is not None:
-        _check_file(args.csv, "--csv")
-
-
-def _calibrate_outputs(args: argparse.Namespace) -> None:
-    """The CSV files are written after the whole search: check them first."""
-    if args.csv is not None:
-        _check_file(args.csv, "--csv")
-        if args.keep:
-            _check_file(args.csv.with_name(f"{args.csv.stem}-screening.csv"), "--csv")
-
-
 # --- the table of sub-commands --------------------------------------------------------
 
 
@@ -434,8 +415,8 @@ def _calibrate_outputs(args: argparse.Namespace) -> None:
 class Command:
     """A sub-command: its name, one-line help and description, and its home, the module
     that holds ``add_<name>_arguments(parser)``, ``run_<name>(args) -> int`` and
-    ``<name>_epilog() -> str`` (imported only when the sub-command is chosen). ``outputs``,
-    when given, tries the places the command writes before anything is imported or run.
+    ``<name>_epilog() -> str`` (imported only when the sub-command is chosen); ``run_<name>``
+    tries the places it writes before it runs anything long.
 
     Example:
         >>> sweep = next(c for c in COMMANDS if c.name == "sweep")
@@ -447,7 +428,6 @@ class Command:
     help: str
     description: str
     home: str = __name__
-    outputs: Callable[[argparse.Namespace], None] | None = None
 
     def function(self, part: str) -> Callable[..., Any]:
         """Its ``add_<name>_arguments`` ('arguments'), ``run_<name>`` ('run') or ``<name>_epilog`` ('epilog')."""
@@ -460,9 +440,7 @@ class Command:
         return found
 
     def handle(self, args: argparse.Namespace) -> int:
-        """Try where it writes, then run it."""
-        if self.outputs is not None:
-            self.outputs(args)
+        """Run it."""
         return int(self.function("run")(args))
 
 
@@ -509,7 +487,6 @@ COMMANDS: tuple[Command, ...] = (
         "and print, for each pattern, its target range and source, the simulated median (or share of "
         "seeds) with its 90 % interval, and whether it passes; update docs/VALIDATION.md and its figure.",
         home=VALIDATION_COMMANDS,
-        outputs=_validate_outputs,
     ),
     Command(
         name="calibrate",
@@ -517,7 +494,6 @@ COMMANDS: tuple[Command, ...] = (
         description="Score points of a Latin hypercube over the behavioural constants by the distance of "
         "the validation patterns to their target ranges, on a few paired seeds each, and print the best.",
         home=VALIDATION_COMMANDS,
-        outputs=_calibrate_outputs,
     ),
     Command(
         name="compare",

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..cli_support import UserError, _check_file, int_at_least, out_dir, out_file, write_json
+from ..cli_support import UserError, _check_file, _check_out, int_at_least, out_dir, out_file, write_json
 from ..scenario import SCENARIO_DIR
 from .calibrate import CALIBRATION_SEED, CONSTANTS, calibrate, confirm, narrowed, rank
 from .effects import EFFECTS, summarise_effects
@@ -143,14 +143,34 @@ def _ensemble_path(args: argparse.Namespace) -> Path | None:
     return path
 
 
+def _check_validate_outputs(args: argparse.Namespace) -> None:
+    """What validate writes is written after every seed has run: try each place first."""
+    if args.json is not None:
+        _check_file(args.json, "--json")
+    if not args.no_write:
+        _check_out(args.docs, "--docs")
+        _check_out(args.docs / "figures", "--docs")
+        _check_file(args.docs / "VALIDATION.md", "--docs")
+    if args.csv is not None:
+        _check_file(args.csv, "--csv")
+
+
+def _check_calibrate_outputs(args: argparse.Namespace) -> None:
+    """The CSV files are written after the whole search: try each place first."""
+    for path, option in ((args.csv, "--csv"), (args.ensemble, "--ensemble"), (args.sobol_csv, "--sobol-csv")):
+        if path is not None:
+            _check_file(path, option)
+    if args.csv is not None and args.keep and not (args.ensemble or args.sobol):
+        _check_file(args.csv.with_name(f"{args.csv.stem}-screening.csv"), "--csv")
+
+
 def run_validate(args: argparse.Namespace) -> int:
     """Run the patterns and the effects (and the ensemble's sets when there is an ensemble),
     print the tables; write JSON, CSV and the docs when asked."""
     import pandas as pd
 
     start = time.perf_counter()
-    if args.json is not None:
-        _check_file(args.json, "--json")
+    _check_validate_outputs(args)
     path = _ensemble_path(args)
     sets = read_ensemble(path) if path is not None else None
     if sets is not None and args.ensemble_points:
@@ -283,7 +303,6 @@ def calibrate_epilog() -> str:
 
 
 def _run_ensemble(args: argparse.Namespace) -> int:
-    _check_file(args.ensemble, "--ensemble")
     start = time.perf_counter()
     with _bar(args.samples * args.seeds * args.rounds, args.quiet, "point x seed") as bar:
         scored, kept = history_match(
@@ -310,8 +329,6 @@ def _run_ensemble(args: argparse.Namespace) -> int:
 
 
 def _run_sobol(args: argparse.Namespace) -> int:
-    if args.sobol_csv is not None:
-        _check_file(args.sobol_csv, "--sobol-csv")
     start = time.perf_counter()
     total = args.sobol * (len(CONSTANTS) + 2) * args.seeds
     with _bar(total, args.quiet, "point x seed") as bar:
@@ -330,6 +347,7 @@ def run_calibrate(args: argparse.Namespace) -> int:
     hypercube's points, score the best again on more seeds, print the best five."""
     import pandas as pd
 
+    _check_calibrate_outputs(args)
     if args.sobol:
         return _run_sobol(args)
     if args.ensemble is not None:

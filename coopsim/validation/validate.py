@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..experiments.engine.seeds import paired_seeds
+from ..formatting import finite, fmt_number
 from ..runner import run
 from .effects import EFFECTS_BY_KEY, SEPARATOR
 from .patterns import FIT, HELD_OUT, PATTERNS, PATTERNS_BY_KEY, SOURCES, Pattern, scenarios_needed
@@ -279,13 +280,8 @@ def to_json(table: pd.DataFrame) -> list[dict[str, Any]]:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _num(x: Any) -> str:
-    x = float(x)
-    return "n/a" if not np.isfinite(x) else f"{x:.3g}"
-
-
-def _finite(x: Any) -> bool:
-    return bool(np.isfinite(float(x)))
+_num = fmt_number  # three significant digits, 'n/a' when missing (coopsim.formatting)
+_finite = finite
 
 
 def _percent(x: Any) -> str:
