@@ -314,17 +314,23 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any])
     return data
 
 
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """Field names allowed at the table where ``loc``'s last key was refused."""
-    model: Any = Scenario
-    for part in loc[:-1]:
-        if isinstance(part, int):
+def _allowed_keys(loc: tuple[Any, ...], root: Any = None) -> list[str]:
+    """Field names allowed at the table where ``loc``'s last key was refused, walking the
+    schema from ``root`` (default: :class:`Scenario`); the key of a table of tables (a dict
+    of models, like an experiment's factors) is stepped over."""
+    model: Any = Scenario if root is None else root
+    parts = [part for part in loc[:-1] if not isinstance(part, int)]
+    skip_key = False
+    for part in parts:
+        if skip_key:
+            skip_key = False
             continue
         field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
         if field is None:
             return []
         ann = field.annotation
         args = getattr(ann, "__args__", ())
+        skip_key = getattr(ann, "__origin__", None) is dict
         model = next((a for a in (ann, *args) if hasattr(a, "model_fields")), None)
         if model is None:
             return []
@@ -332,9 +338,14 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
 
 
 def describe_errors(
-    source: str, exc: ValidationError, overridden: tuple[str, ...] = (), origin: str = "overrides"
+    source: str,
+    exc: ValidationError,
+    overridden: tuple[str, ...] = (),
+    origin: str = "overrides",
+    root: Any = None,
 ) -> str:
-    """One line naming the file, each field, its value and what is allowed.
+    """One line naming the file, each field, its value and what is allowed (for a scenario,
+    or for the model ``root`` a file is read into, such as an experiment).
 
     ``overridden`` lists the dotted keys set on top of the file, so that an error in one of
     them says where it came from (``origin``: ``"--set"`` on the command line, ``"overrides"``
@@ -357,11 +368,16 @@ def describe_errors(
         value = err.get("input")
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            allowed = _allowed_keys(loc)
+            allowed = _allowed_keys(loc, root)
             hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
             parts.append(f"{field}{from_where}: unknown key{hint}")
         elif err["type"] == "missing":
             parts.append(f"{field}: required but missing")
+        elif err["type"] == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            parts.append(f"{field}{from_where} = {value!r}: unknown {loc[-1]} (allowed: {expected})")
+        elif not loc:  # a rule across fields: its message names them
+            parts.append(msg)
         elif isinstance(value, dict | list):
             parts.append(f"{field}{from_where}: {msg}")
         else:

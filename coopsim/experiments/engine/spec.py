@@ -55,8 +55,11 @@ from ...scenario import (
     resolve_path,
     scenario_from_dict,
 )
+from ...scenario import (
+    describe_errors as scenario_errors,
+)
 
-DESIGNS = ("grid", "random", "latin", "morris", "sobol")
+Design = Literal["grid", "random", "latin", "morris", "sobol"]  # the designs, declared once
 FACTOR_FIELDS = ("levels", "low", "high", "integer")
 DOTTED_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 #: what a run gives, from the tables that define it: the summary metrics (the outcome table,
@@ -167,7 +170,7 @@ class Experiment(BaseModel):
     description: str = Field("", description="the question the experiment answers")
     scenario: str = Field(..., min_length=1, description="a scenario name or the path of a scenario file")
     years: float | None = Field(None, gt=0, le=200, description="horizon of every run (default: the scenario's)")
-    design: Literal["grid", "random", "latin", "morris", "sobol"]
+    design: Design
     samples: int | None = Field(
         None,
         ge=1,
@@ -337,17 +340,9 @@ def _normalise(data: dict[str, Any], source: str) -> dict[str, Any]:
     return data
 
 
-def _allowed(loc: tuple[Any, ...]) -> list[str]:
-    """Keys allowed where an unknown key ``loc`` was found."""
-    if len(loc) == 1:
-        return sorted(Experiment.model_fields)
-    if len(loc) == 3 and loc[0] == "factors":
-        return list(FACTOR_FIELDS)
-    return []
-
-
 def describe_errors(source: str, exc: ValidationError) -> str:
-    """One line naming the file, each field, its value and what is allowed.
+    """One line naming the file, each field, its value and what is allowed (the scenario's
+    rule, :func:`coopsim.scenario.describe_errors`, on the experiment's schema).
 
     Example:
         >>> from pydantic import ValidationError
@@ -357,27 +352,7 @@ def describe_errors(source: str, exc: ValidationError) -> str:
         ...     print(describe_errors("my.toml", exc))
         my.toml: master_seed = -1: ...
     """
-    parts = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        value = err.get("input")
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            allowed = _allowed(loc)
-            parts.append(f"{field}: unknown key" + (f" (allowed: {', '.join(allowed)})" if allowed else ""))
-        elif err["type"] == "missing":
-            parts.append(f"{field}: required but missing")
-        elif err["type"] == "literal_error":
-            parts.append(f"{field} = {value!r}: unknown design (allowed: {', '.join(DESIGNS)})")
-        elif not loc:  # a rule across fields: its message names them
-            parts.append(msg)
-        elif isinstance(value, dict | list):
-            parts.append(f"{field}: {msg}")
-        else:
-            parts.append(f"{field} = {value!r}: {msg}")
-    more = f" (and {len(parts) - 3} more)" if len(parts) > 3 else ""
-    return f"{source}: " + "; ".join(parts[:3]) + more
+    return scenario_errors(source, exc, root=Experiment)
 
 
 def load_experiment(path: str | Path) -> Experiment:
