@@ -203,6 +203,10 @@ def test_key_moments_stay_findable_after_the_end(decade: Session) -> None:
     rc.find(v.BtnToggle, class_="cs-feed-filter").widget.v_model = 1  # "Moments clés"
     shown = finder(rc)._walk(lambda x: "cs-event" in str(getattr(x, "class_", None) or "").split())
     assert len(shown) == len(key)
+    rc.close()  # the feed's tab is left, then opened again: the filter is still the key moments
+    _, rc = solara.render(EventsView(decade, "fr", decade.week, decade.version, lambda i: None), handle_error=False)
+    assert rc.find(v.BtnToggle, class_="cs-feed-filter").widget.v_model == 1
+    decade.feed_filter = "all"
 
 
 def test_rex_sessions_that_changed_something_say_what() -> None:

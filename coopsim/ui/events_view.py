@@ -126,9 +126,15 @@ def EventsView(
 ) -> None:
     """The feed: one line per event, newest first; a line about a person opens their story.
 
-    A filter shows either the recent events or the key moments of the whole run.
+    A filter shows either the recent events or the key moments of the whole run; the tab's
+    session keeps it, so that it is still set when one comes back to the feed.
     """
-    which = solara.use_reactive("all")
+    which = solara.use_reactive(session.feed_filter)
+
+    def choose(value: str) -> None:
+        session.feed_filter = value
+        which.set(value)
+
     refused = solara.use_reactive(cast(InputError | None, None))
     with session.lock:
         items = feed(session, lang, key_only=which.value == "key")
@@ -139,7 +145,7 @@ def EventsView(
                 Toggle(
                     which.value,
                     [(k, t(f"feed_{k}", lang), f"cs-feed-{k}") for k in FEED_FILTERS],
-                    which.set,
+                    choose,
                     refused.set,
                     "feed",
                     classes=["cs-feed-filter"],

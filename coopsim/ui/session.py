@@ -480,6 +480,7 @@ class Session:
     def __init__(self, settings: Settings | None = None) -> None:
         self.lock = threading.RLock()
         self.version = 0
+        self.feed_filter = "all"  # the feed's filter, kept when the feed's tab is left and opened again
         self.reset(settings or Settings())
 
     def reset(self, settings: Settings | None = None) -> None:
