@@ -384,9 +384,10 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
 
 
 def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator) -> None:
-    """Newly welcomed newcomers meet the welcome circle's referents and are introduced to a few
-    active members (drawn without replacement): the ties through which they build trust and
-    attachment. "l'activité de la commission Accueil s'appuie sur les porteurs d'activité".
+    """Each newly welcomed newcomer meets one of the welcome circle's referents (their
+    referent, drawn) and is introduced to a few active members (drawn without replacement):
+    the ties through which they build trust and attachment. "l'activité de la commission
+    Accueil s'appuie sur les porteurs d'activité".
 
     Example:
         >>> import numpy as np
@@ -404,8 +405,9 @@ def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator
     members = np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
     k = min(model.mods.welcome_introductions, members.size)
     for i in newcomers.tolist():
+        referent = referents[rng.integers(referents.size)] if referents.size else None
         met = rng.choice(members, size=k, replace=False) if k else members[:0]
-        others = np.concatenate((referents, met))
+        others = met if referent is None else np.append(met, referent)
         model.network.add_ties(np.full(others.size, i), others, trust=WELCOME_TRUST)
 
 

@@ -2059,18 +2059,22 @@ def test_the_summary_counts_mediation_per_dispute() -> None:
     assert s["conflicts_mediated"] * s["mediation_success_rate"] == pytest.approx(settled)  # a success settles one
 
 
-def test_a_welcomed_newcomer_meets_the_referents_and_a_few_members(small_model) -> None:
+def test_a_welcomed_newcomer_meets_one_referent_and_a_few_members(small_model) -> None:
     m = small_model("welcome.capacity=2", "welcome.introductions=2", "population.founders=6")
     N = m.network
     vacate_all(m)
     m.scenario.welcome.modify(m.mods, m)
-    give(m, 0, unit_slots(m, WELCOME_CIRCLE)[0])
+    referents = unit_slots(m, WELCOME_CIRCLE)[:2]
+    give(m, 0, referents[0])
+    give(m, 1, referents[1])
     m.add_newcomers(1)
     newcomer = m.people.n - 1
-    before = {int(x) for x in np.concatenate((N.a[N.b == newcomer], N.b[N.a == newcomer]))}
+    fresh = Network()  # only the ties the welcome makes
+    m.network = fresh
 
     arrive_and_integrate(m, m.streams["arrivals"])
 
-    after = {int(x) for x in np.concatenate((N.a[N.b == newcomer], N.b[N.a == newcomer]))}
-    assert 0 in after  # the referent
-    assert 2 <= len(after - before) <= 3  # the referent (unless already met) and two introductions
+    met = {int(x) for x in np.concatenate((fresh.a[fresh.b == newcomer], fresh.b[fresh.a == newcomer]))}
+    assert 2 <= len(met) <= 3  # two introductions and their referent (unless already one of the two)
+    assert met & {0, 1}, "one of the two referents"
+    assert np.allclose(fresh.view("trust_ab"), 0.55) and N is not fresh

@@ -1,8 +1,8 @@
 """Welcome circle (commission Accueil-Intégration): newcomers welcomed and integrated.
 
 Hypothesis: a welcome circle with members in it takes a limited number of newcomers into
-integration at once; a welcomed newcomer meets the circle's referents and is introduced to
-a few active members, and is integrated in a set time; without the circle (or beyond its
+integration at once; a welcomed newcomer meets one of the circle's referents and is introduced
+to a few active members, and is integrated in a set time; without the circle (or beyond its
 capacity) integration takes longer and newcomers have only the few ties they came with.
 Whether a newcomer stays follows their attachment (the trust their ties build, security,
 life spheres there), so fewer welcomed newcomers leave only as far as their ties hold them.
