@@ -261,17 +261,17 @@ def vacancies_taken(
     fill_boost: float,
     role_cap: int,
 ) -> int:
-    """Each vacant slot of a unit started (``open_``), or one whose holder gave notice, in slot
-        order, may be taken (``u``: four uniforms per vacancy, to look,
-        to pick someone, to accept, to pick a dutiful person); writes who took each in ``takers``,
-        in slot order (under a role cap, by taker in index order), and in ``handed_by`` who handed
-    the slot over (-1: it was vacant), and returns how many.
+    """Each vacant slot of a unit started (``open_``), or one whose holder gave notice, in
+    slot order, may be taken (``u``: four uniforms per vacancy, to look, to pick someone, to
+    accept, to pick a dutiful person); writes who took each in ``takers``, in slot order
+    (under a role cap, by taker in index order), and in ``handed_by`` who handed the slot over
+    (-1: it was vacant), and returns how many.
 
-        A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
-        able member picked by engagement, free time and the roles already held; that person accepts
-        by the role's appeal, their engagement and free time. A role nobody wants, vacant for weeks,
-        falls to a dutiful member picked by engagement. Who is picked is judged on the roles held
-        at the start of the pass; under a role cap (> 0) a person at the cap takes no more.
+    A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
+    able member picked by engagement, free time and the roles already held; that person accepts
+    by the role's appeal, their engagement and free time. A role nobody wants, vacant for weeks,
+    falls to a dutiful member picked by engagement. Who is picked is judged on the roles held
+    at the start of the pass; under a role cap (> 0) a person at the cap takes no more.
     """
     able = np.empty(n, dtype=np.int64)
     cum = np.empty(n)
