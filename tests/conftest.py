@@ -61,6 +61,14 @@ def pytest_runtest_makereport(
     return report
 
 
+@pytest.fixture(scope="session", autouse=True)
+def kernels_ready() -> None:
+    """Compile (or load from the cache) the model's kernels once, before any test: on a fresh
+    install the first model says so on standard error, a line the tests of one-line error
+    messages must not depend on meeting or not, whatever order the tests run in."""
+    CoopModel("tera", seed=0, years=0.1).run_model()
+
+
 def build_small_scenario(*overrides: str) -> Scenario:
     """TERA with every mechanism off, 4 founders and no arrivals, then ``overrides``."""
     return load_scenario("tera", overrides=[*QUIET, *overrides])
