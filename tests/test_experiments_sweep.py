@@ -219,10 +219,16 @@ def test_sigkill_at_random_points_then_the_same_command_resumes(
     assert statuses[-1] == "finished" and statuses.count("killed") >= 1
 
 
-def test_ctrl_c_saves_what_completed_and_says_how_to_resume(reference: Path, exp_file: Path, tmp_path: Path) -> None:
+def test_ctrl_c_saves_what_completed_and_says_how_to_resume(tmp_path: Path) -> None:
+    # runs of four years, so that the Ctrl-C lands while runs are left (one-year runs of the
+    # compiled model can all finish between two looks at the folder)
+    exp_file = tmp_path / "slower.toml"
+    exp_file.write_text(TINY.replace("years = 1", "years = 4"), encoding="utf-8")
+    reference = sweep(exp_file, tmp_path / "reference", workers=1, progress=False)
     out = tmp_path / "interrupted"
     proc = subprocess.Popen(_command(exp_file, out, "--workers", "1", "--quiet"), stderr=subprocess.PIPE)
     _wait_for_runs(out, 4, proc)
+    assert proc.poll() is None, "the sweep ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     message = err.decode().strip()
