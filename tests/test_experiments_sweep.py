@@ -162,6 +162,25 @@ def test_a_finished_sweep_runs_nothing_again(reference: Path, exp_file: Path, tm
     assert sorted((copy / "runs").iterdir()) == parts
 
 
+def test_a_sweep_killed_after_its_last_save_is_finished_by_the_same_command(
+    reference: Path, exp_file: Path, tmp_path: Path
+) -> None:
+    # every run saved, but the kill came before the manifest recorded the end of the session
+    copy = tmp_path / "copy"
+    shutil.copytree(reference, copy)
+    manifest = read_manifest(copy)
+    manifest.update(runs_done=15, finished=None)
+    manifest["sessions"][-1].update(status="running", ended=None)
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    parts = sorted((copy / "runs").iterdir())
+    assert sweep(exp_file, copy, workers=1, progress=False) == copy
+    assert sorted((copy / "runs").iterdir()) == parts  # nothing run again
+    manifest = read_manifest(copy)
+    assert manifest["runs_done"] == TOTAL and manifest["finished"] is not None
+    assert [s["status"] for s in manifest["sessions"]][-2:] == ["killed", "finished"]
+    assert_same_store(reference, copy)
+
+
 # --- the same results whichever runs them ---------------------------------------------------
 
 
@@ -220,10 +239,11 @@ def test_sigkill_at_random_points_then_the_same_command_resumes(
 
 
 def test_ctrl_c_saves_what_completed_and_says_how_to_resume(tmp_path: Path) -> None:
-    # runs of four years, so that the Ctrl-C lands while runs are left (one-year runs of the
-    # compiled model can all finish between two looks at the folder)
+    # runs of ten years (~0.1 s each), so that seconds of runs are left when the Ctrl-C
+    # lands, even on a loaded machine (the 24 one-year runs of the compiled model take
+    # about as long as two looks at the folder)
     exp_file = tmp_path / "slower.toml"
-    exp_file.write_text(TINY.replace("years = 1", "years = 4"), encoding="utf-8")
+    exp_file.write_text(TINY.replace("years = 1", "years = 10"), encoding="utf-8")
     reference = sweep(exp_file, tmp_path / "reference", workers=1, progress=False)
     out = tmp_path / "interrupted"
     proc = subprocess.Popen(_command(exp_file, out, "--workers", "1", "--quiet"), stderr=subprocess.PIPE)

@@ -719,7 +719,7 @@ def run_sweep(
     out = Path(out)
     found = survey(out, exp, plan)  # refuses a wrong folder before starting workers
     to_run = len(found.ids) < len(plan)
-    if not to_run and found.manifest and not found.plan_damaged and not found.damaged:
+    if not to_run and found.up_to_date and not found.plan_damaged and not found.damaged:
         return Outcome(out, 0)  # nothing to run, nothing to repair
     with (
         _sigterm_interrupts(),

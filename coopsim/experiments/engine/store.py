@@ -635,6 +635,15 @@ class Survey:
     ids: set[int] = field(default_factory=set)  #: the runs saved in sound parts of this plan
     damaged: dict[str, tuple[str, str]] = field(default_factory=dict)  #: part name: (runs or series, why)
     plan_damaged: bool = False  #: plan.parquet cannot be read (it is written again)
+    #: the manifest's count of saved runs (a sweep killed after its last save leaves it behind)
+    recorded: int | None = None
+    #: whether the manifest has a session still marked running (its sweep was killed)
+    left_running: bool = False
+
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the manifest records every saved run and no killed session (nothing to repair there)."""
+        return self.manifest and not self.left_running and self.recorded == len(self.ids)
 
 
 def survey(folder: str | Path, exp: Experiment, plan: pd.DataFrame) -> Survey:
@@ -683,6 +692,8 @@ def survey(folder: str | Path, exp: Experiment, plan: pd.DataFrame) -> Survey:
         manifest = read_manifest(folder)
         found.manifest = True
         found.plan_damaged = _check_same(folder, exp, plan, manifest, found.fingerprint)
+        found.recorded = manifest.get("runs_done")
+        found.left_running = any(isinstance(s, dict) and s.get("status") == "running" for s in manifest["sessions"])
         legacy_ok = "plan_fingerprint" not in manifest  # made before parts named their plan: it vouches for them
     _survey_parts(folder, found, legacy_ok)
     return found
