@@ -83,14 +83,8 @@ def split_child(out: Path) -> None:
     rec = model.recorder
     summary = coopsim.records.summary(model)
     summary["seed"], summary["weeks"] = model.seed, rec.weeks
-    result = coopsim.runner.RunResult(
-        model_frame=rec.model_frame(),
-        people_frame=rec.people_frame(),
-        events=rec.events_frame(),
-        summary=summary,
-        scenario=model.scenario,
-        seed=model.seed,
-    )
+    result = coopsim.runner.RunResult(summary, model.scenario, model.seed, rec)
+    result.model_frame, result.people_frame, result.events  # noqa: B018 (built now, to time them)
     lap("frames")
     out.mkdir(parents=True, exist_ok=True)
     args = argparse.Namespace(years=None, overrides=[])

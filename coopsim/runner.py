@@ -13,13 +13,14 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .model import CoopModel
-from .records import summary
+from .records import Recorder, summary
 from .scenario import Scenario
 
 
@@ -35,6 +36,7 @@ class RunResult:
         summary: headline numbers (defined in ``coopsim.records`` and ``docs/ODD.md``).
         scenario: the scenario that was run (after overrides).
         seed: the seed of the run.
+        recorder: what the run recorded, from which the frames are built when first read.
         model: the model at its last week (for inspection; not picklable cheaply).
 
     Example:
@@ -43,13 +45,26 @@ class RunResult:
         (26, 26, True)
     """
 
-    model_frame: pd.DataFrame
-    people_frame: pd.DataFrame
-    events: pd.DataFrame
     summary: dict[str, Any]
     scenario: Scenario
     seed: int
+    recorder: Recorder = field(repr=False)
     model: CoopModel | None = field(default=None, repr=False)
+
+    # The frames are built from the recorder when first read (a run read only for its
+    # summary, as a comparison's or a calibration's, never pays for them).
+
+    @cached_property
+    def model_frame(self) -> pd.DataFrame:
+        return self.recorder.model_frame()
+
+    @cached_property
+    def people_frame(self) -> pd.DataFrame:
+        return self.recorder.people_frame()
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        return self.recorder.events_frame()
 
 
 def run(
@@ -85,12 +100,4 @@ def run(
     summ = summary(model)
     summ["seed"] = model.seed
     summ["weeks"] = rec.weeks
-    return RunResult(
-        model_frame=rec.model_frame(),
-        people_frame=rec.people_frame(),
-        events=rec.events_frame(),
-        summary=summ,
-        scenario=model.scenario,
-        seed=model.seed,
-        model=model if keep_model else None,
-    )
+    return RunResult(summ, model.scenario, model.seed, rec, model if keep_model else None)

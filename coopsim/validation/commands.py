@@ -250,6 +250,12 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
         help="paired seeds per point in that second step (default 10)",
     )
     p.add_argument("--csv", type=out_file, metavar="FILE", help="save every point's scores as CSV")
+    _add_ensemble_and_sobol_arguments(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _add_ensemble_and_sobol_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``coopsim calibrate`` that run history matching or Sobol instead of the search."""
     p.add_argument(
         "--ensemble",
         type=out_file,
@@ -278,7 +284,6 @@ def add_calibrate_arguments(p: argparse.ArgumentParser) -> None:
         "(N a power of two), each on --seeds seeds",
     )
     p.add_argument("--sobol-csv", type=out_file, metavar="FILE", help="with --sobol: save the indices as CSV")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def calibrate_epilog() -> str:
