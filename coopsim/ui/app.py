@@ -1,9 +1,10 @@
 """The facilitator page: set up, run, watch, inspect, compare and export, in French or English.
 
 Served by ``coopsim ui`` (see :mod:`coopsim.ui.server`). Everything a tab does lives in
-state created *inside* :func:`Page` (``use_memo``/``use_reactive``), so each browser tab
-has its own model, settings and comparison; no model is ever created at module level
-(one would be shared by all tabs, Mesa #856).
+state created *inside* :func:`Page` (``use_memo``/``use_reactive``, gathered in a
+:class:`PageState` by :func:`use_page_state`), so each browser tab has its own model,
+settings and comparison; no model is ever created at module level (one would be shared
+by all tabs, Mesa #856).
 
 Threads: playing runs one loop per tab in a background thread (:mod:`coopsim.ui.player`):
 the model advances ``speed`` weeks per tick and the page is asked to draw at most a few
@@ -27,10 +28,12 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 import reacton.ipyvuetify as rv
 import solara
+from reacton.core import Ref
 
 from ..experiments.analyses.common import AnalysisError
 from ..scenario import ScenarioError
@@ -152,55 +155,74 @@ def RunControls(
     refused = solara.use_reactive(cast(InputError | None, None))
     playing = running and mode.value == "play"
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="8px", classes=["cs-run-controls"]):
-        with solara.Tooltip(t("step_tip", lang)):
-            solara.Button(
-                t("step", lang),
-                icon_name="mdi-step-forward",
-                on_click=on_step,
-                disabled=running or session.done,
-                classes=["cs-step-button"],
-            )
-        if playing:
-            solara.Button(
-                t("pause", lang),
-                icon_name="mdi-pause",
-                on_click=on_pause,
-                color="warning",
-                classes=["cs-pause-button"],
-            )
-        else:
-            with solara.Tooltip(t("play_tip", lang)):
-                solara.Button(
-                    t("play", lang),
-                    icon_name="mdi-play",
-                    on_click=lambda: mode.set("play"),
-                    disabled=running or session.done,
-                    color="primary",
-                    classes=["cs-play-button"],
-                )
-        with solara.Tooltip(t("to_end_tip", lang)):
-            solara.Button(
-                t("to_end", lang),
-                icon_name="mdi-skip-forward",
-                on_click=lambda: mode.set("end"),
-                disabled=running or session.done,
-                classes=["cs-end-button"],
-            )
-        with solara.Tooltip(t("reset_tip", lang)):
-            solara.Button(
-                t("reset", lang), icon_name="mdi-restart", on_click=on_reset, outlined=True, classes=["cs-reset-button"]
-            )
-        with solara.Tooltip(t("speed_tip", lang)), solara.Row(style={"align-items": "center"}):
-            solara.Text(t("speed", lang))
-            Toggle(
-                speed.value,
-                [(k, str(k), f"cs-speed-{k}") for k in SPEEDS],
-                speed.set,
-                refused.set,
-                "speed",
-                classes=["cs-speed"],
-            )
+        _run_buttons(lang, running or session.done, playing, mode, on_step, on_pause, on_reset)
+        _speed_choice(lang, speed, refused)
     Refusal(refused, lang)
+    _run_status(session, lang)
+
+
+def _run_buttons(
+    lang: str,
+    busy: bool,
+    playing: bool,
+    mode: solara.Reactive[str],
+    on_step: Callable[[], None],
+    on_pause: Callable[[], None],
+    on_reset: Callable[[], None],
+) -> None:
+    """Step, Play (Pause while playing), jump to the end and Reset, each with its tip.
+
+    ``busy``: the run is moving or has reached its horizon; Step, Play and the jump are then off.
+    """
+    with solara.Tooltip(t("step_tip", lang)):
+        solara.Button(
+            t("step", lang), icon_name="mdi-step-forward", on_click=on_step, disabled=busy, classes=["cs-step-button"]
+        )
+    if playing:
+        solara.Button(
+            t("pause", lang), icon_name="mdi-pause", on_click=on_pause, color="warning", classes=["cs-pause-button"]
+        )
+    else:
+        with solara.Tooltip(t("play_tip", lang)):
+            solara.Button(
+                t("play", lang),
+                icon_name="mdi-play",
+                on_click=lambda: mode.set("play"),
+                disabled=busy,
+                color="primary",
+                classes=["cs-play-button"],
+            )
+    with solara.Tooltip(t("to_end_tip", lang)):
+        solara.Button(
+            t("to_end", lang),
+            icon_name="mdi-skip-forward",
+            on_click=lambda: mode.set("end"),
+            disabled=busy,
+            classes=["cs-end-button"],
+        )
+    with solara.Tooltip(t("reset_tip", lang)):
+        solara.Button(
+            t("reset", lang), icon_name="mdi-restart", on_click=on_reset, outlined=True, classes=["cs-reset-button"]
+        )
+
+
+def _speed_choice(lang: str, speed: solara.Reactive[int], refused: solara.Reactive[InputError | None]) -> None:
+    """The weeks stepped per tick while playing, one of :data:`SPEEDS` (another is refused)."""
+    with solara.Tooltip(t("speed_tip", lang)), solara.Row(style={"align-items": "center"}):
+        solara.Text(t("speed", lang))
+        Toggle(
+            speed.value,
+            [(k, str(k), f"cs-speed-{k}") for k in SPEEDS],
+            speed.set,
+            refused.set,
+            "speed",
+            classes=["cs-speed"],
+        )
+
+
+def _run_status(session: Session, lang: str) -> None:
+    """Where the run is: the week (and year) of the horizon, who is there, and "finished"
+    at the end (read under the session's lock: the play loop may be stepping)."""
     with session.lock:
         m = session.model
         P = m.people
@@ -243,190 +265,306 @@ def PageTabs(tab: solara.Reactive[int], lang: str, contents: list[Callable[[], A
     Guard(lang, contents[tab.value], TABS[tab.value]).key(TABS[tab.value])  # each tab its own guard
 
 
-@solara.component
-def Page() -> None:
-    """The whole page; every piece of state below belongs to this browser tab only."""
+@dataclass(frozen=True)
+class PageState:
+    """One browser tab's state: its session and player, and the reactive values the page
+    and its parts share. Made once per tab by :func:`use_page_state`.
+
+    The page's callbacks are its methods. As the object is the same on every render, a
+    part given one of them is not drawn again for that alone (reacton compares arguments).
+    """
+
+    lang: solara.Reactive[str]
+    session: Session
+    player: Player
+    settings: solara.Reactive[Settings]  # A: the set-up panel's, applied to the run by Reset
+    settings_b: solara.Reactive[Settings]  # B: the comparison's copy, which the user edits
+    frame: solara.Reactive[int]  # counts the frames the model asked for: a new one redraws the page
+    mode: solara.Reactive[str]  # "idle", "play" or "end" (jump to the end)
+    speed: solara.Reactive[int]
+    color_by: solara.Reactive[str]
+    person: solara.Reactive[int | None]  # whose story the person tab tells
+    tab: solara.Reactive[int]
+    present: solara.Reactive[bool]  # the "présentation" switch
+    replications: solara.Reactive[int]
+    compare_request: solara.Reactive[int]  # counts the clicks on "Compare"
+    compare_progress: solara.Reactive[tuple[int, int] | None]  # runs done and to do, while one runs
+    compare_result: solara.Reactive[CompareResult | None]
+    compare_error: solara.Reactive[tuple[str, str] | None]  # a text key and its detail
+    compare_seen: Ref[int]  # the last compare request the comparison thread has served
+    refused: solara.Reactive[InputError | None]  # a value of the page's header refused
+
+    def next_frame(self) -> None:
+        """Ask the page to draw the model again."""
+        self.frame.set(self.frame.value + 1)
+
+    def play_loop(self, cancel: threading.Event) -> None:
+        """Play (or jump to the end) in the background: see :mod:`coopsim.ui.player`."""
+        if self.mode.value in ("play", "end"):
+            self.player.play(cancel, lambda: self.speed.value, self.next_frame, to_end=self.mode.value == "end")
+
+    def step_once(self) -> None:
+        """One week, drawn."""
+        self.session.step(1)
+        self.next_frame()
+
+    def pause(self) -> None:
+        """Stop playing between two weeks."""
+        self.player.pause()
+        self.mode.set("idle")
+
+    def reset(self) -> None:
+        """Stop, and start a new run from the set-up panel's settings (refused ones: the panel
+        shows the error and nothing changes)."""
+        self.player.pause()
+        self.mode.set("idle")
+        try:
+            self.session.reset(self.settings.value)
+        except ScenarioError:
+            return  # the panel shows the error
+        self.person.set(None)
+        self.next_frame()
+
+    def show_person(self, i: int) -> None:
+        """Open the story of person ``i`` (a click on them or on a sentence that names them)."""
+        self.person.set(i)
+        self.tab.set(PERSON_TAB)
+
+    def ask_comparison(self) -> None:
+        """The "Compare" button: run the comparison now."""
+        self.compare_request.set(self.compare_request.value + 1)
+
+
+def use_page_state() -> PageState:
+    """This tab's :class:`PageState`. The hooks are called on every render, always in this
+    order; each returns the same object every time, so the state is made once, at the first."""
     lang = solara.use_reactive(DEFAULT_LANG)
     session = solara.use_memo(lambda: Session(Settings()), [])
     player = solara.use_memo(lambda: Player(session), [])
-    settings = solara.use_reactive(session.settings)
-    settings_b = solara.use_reactive(session.settings)
-    frame = solara.use_reactive(0)
-    mode = solara.use_reactive("idle")
-    speed = solara.use_reactive(4)
-    color_by = solara.use_reactive("exhaustion")
-    person = solara.use_reactive(cast(int | None, None))
-    tab = solara.use_reactive(0)
-    present = solara.use_reactive(False)
-    replications = solara.use_reactive(DEFAULT_REPLICATIONS)
-    compare_request = solara.use_reactive(0)
-    compare_progress = solara.use_reactive(cast(tuple[int, int] | None, None))
-    compare_result = solara.use_reactive(cast(CompareResult | None, None))
-    compare_error = solara.use_reactive(cast(tuple[str, str] | None, None))
-    compare_seen = solara.use_ref(0)  # the last compare request the comparison thread has served
+    values: dict[str, Any] = dict(
+        settings=solara.use_reactive(session.settings),
+        settings_b=solara.use_reactive(session.settings),
+        frame=solara.use_reactive(0),
+        mode=solara.use_reactive("idle"),
+        speed=solara.use_reactive(4),
+        color_by=solara.use_reactive("exhaustion"),
+        person=solara.use_reactive(cast(int | None, None)),
+        tab=solara.use_reactive(0),
+        present=solara.use_reactive(False),
+        replications=solara.use_reactive(DEFAULT_REPLICATIONS),
+        compare_request=solara.use_reactive(0),
+        compare_progress=solara.use_reactive(cast(tuple[int, int] | None, None)),
+        compare_result=solara.use_reactive(cast(CompareResult | None, None)),
+        compare_error=solara.use_reactive(cast(tuple[str, str] | None, None)),
+        compare_seen=solara.use_ref(0),
+        refused=solara.use_reactive(cast(InputError | None, None)),
+    )
+    return solara.use_memo(lambda: PageState(lang=lang, session=session, player=player, **values), [])
+
+
+def use_play(state: PageState) -> None:
+    """The page's background work for the run (hooks): warm the comparison pool once, tell
+    the player each frame drawn (it may then post the next), and play or jump to the end
+    in a thread while the mode asks for it."""
     solara.use_effect(_warm_once, [])
-    solara.use_effect(player.shown, [frame.value])  # this frame is drawn: the player may post the next
+    solara.use_effect(state.player.shown, [state.frame.value])  # this frame is drawn: the player may post the next
+    solara.use_thread(state.play_loop, dependencies=[state.mode.value], intrusive_cancel=False)
 
-    def next_frame() -> None:
-        frame.set(frame.value + 1)
 
-    def loop(cancel: threading.Event) -> None:
-        """Play (or jump to the end) in the background: see :mod:`coopsim.ui.player`."""
-        if mode.value in ("play", "end"):
-            player.play(cancel, lambda: speed.value, next_frame, to_end=mode.value == "end")
-
-    solara.use_thread(loop, dependencies=[mode.value], intrusive_cancel=False)
-
-    def step_once() -> None:
-        session.step(1)
-        next_frame()
-
-    def pause() -> None:
-        player.pause()
-        mode.set("idle")
-
-    def reset() -> None:
-        player.pause()
-        mode.set("idle")
-        try:
-            session.reset(settings.value)
-        except ScenarioError:
-            return  # the panel shows the error
-        person.set(None)
-        next_frame()
-
-    # The comparison runs when asked (the button), and by itself while its tab is open and
-    # B differs from A, each time A, B or the replications change (after a short pause).
-    auto_key = (settings.value, settings_b.value, int(replications.value))
-    auto = tab.value == COMPARE_TAB and settings.value != settings_b.value
-
-    def compare_job(cancel: threading.Event) -> None:
-        """Run the comparison requested last (A: the settings on the left; B: its copy)."""
-        asked = compare_request.value != compare_seen.current
-        if not asked:
-            if not auto:
-                return
-            shown = compare_result.value
-            if shown is not None and (shown.settings_a, shown.settings_b, shown.comparison.replications) == auto_key:
-                return  # this very comparison is on screen
-            if cancel.wait(AUTO_COMPARE_DELAY):
-                return  # B changed again meanwhile: the next change runs it
-        compare_seen.current = compare_request.value
-        a, b, r = auto_key
-        done, shown_at = [0], [0.0]
-        compare_error.set(None)
-        compare_progress.set((0, 2 * r))
-
-        def progress(k: int) -> None:  # a few updates a second at most: each one redraws the page
-            done[0] += k
-            if time.monotonic() - shown_at[0] >= PROGRESS_SECONDS:
-                shown_at[0] = time.monotonic()
-                compare_progress.set((done[0], 2 * r))
-
-        def restart() -> None:
-            done[0] = 0
-
-        try:
-            result = compare_on_pool(a, b, r, progress, on_retry=restart)
-            if not cancel.is_set() or asked:
-                compare_result.set(result)
-        except (ScenarioError, AnalysisError) as exc:
-            compare_error.set(("compare_refused", str(exc)))
-        except PoolLostError as exc:
-            compare_error.set(("pool_lost", str(exc.tries)))
-        except Exception as exc:  # anything else: told in this tab, the page goes on
-            logger.exception("comparison failed")
-            compare_error.set(("compare_failed", type(exc).__name__))
-        finally:
-            compare_progress.set(None)
-
+def use_comparison(state: PageState) -> None:
+    """Run the comparison in a thread (a hook): when asked (the button), and by itself while
+    its tab is open and B differs from A, each time A, B or the replications change (after
+    a short pause: :func:`compare_job`)."""
+    key = (state.settings.value, state.settings_b.value, int(state.replications.value))
+    auto = state.tab.value == COMPARE_TAB and state.settings.value != state.settings_b.value
     solara.use_thread(
-        compare_job,
-        dependencies=[compare_request.value, auto_key if auto else None],
+        lambda cancel: compare_job(state, key, auto, cancel),
+        dependencies=[state.compare_request.value, key if auto else None],
         intrusive_cancel=False,
     )
 
-    def show_person(i: int) -> None:
-        person.set(i)
-        tab.set(PERSON_TAB)
 
-    L = lang.value
-    scale = PRESENT_SCALE if present.value else 1.0
-    week, version = session.week, session.version
-    running = mode.value != "idle" and not session.done
+def compare_job(state: PageState, key: tuple[Settings, Settings, int], auto: bool, cancel: threading.Event) -> None:
+    """Run the comparison requested last (A: the settings on the left; B: its copy; the
+    replications), if it was asked for or is due by itself (:func:`_auto_compare_due`)."""
+    asked = state.compare_request.value != state.compare_seen.current
+    if not asked and not _auto_compare_due(state, key, auto, cancel):
+        return
+    state.compare_seen.current = state.compare_request.value
+    _run_comparison(state, key, asked, cancel)
+
+
+def _auto_compare_due(
+    state: PageState, key: tuple[Settings, Settings, int], auto: bool, cancel: threading.Event
+) -> bool:
+    """Whether the comparison runs by itself: its tab is open and B differs from A (``auto``),
+    this very comparison is not on screen already, and B has not changed again during
+    :data:`AUTO_COMPARE_DELAY` (a slider being dragged: one run, for its last value)."""
+    if not auto:
+        return False
+    shown = state.compare_result.value
+    if shown is not None and (shown.settings_a, shown.settings_b, shown.comparison.replications) == key:
+        return False  # this very comparison is on screen
+    return not cancel.wait(AUTO_COMPARE_DELAY)  # set: B changed again meanwhile, the next change runs it
+
+
+def _run_comparison(
+    state: PageState, key: tuple[Settings, Settings, int], asked: bool, cancel: threading.Event
+) -> None:
+    """Compare on the shared pool, showing the progress; the result is shown unless a newer
+    automatic comparison replaced this one (one asked for is always shown); a failure is
+    told in this tab, in words."""
+    a, b, r = key
+    state.compare_error.set(None)
+    state.compare_progress.set((0, 2 * r))
+    progress = CompareProgress(state.compare_progress, 2 * r)
+    try:
+        result = compare_on_pool(a, b, r, progress.add, on_retry=progress.restart)
+        if not cancel.is_set() or asked:
+            state.compare_result.set(result)
+    except (ScenarioError, AnalysisError) as exc:
+        state.compare_error.set(("compare_refused", str(exc)))
+    except PoolLostError as exc:
+        state.compare_error.set(("pool_lost", str(exc.tries)))
+    except Exception as exc:  # anything else: told in this tab, the page goes on
+        logger.exception("comparison failed")
+        state.compare_error.set(("compare_failed", type(exc).__name__))
+    finally:
+        state.compare_progress.set(None)
+
+
+class CompareProgress:
+    """Counts the comparison's runs done and shows them a few times a second at most (each
+    update redraws the page); counts from zero again when the comparison restarts on a new pool."""
+
+    def __init__(self, shown: solara.Reactive[tuple[int, int] | None], total: int) -> None:
+        self.shown, self.total = shown, total
+        self.done, self.shown_at = 0, 0.0
+
+    def add(self, k: int) -> None:
+        """``k`` more runs done."""
+        self.done += k
+        if time.monotonic() - self.shown_at >= PROGRESS_SECONDS:
+            self.shown_at = time.monotonic()
+            self.shown.set((self.done, self.total))
+
+    def restart(self) -> None:
+        """The comparison starts again (its pool was lost)."""
+        self.done = 0
+
+
+def tab_contents(state: PageState, L: str, week: int, version: int, scale: float) -> list[Callable[[], Any]]:
+    """What each tab draws, in the order of :data:`TABS` (only the open one is drawn)."""
+    session = state.session
 
     def network() -> None:
         with solara.Columns([3, 2]):
-            NetworkView(session, L, week, version, color_by, show_person, scale)
+            NetworkView(session, L, week, version, state.color_by, state.show_person, scale)
             with solara.Column(gap="4px"):
                 LiveView(session, L, week, version, scale)
-                EventsView(session, L, week, version, show_person, max_height="calc(100vh - 560px)")
+                EventsView(session, L, week, version, state.show_person, max_height="calc(100vh - 560px)")
 
-    contents: list[Callable[[], Any]] = [
+    return [
         network,
         lambda: SeriesView(session, L, week, version, scale),
         lambda: WorkView(session, L, week, version, scale),
         lambda: StructuresView(session, L, week, version, scale),
-        lambda: InspectorView(session, L, week, version, person, scale),
+        lambda: InspectorView(session, L, week, version, state.person, scale),
         lambda: CompareView(
-            settings.value,
-            settings_b,
+            state.settings.value,
+            state.settings_b,
             L,
-            replications,
-            lambda: compare_request.set(compare_request.value + 1),
-            compare_progress.value,
-            compare_result.value,
-            compare_error.value,
+            state.replications,
+            state.ask_comparison,
+            state.compare_progress.value,
+            state.compare_result.value,
+            state.compare_error.value,
             scale,
         ),
         lambda: ExportView(session, L, week, version),
     ]
 
-    # Computed here, not inside ``setup``: a part is drawn again only when what its function
-    # holds changes (reacton compares the functions' captured values), and the session's
-    # settings are not a reactive value it would follow.
-    pending = settings.value != session.settings
 
-    def setup() -> None:
-        solara.Text(t("subtitle", L), classes=["cs-subtitle"], style={"font-size": "0.85em", "color": "#444"})
-        heading(t("setup", L), 3)
-        with solara.Div():  # always there, so that the panel below keeps its place (and its state)
-            if pending:
-                solara.Info(t("pending", L), classes=["cs-pending"])
-        SettingsPanel(settings, L, prefix="cs-a")
-        solara.Button(
-            t("reset", L),
-            icon_name="mdi-restart",
-            on_click=reset,
-            color="primary",
-            classes=["cs-reset-button-2"],
-        )
+def _setup_column(state: PageState, L: str, pending: bool) -> None:
+    """The set-up panel: a subtitle, the note that the settings wait for a reset
+    (``pending``), variant A's settings, and Reset."""
+    solara.Text(t("subtitle", L), classes=["cs-subtitle"], style={"font-size": "0.85em", "color": "#444"})
+    heading(t("setup", L), 3)
+    with solara.Div():  # always there, so that the panel below keeps its place (and its state)
+        if pending:
+            solara.Info(t("pending", L), classes=["cs-pending"])
+    SettingsPanel(state.settings, L, prefix="cs-a")
+    solara.Button(
+        t("reset", L),
+        icon_name="mdi-restart",
+        on_click=state.reset,
+        color="primary",
+        classes=["cs-reset-button-2"],
+    )
 
-    refused = solara.use_reactive(cast(InputError | None, None))
+
+def _page_header(state: PageState, L: str) -> None:
+    """The title, the "présentation" switch and the language button (with a refusal, if any)."""
+    with solara.Row(style={"align-items": "center", "justify-content": "space-between", "flex-wrap": "wrap"}):
+        heading(t("title", L), 2)
+        with solara.Row(style={"align-items": "center"}):
+            with solara.Tooltip(t("present_tip", L)), solara.Div():
+                Switch(
+                    t("present", L),
+                    state.present.value,
+                    state.present.set,
+                    state.refused.set,
+                    "present",
+                    ["cs-present"],
+                )
+            with solara.Tooltip(t("language_tip", L)):
+                solara.Button(
+                    t("language", L),
+                    icon_name="mdi-translate",
+                    on_click=lambda: state.lang.set("en" if state.lang.value == "fr" else "fr"),
+                    outlined=True,
+                    classes=["cs-lang-button"],
+                )
+    Refusal(state.refused, L)
+
+
+@solara.component
+def Page() -> None:
+    """The whole page; every piece of state belongs to this browser tab only (:func:`use_page_state`)."""
+    state = use_page_state()
+    use_play(state)
+    use_comparison(state)
+    session = state.session
+    L = state.lang.value
+    scale = PRESENT_SCALE if state.present.value else 1.0
+    week, version = session.week, session.version
+    running = state.mode.value != "idle" and not session.done
+    # Computed here, not inside the set-up column's function: a part is drawn again only when
+    # what its function holds changes (reacton compares the functions' captured values), and
+    # the session's settings are not a reactive value it would follow.
+    pending = state.settings.value != session.settings
     solara.Title("coopsim")
-    solara.Style(CSS + (PRESENT_CSS if present.value else ""))
+    solara.Style(CSS + (PRESENT_CSS if state.present.value else ""))
     with solara.Column(style={"padding": "4px 12px"}, gap="4px", classes=["cs-page"]):
-        with solara.Row(style={"align-items": "center", "justify-content": "space-between", "flex-wrap": "wrap"}):
-            heading(t("title", L), 2)
-            with solara.Row(style={"align-items": "center"}):
-                with solara.Tooltip(t("present_tip", L)), solara.Div():
-                    Switch(t("present", L), present.value, present.set, refused.set, "present", ["cs-present"])
-                with solara.Tooltip(t("language_tip", L)):
-                    solara.Button(
-                        t("language", L),
-                        icon_name="mdi-translate",
-                        on_click=lambda: lang.set("en" if lang.value == "fr" else "fr"),
-                        outlined=True,
-                        classes=["cs-lang-button"],
-                    )
-        Refusal(refused, L)
+        _page_header(state, L)
         with solara.Columns([1, 3]):
             with solara.Column(classes=["cs-setup"]):
-                Guard(L, setup, "set-up panel")
+                Guard(L, lambda: _setup_column(state, L, pending), "set-up panel")
             with solara.Column(gap="4px"):
                 Guard(
                     L,
-                    lambda: RunControls(session, L, week, version, running, mode, speed, step_once, pause, reset),
+                    lambda: RunControls(
+                        session,
+                        L,
+                        week,
+                        version,
+                        running,
+                        state.mode,
+                        state.speed,
+                        state.step_once,
+                        state.pause,
+                        state.reset,
+                    ),
                     "run controls",
                 )
-                PageTabs(tab, L, contents)
+                PageTabs(state.tab, L, tab_contents(state, L, week, version, scale))

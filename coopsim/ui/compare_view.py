@@ -393,50 +393,15 @@ def CompareView(
     ``lang`` (this tab's failure, shown in this tab only).
     """
     from .export import FigureDownload
-    from .setup_panel import SettingsPanel
 
     refused = solara.use_reactive(cast(InputError | None, None))
     running = progress is not None
-    words = changes(settings_a, settings_b.value, lang)
     with solara.Columns([1, 2]):
         with solara.Column(classes=["cs-variant-b"]):
-            bold(t("variant_b", lang))
-            solara.Button(
-                t("copy_a", lang), on_click=lambda: settings_b.set(settings_a), outlined=True, classes=["cs-copy-a"]
-            )
-            SettingsPanel(settings_b, lang, prefix="cs-b", show_seed=False)
+            _variant_b(settings_a, settings_b, lang)
         with solara.Column(classes=["cs-compare"]):
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=escape(t("b_changes", lang, changes=", ".join(words) if words else t("b_same", lang))),
-                classes=["cs-b-changes"],
-                style="font-size: 1.25em; font-weight: bold; margin: 4px 0",
-            )
-            try:
-                same = settings_b.value.scenario_obj() == settings_a.scenario_obj()
-            except ScenarioError:
-                same = False  # the panel that holds the refused settings says so
-            if same:
-                solara.Warning(t("same_settings", lang), classes=["cs-same-settings"])
-            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                solara.Button(
-                    t("compare", lang),
-                    on_click=on_compare,
-                    disabled=running,
-                    color="primary",
-                    icon_name="mdi-compare",
-                    classes=["cs-compare-button"],
-                )
-                with solara.Div(classes=["cs-replications"], style={"min-width": "260px", "flex": "1"}):
-                    Slider(
-                        t("replications", lang),
-                        replications.value,
-                        REPLICATIONS,
-                        replications.set,
-                        refused.set,
-                        ["cs-input-replications"],
-                        lang=lang,
-                    )
+            _what_b_changes(settings_a, settings_b.value, lang)
+            _compare_button(lang, running, on_compare, replications, refused)
             Refusal(refused, lang)
             with solara.Div(style={"min-height": "28px"}):
                 if running and progress is not None:
@@ -449,6 +414,61 @@ def CompareView(
             if result is not None:
                 _Result(result, lang, FigureDownload, scale)
             paragraph(t("compare_help", lang, r=replications.value) + " " + t("compare_auto", lang), small=True)
+
+
+def _variant_b(settings_a: Settings, settings_b: solara.Reactive[Settings], lang: str) -> None:
+    """Variant B's column: its title, "copy A" (B becomes A again) and B's own settings."""
+    from .setup_panel import SettingsPanel
+
+    bold(t("variant_b", lang))
+    solara.Button(t("copy_a", lang), on_click=lambda: settings_b.set(settings_a), outlined=True, classes=["cs-copy-a"])
+    SettingsPanel(settings_b, lang, prefix="cs-b", show_seed=False)
+
+
+def _what_b_changes(settings_a: Settings, settings_b: Settings, lang: str) -> None:
+    """What B changes from A, in words (large), and a warning when B's scenario is A's."""
+    words = changes(settings_a, settings_b, lang)
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=escape(t("b_changes", lang, changes=", ".join(words) if words else t("b_same", lang))),
+        classes=["cs-b-changes"],
+        style="font-size: 1.25em; font-weight: bold; margin: 4px 0",
+    )
+    try:
+        same = settings_b.scenario_obj() == settings_a.scenario_obj()
+    except ScenarioError:
+        same = False  # the panel that holds the refused settings says so
+    if same:
+        solara.Warning(t("same_settings", lang), classes=["cs-same-settings"])
+
+
+def _compare_button(
+    lang: str,
+    running: bool,
+    on_compare: Callable[[], None],
+    replications: solara.Reactive[int],
+    refused: solara.Reactive[InputError | None],
+) -> None:
+    """The compare button (off while a comparison runs) and the replications slider."""
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Button(
+            t("compare", lang),
+            on_click=on_compare,
+            disabled=running,
+            color="primary",
+            icon_name="mdi-compare",
+            classes=["cs-compare-button"],
+        )
+        with solara.Div(classes=["cs-replications"], style={"min-width": "260px", "flex": "1"}):
+            Slider(
+                t("replications", lang),
+                replications.value,
+                REPLICATIONS,
+                replications.set,
+                refused.set,
+                ["cs-input-replications"],
+                lang=lang,
+            )
 
 
 @solara.component

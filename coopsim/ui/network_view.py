@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -136,6 +137,46 @@ def declutter(texts: list[Text], renderer: Any, step: float = 0.025, rounds: int
     return left
 
 
+@dataclass
+class NetworkFrame:
+    """What the network figure draws of one week, copied from the model under its lock."""
+
+    week: int
+    status: np.ndarray
+    present: np.ndarray  # everyone not departed
+    pos: np.ndarray  # each person's place on the figure
+    value: np.ndarray  # what the colour shows (exhaustion or engagement)
+    load: np.ndarray  # the dot's size
+    burned: np.ndarray
+    a: np.ndarray  # each tie's two people
+    b: np.ndarray
+    trust: np.ndarray  # each tie's trust, both ways averaged
+    order: list[int]  # the people named on the figure
+
+
+def read_frame(session: Session, color_by: str, label_top: int) -> NetworkFrame:
+    """The session's current week as :func:`network_figure` draws it (read under the lock:
+    the play loop may be stepping); the first ``label_top`` of the people's order are named."""
+    with session.lock:
+        m, lay = session.model, session.layout
+        P, N = m.people, m.network
+        n = P.n
+        status = P.status[:n].copy()
+        return NetworkFrame(
+            week=m.week,
+            status=status,
+            present=status != Status.DEPARTED,
+            pos=lay.pos[:n].copy(),
+            value=getattr(P, color_by)[:n].copy(),
+            load=P.load[:n].copy(),
+            burned=P.burned_out[:n].copy(),
+            a=N.view("a").copy(),
+            b=N.view("b").copy(),
+            trust=0.5 * (N.view("trust_ab") + N.view("trust_ba")),
+            order=session.people_order()[:label_top],
+        )
+
+
 def network_figure(
     session: Session, lang: str, color_by: str = "exhaustion", label_top: int = 4, scale: float = 1.0
 ) -> Figure:
@@ -145,25 +186,27 @@ def network_figure(
     the figure's top left corner: where :class:`NetworkPicture` puts the clickable discs.
     """
     bg = background(session, lang, color_by, scale)
-    with session.lock:
-        m, lay = session.model, session.layout
-        P, N = m.people, m.network
-        n = P.n
-        status = P.status[:n].copy()
-        present = status != Status.DEPARTED
-        pos = lay.pos[:n].copy()
-        value = getattr(P, color_by)[:n].copy()
-        load = P.load[:n].copy()
-        burned = P.burned_out[:n].copy()
-        a, b = N.view("a").copy(), N.view("b").copy()
-        trust = 0.5 * (N.view("trust_ab") + N.view("trust_ba"))
-        order = session.people_order()[:label_top]
-        week = m.week
+    frame = read_frame(session, color_by, label_top)
     fig = new_figure(FIGSIZE, scale)
     fig.figimage(bg, 0, 0, origin="upper", zorder=-1)
     ax = _axes(fig)
     ax.patch.set_alpha(0)
-    live = present[a] & present[b] & (trust >= STRONG_TIE)
+    _draw_ties(ax, frame)
+    idx, sizes = _draw_people(ax, frame, color_by)
+    names = Names(session.settings.seed)
+    for i in frame.order:
+        if frame.present[i]:
+            ax.annotate(names(i), frame.pos[i], xytext=(5, 5), textcoords="offset points", fontsize=9, zorder=3)
+    fig.text(0.43, 0.975, t("network_title", lang, week=frame.week), ha="center", va="top", fontsize=12)
+    fig.people = _person_discs(fig, ax, frame.pos, idx, sizes)  # type: ignore[attr-defined]
+    return fig
+
+
+def _draw_ties(ax: Axes, frame: NetworkFrame) -> None:
+    """The strong ties between people still there (trust of :data:`STRONG_TIE` or more),
+    darker and thicker with more trust."""
+    pos, a, b, trust = frame.pos, frame.a, frame.b, frame.trust
+    live = frame.present[a] & frame.present[b] & (trust >= STRONG_TIE)
     if live.any():
         segments = np.stack([pos[a[live]], pos[b[live]]], axis=1)
         tr = np.clip((trust[live] - STRONG_TIE) / (1 - STRONG_TIE), 0, 1)
@@ -171,13 +214,20 @@ def network_figure(
         colors[:, :3] = 0.6 - 0.3 * tr[:, None]  # a little darker with more trust
         colors[:, 3] = 0.06 + 0.22 * tr
         ax.add_collection(LineCollection(list(segments), colors=colors, linewidths=0.4 + 0.8 * tr, zorder=1))
-    idx = np.flatnonzero(present)
-    edges = [BURNED_EDGE if burned[i] else STATUS_EDGE.get(int(status[i]), "#222") for i in idx]
-    sizes = 25 + 260 * np.clip(load[idx], 0, 2)
+
+
+def _draw_people(ax: Axes, frame: NetworkFrame, color_by: str) -> tuple[np.ndarray, np.ndarray]:
+    """A dot per person still there: coloured by ``color_by``, sized by their load, its
+    edge telling their status (red and thick: burned out). Returns who was drawn and the
+    dots' sizes (in points²)."""
+    idx = np.flatnonzero(frame.present)
+    burned = frame.burned
+    edges = [BURNED_EDGE if burned[i] else STATUS_EDGE.get(int(frame.status[i]), "#222") for i in idx]
+    sizes = 25 + 260 * np.clip(frame.load[idx], 0, 2)
     ax.scatter(
-        pos[idx, 0],
-        pos[idx, 1],
-        c=value[idx],
+        frame.pos[idx, 0],
+        frame.pos[idx, 1],
+        c=frame.value[idx],
         cmap=CMAPS.get(color_by, "viridis"),
         vmin=0,
         vmax=1,
@@ -186,19 +236,21 @@ def network_figure(
         linewidths=np.where(burned[idx], 2.2, 1.1).tolist(),
         zorder=2,
     )
-    names = Names(session.settings.seed)
-    for i in order:
-        if present[i]:
-            ax.annotate(names(i), pos[i], xytext=(5, 5), textcoords="offset points", fontsize=9, zorder=3)
-    fig.text(0.43, 0.975, t("network_title", lang, week=week), ha="center", va="top", fontsize=12)
+    return idx, sizes
+
+
+def _person_discs(
+    fig: Figure, ax: Axes, pos: np.ndarray, idx: np.ndarray, sizes: np.ndarray
+) -> list[tuple[int, float, float, float]]:
+    """``(index, x, y, radius)`` of each dot drawn, in pixels from the figure's top left
+    corner (at least 7 pixels wide, so that a small dot can still be clicked)."""
     height = fig.get_size_inches()[1] * fig.dpi
     xy = ax.transData.transform(pos[idx]) if idx.size else np.zeros((0, 2))
     radius = np.maximum(np.sqrt(sizes) / 2 * fig.dpi / 72, 7.0)  # a marker's size is its area in points²
-    fig.people = [  # type: ignore[attr-defined]
+    return [
         (int(i), round(float(x), 1), round(float(height - y), 1), round(float(r), 1))
         for i, (x, y), r in zip(idx.tolist(), xy, radius)
     ]
-    return fig
 
 
 def _draw_groups(ax: Axes, session: Session, lang: str) -> list[Text]:
@@ -330,8 +382,6 @@ def NetworkView(
 ) -> None:
     """The network figure with its colour selector and a short reading guide; a click on a
     person calls ``on_person`` with their index."""
-    from .export import FigureDownload
-
     refused = solara.use_reactive(cast(InputError | None, None))
     fig = solara.use_memo(
         lambda: network_figure(session, lang, color_by.value, scale=scale),
@@ -340,7 +390,47 @@ def NetworkView(
     names = Names(session.settings.seed)
     people = [[i, x, y, r, names(i)] for i, x, y, r in getattr(fig, "people", [])]
     src = solara.use_memo(lambda: png_data_url(fig), [fig])
-    drawn = [p[0] for p in people]
+    w, h = (float(v) for v in fig.get_size_inches() * fig.dpi)
+    with solara.Column(classes=["cs-network"], gap="4px"):
+        Refusal(refused, lang)
+        _color_row(lang, color_by, refused, fig)
+        with solara.Div(classes=["cs-figure", "cs-network-figure"]):
+            NetworkPicture.element(
+                src=src,
+                alt=t("network_title", lang, week=week),
+                width=w,
+                height=h,
+                people=people,
+                on_clicked=_click_handler([p[0] for p in people], on_person),
+            )
+        solara.Text(t("network_click", lang), classes=["cs-network-click"], style={"font-size": "0.85em"})
+        solara.Text(
+            t("network_help", lang, color=t(color_by.value, lang)), style={"font-size": "0.8em", "color": "#555"}
+        )
+
+
+def _color_row(
+    lang: str, color_by: solara.Reactive[str], refused: solara.Reactive[InputError | None], fig: Figure
+) -> None:
+    """The colour selector (one of :data:`COLOR_BY`; another is refused) and the figure's download."""
+    from .export import FigureDownload
+
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Text(t("color_by", lang))
+        Toggle(
+            color_by.value,
+            [(key, t(key, lang), f"cs-color-{key}") for key in COLOR_BY],
+            color_by.set,
+            refused.set,
+            "color_by",
+            classes=["cs-color-by"],
+        )
+        FigureDownload(fig, "coopsim-reseau.png" if lang == "fr" else "coopsim-network.png", lang)
+
+
+def _click_handler(drawn: list[int], on_person: Callable[[int], None] | None) -> Callable[[Any], None]:
+    """What a click on the picture does: call ``on_person`` with the person clicked, if it
+    is one of those ``drawn`` in this frame (a stale or crafted click opens nothing)."""
 
     def click(raw: Any) -> None:
         if raw is None:
@@ -352,30 +442,4 @@ def NetworkView(
         if on_person is not None:
             on_person(i)
 
-    w, h = (float(v) for v in fig.get_size_inches() * fig.dpi)
-    with solara.Column(classes=["cs-network"], gap="4px"):
-        Refusal(refused, lang)
-        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.Text(t("color_by", lang))
-            Toggle(
-                color_by.value,
-                [(key, t(key, lang), f"cs-color-{key}") for key in COLOR_BY],
-                color_by.set,
-                refused.set,
-                "color_by",
-                classes=["cs-color-by"],
-            )
-            FigureDownload(fig, "coopsim-reseau.png" if lang == "fr" else "coopsim-network.png", lang)
-        with solara.Div(classes=["cs-figure", "cs-network-figure"]):
-            NetworkPicture.element(
-                src=src,
-                alt=t("network_title", lang, week=week),
-                width=w,
-                height=h,
-                people=people,
-                on_clicked=click,
-            )
-        solara.Text(t("network_click", lang), classes=["cs-network-click"], style={"font-size": "0.85em"})
-        solara.Text(
-            t("network_help", lang, color=t(color_by.value, lang)), style={"font-size": "0.8em", "color": "#555"}
-        )
+    return click

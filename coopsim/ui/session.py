@@ -563,10 +563,29 @@ class Session:
         return int(N.a[tie]), int(N.b[tie])
 
     def _collect(self, open_before: set[int], festering_before: set[int], roles_before: np.ndarray) -> None:
-        m, week = self.model, self.model.week - 1
-        C = m.conflicts
-        open_after = set(C.open_ids.tolist())
-        closed = sorted(open_before - open_after)
+        """Add the week's :class:`Notable` events: the recorder's, in their order, then the
+        conflicts opened, festering, mediated and resolved (from the open conflicts before
+        and after the week); a REX session after which roles were handed over or conflicts
+        settled becomes ``rex_changed``."""
+        week = self.model.week - 1
+        open_after = set(self.model.conflicts.open_ids.tolist())
+        out, mediated, resolved_people = self._recorded_notables(week, roles_before)
+        for c in sorted(open_after - open_before):
+            out.append(Notable(week, "conflict_opened", *self._pair(c)))
+        for c in sorted(set(self.model.conflicts.festering) - festering_before):
+            out.append(Notable(week, "conflict_festering", *self._pair(c)))
+        out += self._closing_notables(week, sorted(open_before - open_after), open_after, mediated, resolved_people)
+        for e in out:
+            if e.kind == "rex_session" and (e.roles or e.count):
+                e.kind = "rex_changed"
+        self.notables.extend(out)
+
+    def _recorded_notables(self, week: int, roles_before: np.ndarray) -> tuple[list[Notable], list[int], set[int]]:
+        """The recorder's new events as notables, with the people named by a mediation and
+        those named by a resolved conflict (their sentences come from the conflicts closed).
+
+        The roles dropped and conflicts resolved right after a REX session count as its
+        consequences (``roles``, ``count``), until another kind of event comes."""
         out: list[Notable] = []
         mediated: list[int] = []
         resolved_people: set[int] = set()
@@ -583,30 +602,43 @@ class Session:
             if kind == "rex_session":
                 rex = Notable(week, kind)
                 out.append(rex)
-            elif kind == "departure":
-                for p in people:
-                    roles = int(roles_before[p]) if p < roles_before.size else 0
-                    out.append(Notable(week, "departure_roles" if roles else kind, p, roles=roles))
-            elif kind in PLAIN_KINDS:
-                out += [Notable(week, kind, p) for p in people]
-            elif kind == "burnout":
-                for p in people:
-                    roles = int(roles_before[p]) if p < roles_before.size else 0
-                    out.append(Notable(week, kind, p, roles=roles, weeks=week - int(m.people.arrival_week[p])))
-            elif kind in ONCE_KINDS:
-                for p in people:
-                    if (kind, p) not in self._once_seen:
-                        self._once_seen.add((kind, p))
-                        out.append(Notable(week, ONCE_KINDS[kind], p))
             elif kind == "conflict_mediated":
                 mediated += people
             elif kind == "conflict_resolved":
                 resolved_people.update(people)
-        for c in sorted(open_after - open_before):
-            out.append(Notable(week, "conflict_opened", *self._pair(c)))
-        for c in sorted(set(C.festering) - festering_before):
-            out.append(Notable(week, "conflict_festering", *self._pair(c)))
-        for p in mediated:  # a mediated conflict that closed this week: the mediation worked
+            else:
+                out += self._people_notables(week, kind, people, roles_before)
+        return out, mediated, resolved_people
+
+    def _people_notables(self, week: int, kind: str, people: list[int], roles_before: np.ndarray) -> list[Notable]:
+        """An event's sentences, one per person it names: a departure (with the roles left),
+        a burnout (with the roles held and the weeks since arrival), a kind of
+        :data:`PLAIN_KINDS`, or one of :data:`ONCE_KINDS` the first time only; none for
+        another kind."""
+        out: list[Notable] = []
+        for p in people:
+            roles = int(roles_before[p]) if p < roles_before.size else 0
+            if kind == "departure":
+                out.append(Notable(week, "departure_roles" if roles else kind, p, roles=roles))
+            elif kind in PLAIN_KINDS:
+                out.append(Notable(week, kind, p))
+            elif kind == "burnout":
+                arrived = int(self.model.people.arrival_week[p])
+                out.append(Notable(week, kind, p, roles=roles, weeks=week - arrived))
+            elif kind in ONCE_KINDS and (kind, p) not in self._once_seen:
+                self._once_seen.add((kind, p))
+                out.append(Notable(week, ONCE_KINDS[kind], p))
+        return out
+
+    def _closing_notables(
+        self, week: int, closed: list[int], open_after: set[int], mediated: list[int], resolved_people: set[int]
+    ) -> list[Notable]:
+        """What became of the conflicts: a mediated conflict that closed this week (the
+        mediation worked) or one still open (it failed), then the other conflicts closed
+        that a party's resolution names."""
+        out: list[Notable] = []
+        closed = list(closed)
+        for p in mediated:
             match = next((c for c in closed if self._pair(c)[0] == p), None)
             if match is not None:
                 closed.remove(match)
@@ -619,10 +651,7 @@ class Session:
             a, b = self._pair(c)
             if a in resolved_people:
                 out.append(Notable(week, "conflict_resolved", a, b))
-        for e in out:
-            if e.kind == "rex_session" and (e.roles or e.count):
-                e.kind = "rex_changed"
-        self.notables.extend(out)
+        return out
 
     # --- what the views read ------------------------------------------------------------
 
