@@ -134,25 +134,11 @@ def vacancy_count(holder: np.ndarray, open_: np.ndarray, notice_by: np.ndarray) 
 
 @kernel
 def roles_dropped(
-    draws: np.ndarray,
-    dropped_by: np.ndarray,
-    holder: np.ndarray,
-    vacant_since: np.ndarray,
-    announced: np.ndarray,
-    notice_by: np.ndarray,
-    notice_end: np.ndarray,
-    formal: np.ndarray,
-    salaried: np.ndarray,
-    floats: np.ndarray,
-    ints: np.ndarray,
-    week: int,
-    drop_base: float,
-    drop_disengaged: float,
-    drop_exhausted: float,
-    notice_weeks: int,
-    duty_hold: float,
-    identity_hold: float,
-) -> int:
+    draws: np.ndarray, dropped_by: np.ndarray, holder: np.ndarray, vacant_since: np.ndarray, announced: np.ndarray,
+    notice_by: np.ndarray, notice_end: np.ndarray, formal: np.ndarray, salaried: np.ndarray, floats: np.ndarray,
+    ints: np.ndarray, week: int, drop_base: float, drop_disengaged: float, drop_exhausted: float, notice_weeks: int,
+    duty_hold: float, identity_hold: float,
+) -> int:  # fmt: skip
     """Each held role slot, in slot order, is dropped by its holder with a chance that rises
     with disengagement and exhaustion (``draws``: a uniform per held slot); the slots dropped
     become vacant. Writes who dropped each in ``dropped_by`` and returns how many.
