@@ -255,12 +255,12 @@ def withdraw_return_or_leave(
 
     Per person, the rules of :func:`update_role_identity` (role identity moves towards
     :func:`role_identity_target`), :func:`withdrawal_midpoint`, :func:`attachment` and
-    :func:`life_event_chance` (:func:`_withdrawal_chance`, :func:`_leaving_chance`): an
-    active member withdraws with a chance that rises as
-    engagement falls below the midpoint (lower for the dutiful); a
-    withdrawn person not burned out and engaged enough comes back; anyone present leaves
+    :func:`life_event_chance`: an active member withdraws with a chance that rises as
+    engagement falls below the midpoint (lower for the dutiful; :func:`_withdrawal_chance`);
+    a withdrawn person not burned out and engaged enough comes back; anyone present leaves
     with the life-event chance, plus a chance for the withdrawn (less the more attached) and
-    for newcomers (less the more attached, more when the territory accepts them little).
+    for newcomers (less the more attached, more when the territory accepts them little;
+    :func:`_leaving_chance`).
     ``u`` holds the uniforms for withdrawing, coming back and leaving (rows 0, 1, 2).
 
     Example:

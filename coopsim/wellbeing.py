@@ -233,7 +233,7 @@ def _engage(
     security, less exhaustion, pressure, open conflicts, the backlog per active member, and
     the frustration of working much more than the mean present person unrecognised), plus
     its ``noise``."""
-    wp = wellbeing[0]  # the process's constants (WellbeingParams), read once
+    wp = wellbeing[0]  # the process's constants (WellbeingParams)
     engagement_rate, w_backlog, w_frustration = wp["engagement_rate"], wp["w_backlog"], wp["w_frustration"]
     status, paid, conflicts = ints[INT.status], ints[INT.paid], ints[INT.conflicts]
     hours = floats[FLOAT.hours]
@@ -268,7 +268,7 @@ def _engage(
 
 @kernel
 def _roles_held(holder: np.ndarray, formal: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Who holds a formal role, and who holds any role (every role is described)."""
+    """Who holds a formal role, and who holds any role at all."""
     holds_formal, holds_any = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
     for r in range(holder.size):
         if holder[r] >= 0:
