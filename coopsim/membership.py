@@ -36,6 +36,8 @@ Journal 44(6):1102-1121).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from pydantic import Field
 
@@ -243,17 +245,9 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
 
 @kernel
 def withdraw_return_or_leave(
-    floats: np.ndarray,
-    ints: np.ndarray,
-    flags: np.ndarray,
-    n: int,
-    u: np.ndarray,
-    flagged: np.ndarray,
-    week: int,
-    acceptance: float,
-    duty_hold: float,
-    membership: np.ndarray,
-) -> tuple[int, int, int]:
+    floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, u: np.ndarray, flagged: np.ndarray, week: int,
+    acceptance: float, duty_hold: float, membership: np.ndarray,
+) -> tuple[int, int, int]:  # fmt: skip
     """Each person's week in the membership process: who withdraws, who comes back and who
     leaves, judged on the statuses at the start of the week. Writes their indices, ascending,
     in the rows ``WITHDRAWS``, ``COMES_BACK`` and ``LEAVES`` of ``flagged`` and returns their
@@ -262,10 +256,11 @@ def withdraw_return_or_leave(
     Per person, the rules of :func:`update_role_identity` (role identity moves towards
     :func:`role_identity_target`), :func:`withdrawal_midpoint`, :func:`attachment` and
     :func:`life_event_chance`: an active member withdraws with a chance that rises as
-    engagement falls below the midpoint (lower for the dutiful); a
-    withdrawn person not burned out and engaged enough comes back; anyone present leaves
+    engagement falls below the midpoint (lower for the dutiful; :func:`_withdrawal_chance`);
+    a withdrawn person not burned out and engaged enough comes back; anyone present leaves
     with the life-event chance, plus a chance for the withdrawn (less the more attached) and
-    for newcomers (less the more attached, more when the territory accepts them little).
+    for newcomers (less the more attached, more when the territory accepts them little;
+    :func:`_leaving_chance`).
     ``u`` holds the uniforms for withdrawing, coming back and leaving (rows 0, 1, 2).
 
     Example:
@@ -281,13 +276,9 @@ def withdraw_return_or_leave(
         >>> flagged[WITHDRAWS, :2].tolist(), flagged[LEAVES, :1].tolist()   # nobody was withdrawn: nobody comes back
         ([0, 2], [3])
     """
-    mp = membership[0]  # the process's constants (MembershipParams), read once
-    withdraw_below, withdraw_probability = mp["withdraw_below"], mp["withdraw_probability"]
-    withdraw_spread, identity_shift = mp["withdraw_spread"], mp["identity_shift"]
-    identity_rate, inertia_years = mp["identity_rate"], mp["inertia_years"]
-    embeddedness_hold, reengage_above = mp["embeddedness_hold"], mp["reengage_above"]
-    reengage_probability, life_departure = mp["reengage_probability"], mp["life_departure"]
-    withdrawn_departure, newcomer_departure = mp["withdrawn_departure"], mp["newcomer_departure"]
+    mp = membership[0]  # the process's constants (MembershipParams)
+    identity_rate = mp["identity_rate"]
+    reengage_above, reengage_probability = mp["reengage_above"], mp["reengage_probability"]
     n_withdraw = n_back = n_leave = 0
     for i in range(n):
         status = ints[INT.status, i]
@@ -298,9 +289,7 @@ def withdraw_return_or_leave(
         identity += identity_rate * (min(ints[INT.roles, i], 2) / 2.0 - identity)
         floats[FLOAT.identity, i] = identity
         if status == ACTIVE:
-            midpoint = withdraw_below + identity_shift * (0.5 - identity)
-            p_withdraw = withdraw_probability / (1.0 + np.exp((engagement - midpoint) / withdraw_spread))
-            if u[0, i] < p_withdraw * (1.0 - duty_hold * floats[FLOAT.duty, i]):
+            if u[0, i] < _withdrawal_chance(mp, engagement, identity, floats[FLOAT.duty, i], duty_hold):
                 flagged[WITHDRAWS, n_withdraw] = i
                 n_withdraw += 1
         elif (
@@ -311,23 +300,42 @@ def withdraw_return_or_leave(
         ):
             flagged[COMES_BACK, n_back] = i
             n_back += 1
-        if status == DEPARTED:
-            continue
-        attached = (floats[FLOAT.trust, i] + floats[FLOAT.security_fin, i] + floats[FLOAT.overlap, i]) / 3.0
-        held = 1.0 - embeddedness_hold * attached
-        if inertia_years <= 0:
-            p_leave = life_departure * held
-        else:
-            years_here = (week - ints[INT.arrival_week, i]) / WEEKS_PER_YEAR
-            p_leave = life_departure * inertia_years / (inertia_years + years_here) * held
-        if status == WITHDRAWN:
-            p_leave += withdrawn_departure * (1.0 - attached)
-        elif status == NEWCOMER:  # a welcome acts through the ties it brings (attachment)
-            p_leave += newcomer_departure * (1.0 - acceptance) * (1.0 - attached)
-        if u[2, i] < p_leave:
+        if status != DEPARTED and u[2, i] < _leaving_chance(mp, floats, ints, i, status, week, acceptance):
             flagged[LEAVES, n_leave] = i
             n_leave += 1
     return n_withdraw, n_back, n_leave
+
+
+@kernel
+def _withdrawal_chance(mp: Any, engagement: float, identity: float, duty: float, duty_hold: float) -> float:
+    """An active member's chance of withdrawing this week: it rises as their engagement falls
+    below the midpoint (:func:`withdrawal_midpoint`, lower with a strong role identity), and
+    is lower for the dutiful."""
+    midpoint = mp["withdraw_below"] + mp["identity_shift"] * (0.5 - identity)
+    p_withdraw = mp["withdraw_probability"] / (1.0 + np.exp((engagement - midpoint) / mp["withdraw_spread"]))
+    return p_withdraw * (1.0 - duty_hold * duty)
+
+
+@kernel
+def _leaving_chance(
+    mp: Any, floats: np.ndarray, ints: np.ndarray, i: int, status: int, week: int, acceptance: float
+) -> float:
+    """Present person ``i``'s chance of leaving the territory this week: the life-event chance
+    (:func:`life_event_chance`), plus a chance for the withdrawn (less the more attached) and
+    for newcomers (less the more attached, more when the territory accepts them little)."""
+    attached = (floats[FLOAT.trust, i] + floats[FLOAT.security_fin, i] + floats[FLOAT.overlap, i]) / 3.0
+    held = 1.0 - mp["embeddedness_hold"] * attached
+    inertia_years = mp["inertia_years"]
+    if inertia_years <= 0:
+        p_leave = mp["life_departure"] * held
+    else:
+        years_here = (week - ints[INT.arrival_week, i]) / WEEKS_PER_YEAR
+        p_leave = mp["life_departure"] * inertia_years / (inertia_years + years_here) * held
+    if status == WITHDRAWN:
+        p_leave += mp["withdrawn_departure"] * (1.0 - attached)
+    elif status == NEWCOMER:  # a welcome acts through the ties it brings (attachment)
+        p_leave += mp["newcomer_departure"] * (1.0 - acceptance) * (1.0 - attached)
+    return p_leave
 
 
 def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:

@@ -123,6 +123,29 @@ def _count_status(status: np.ndarray, n: int, code: int) -> int:
     return count
 
 
+def _scenario_with_overrides(
+    scenario: Scenario | str | Path | None, overrides: list[str] | dict[str, Any] | None, params: dict[str, Any]
+) -> Scenario:
+    """The scenario a model runs: the one given (a :class:`Scenario`, or the path or name of a
+    scenario file; default ``"tera"``) with the ``overrides`` (``"dotted.key=value"`` strings
+    or a dict) and then the keyword ``params`` applied."""
+    all_overrides: dict[str, Any] = {}
+    if isinstance(overrides, list):
+        all_overrides.update({".".join(k): v for k, v in map(parse_override, overrides)})
+    elif overrides:
+        all_overrides.update(overrides)
+    all_overrides.update(params)
+    if scenario is None:
+        scenario = "tera"
+    if isinstance(scenario, Scenario):
+        if all_overrides:
+            scenario = scenario_from_dict(
+                apply_overrides(scenario.model_dump(), all_overrides), scenario.name, tuple(all_overrides)
+            )
+        return scenario
+    return load_scenario(scenario, all_overrides or None)
+
+
 class CoopModel(mesa.Model):
     """An ecosystem of people, structures and a territory, stepped week by week.
 
@@ -162,22 +185,8 @@ class CoopModel(mesa.Model):
             seed = int(np.random.default_rng().integers(2**63 - 1))
         self.seed = int(seed)
         super().__init__(seed=self.seed)
-        all_overrides: dict[str, Any] = {}
-        if isinstance(overrides, list):
-            all_overrides.update({".".join(k): v for k, v in map(parse_override, overrides)})
-        elif overrides:
-            all_overrides.update(overrides)
-        all_overrides.update(params)
-        if scenario is None:
-            scenario = "tera"
-        if isinstance(scenario, Scenario):
-            if all_overrides:
-                scenario = scenario_from_dict(
-                    apply_overrides(scenario.model_dump(), all_overrides), scenario.name, tuple(all_overrides)
-                )
-        else:
-            scenario = load_scenario(scenario, all_overrides or None)
-        self.scenario: Scenario = scenario
+        self.scenario: Scenario = _scenario_with_overrides(scenario, overrides, params)
+        scenario = self.scenario
         announce_compilation()
         self.horizon = round((years if years is not None else scenario.years) * WEEKS_PER_YEAR)
 

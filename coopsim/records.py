@@ -448,10 +448,21 @@ def summary(model: ModelState) -> dict[str, Any]:
     """
     rec = model.recorder
     col = {c: arr[: rec.weeks] for c, arr in rec.columns.items()}
-    weeks = max(rec.weeks, 1)
-    years = weeks / WEEKS_PER_YEAR
-    P = model.people
-    n = P.n
+    return {
+        **_membership_outcomes(model, col),
+        **_workload_outcomes(model),
+        "mean_engagement": float(col["engagement_mean"].mean()),
+        "mean_trust": float(col["trust_mean"].mean()),
+        **_conflict_outcomes(model, col),
+        **_collective_outcomes(model, col),
+    }
+
+
+def _membership_outcomes(model: ModelState, col: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The summary's numbers on who is there and who leaves: the final counts, arrivals and
+    departures, turnover (all, unpaid, core), burnouts and the share highly exhausted."""
+    rec = model.recorder
+    years = max(rec.weeks, 1) / WEEKS_PER_YEAR
     exits = rec.exits
     unpaid_exits = sum(1 for _, _, paid, _ in exits if paid == Paid.VOLUNTEER)
     core_exits = sum(1 for *_, core in exits if core)
@@ -459,16 +470,7 @@ def summary(model: ModelState) -> dict[str, Any]:
     def per_year(count: float, mean_pop: float) -> float:
         return float(count / (mean_pop * years)) if mean_pop > 0 else float("nan")
 
-    start = rec.hours_at_window_start if rec.hours_at_window_start is not None else np.zeros(n)
-    window = P.hours_total[:n] - np.pad(start, (0, n - start.size))
-    window = window[window > 0]
     person_years = col["active"].sum() / WEEKS_PER_YEAR
-    mediated = int(col["mediations"].sum())
-    C = model.conflicts
-    disputes_mediated = int(np.count_nonzero(C.sessions[: C.total]))
-    disputes_settled = int(np.count_nonzero(C.settled_by_mediation.flags[: C.total]))
-    demand = col["demand_hours"].sum()
-    coord = P.coord_total[:n]
     return {
         "active_final": int(col["active"][-1]) if rec.weeks else 0,
         "present_final": int(col["present"][-1]) if rec.weeks else 0,
@@ -482,12 +484,35 @@ def summary(model: ModelState) -> dict[str, Any]:
         if person_years
         else float("nan"),
         "share_high_exhaustion": float(col["high_exhaustion_share"].mean()),
+    }
+
+
+def _workload_outcomes(model: ModelState) -> dict[str, Any]:
+    """The summary's numbers on how the work is shared: the shares of the hours done in the
+    window carried by the top 10 % and 25 %, their Gini, and the top 20 %'s share of
+    coordination."""
+    rec, P = model.recorder, model.people
+    n = P.n
+    start = rec.hours_at_window_start if rec.hours_at_window_start is not None else np.zeros(n)
+    window = P.hours_total[:n] - np.pad(start, (0, n - start.size))
+    window = window[window > 0]
+    coord = P.coord_total[:n]
+    return {
         "top10_hours_share": top_share(window, 0.10),
         "top25_hours_share": top_share(window, 0.25),
         "gini_hours": gini(window),
         "top20_coordination_share": top_share(coord[coord > 0], 0.20),
-        "mean_engagement": float(col["engagement_mean"].mean()),
-        "mean_trust": float(col["trust_mean"].mean()),
+    }
+
+
+def _conflict_outcomes(model: ModelState, col: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The summary's numbers on conflicts: opened, defused, festering, mediated, and how often
+    mediation succeeds (per session and per dispute)."""
+    mediated = int(col["mediations"].sum())
+    C = model.conflicts
+    disputes_mediated = int(np.count_nonzero(C.sessions[: C.total]))
+    disputes_settled = int(np.count_nonzero(C.settled_by_mediation.flags[: C.total]))
+    return {
         "conflicts_opened": int(col["conflicts_opened"].sum()),
         "conflicts_defused": int(col["conflicts_defused"].sum()),
         "conflicts_festering": int(col["conflicts_festering"].sum()),
@@ -497,6 +522,16 @@ def summary(model: ModelState) -> dict[str, Any]:
         "mediation_success_per_dispute": float(disputes_settled / disputes_mediated)
         if disputes_mediated
         else float("nan"),
+    }
+
+
+def _collective_outcomes(model: ModelState, col: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The summary's numbers on the collective as a whole: unmet work, the decision backlog,
+    withdrawals, the most roles one person held, the territory's acceptance, the treasuries
+    and the pressure of stipends."""
+    rec = model.recorder
+    demand = col["demand_hours"].sum()
+    return {
         "unmet_work_share": float(col["unmet_hours"].sum() / demand) if demand > 0 else 0.0,
         "decision_backlog_mean": float(col["backlog"].mean()),
         "withdrawals_total": rec.event_total("withdrawal"),

@@ -21,6 +21,8 @@ conflicts and stalled decisions; it fluctuates ("un engagement fluctuant").
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from pydantic import Field
 
@@ -222,27 +224,63 @@ def _engage(
     """Each person's recognition, security, shared meaning and engagement for the week.
 
     Recognition fades towards what invisible work gets by itself (``visibility``), and
-    holding a formal role, or any described role, adds to it. Financial security moves
-    towards what one's pay (salary, stipend) or own income gives, emotional security
-    towards what trust and the absence of open conflicts give; shared meaning follows trust
-    and wears with open conflicts. A present person's engagement moves towards its target
-    (meaning, trust, recognition, security, less exhaustion, pressure, open conflicts, the
-    backlog per active member, and the frustration of working much more than the mean
-    present person unrecognised), plus its ``noise``."""
-    wp = wellbeing[0]  # the process's constants (WellbeingParams), read once
-    recognition_decay, visibility = wp["recognition_decay"], wp["visibility"]
-    salaried_security, stipend_security = wp["salaried_security"], wp["stipend_security"]
-    security_rate, engagement_rate, baseline = wp["security_rate"], wp["engagement_rate"], wp["baseline"]
-    w_meaning, w_trust, w_recognition = wp["w_meaning"], wp["w_trust"], wp["w_recognition"]
-    w_security, w_exhaustion, w_pressure = wp["w_security"], wp["w_exhaustion"], wp["w_pressure"]
-    w_conflict, w_backlog, w_frustration = wp["w_conflict"], wp["w_backlog"], wp["w_frustration"]
+    holding a formal role, or any described role, adds to it (:func:`_recognition`).
+    Financial security moves towards what one's pay (salary, stipend) or own income gives,
+    emotional security towards what trust and the absence of open conflicts give
+    (:func:`_financial_security`, :func:`_emotional_security`); shared meaning follows trust
+    and wears with open conflicts (:func:`_shared_meaning`). A present person's engagement
+    moves towards its target (:func:`_engagement_target`: meaning, trust, recognition,
+    security, less exhaustion, pressure, open conflicts, the backlog per active member, and
+    the frustration of working much more than the mean present person unrecognised), plus
+    its ``noise``."""
+    wp = wellbeing[0]  # the process's constants (WellbeingParams)
+    engagement_rate, w_backlog, w_frustration = wp["engagement_rate"], wp["w_backlog"], wp["w_frustration"]
     status, paid, conflicts = ints[INT.status], ints[INT.paid], ints[INT.conflicts]
     hours = floats[FLOAT.hours]
+    holds_formal, holds_any = _roles_held(holder, formal, n)
+    mean_hours, active = _mean_hours_and_active(status, hours, n)
+    backlog_term = w_backlog * min(backlog / max(active, 1), 1.0)
+
+    for i in range(n):
+        rec = _recognition(
+            wp, floats[FLOAT.recognition, i], holds_formal[i], holds_any[i], formal_recognition, description_recognition
+        )
+        floats[FLOAT.recognition, i] = rec
+        trust = floats[FLOAT.trust, i]
+        fin = _financial_security(wp, floats[FLOAT.security_fin, i], paid[i], floats[FLOAT.income_base, i])
+        floats[FLOAT.security_fin, i] = fin
+        emo = _emotional_security(wp, floats[FLOAT.security_emo, i], trust, conflicts[i])
+        floats[FLOAT.security_emo, i] = emo
+        meaning = _shared_meaning(floats[FLOAT.meaning, i], trust, conflicts[i])
+        floats[FLOAT.meaning, i] = meaning
+
+        eng = floats[FLOAT.engagement, i]
+        if status[i] != DEPARTED:
+            heavy = min(max(hours[i] / (mean_hours + 1e-9) - 1.0, 0.0), 2.0) / 2.0
+            frustration = w_frustration * heavy * (1.0 - rec)
+            target = _engagement_target(
+                wp, meaning, trust, rec, fin, emo, floats[FLOAT.exhaustion, i], floats[FLOAT.pressure, i],
+                conflicts[i], backlog_term, frustration,
+            )  # fmt: skip
+            eng = eng + (engagement_rate * (target - eng) + noise[i])
+        floats[FLOAT.engagement, i] = min(max(eng, 0.0), 1.0)
+
+
+@kernel
+def _roles_held(holder: np.ndarray, formal: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Who holds a formal role, and who holds any role at all."""
     holds_formal, holds_any = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
     for r in range(holder.size):
         if holder[r] >= 0:
             holds_any[holder[r]] = True
             holds_formal[holder[r]] |= formal[r]
+    return holds_formal, holds_any
+
+
+@kernel
+def _mean_hours_and_active(status: np.ndarray, hours: np.ndarray, n: int) -> tuple[float, int]:
+    """The mean hours of the present people this week (0 with nobody present), and how many
+    people are active."""
     present_hours = np.empty(n)
     n_present = active = 0
     for i in range(n):
@@ -252,52 +290,69 @@ def _engage(
         if status[i] == ACTIVE:
             active += 1
     mean_hours = numpy_sum(present_hours, n_present) / n_present if n_present else 0.0
-    backlog_term = w_backlog * min(backlog / max(active, 1), 1.0)
+    return mean_hours, active
 
-    for i in range(n):
-        rec = floats[FLOAT.recognition, i]
-        rec = rec + recognition_decay * (visibility - rec)
-        if holds_formal[i]:
-            rec = rec + formal_recognition
-        if holds_any[i]:
-            rec = rec + description_recognition
-        rec = min(max(rec, 0.0), 1.0)
-        floats[FLOAT.recognition, i] = rec
 
-        trust = floats[FLOAT.trust, i]
-        target_fin = 0.0
-        if paid[i] == SALARIED:
-            target_fin = salaried_security
-        elif paid[i] == STIPEND:
-            target_fin = stipend_security
-        target_fin = max(target_fin, floats[FLOAT.income_base, i])
-        fin = floats[FLOAT.security_fin, i]
-        fin = fin + security_rate * (target_fin - fin)
-        floats[FLOAT.security_fin, i] = fin
-        target_emo = 0.3 + 0.5 * trust + (0.2 if conflicts[i] == 0 else 0.0)
-        emo = floats[FLOAT.security_emo, i]
-        emo = min(max(emo + security_rate * (target_emo - emo), 0.0), 1.0)
-        floats[FLOAT.security_emo, i] = emo
-        meaning = floats[FLOAT.meaning, i]
-        meaning = meaning + (0.005 * (trust - meaning) - 0.002 * min(conflicts[i], 3))
-        meaning = min(max(meaning, 0.0), 1.0)
-        floats[FLOAT.meaning, i] = meaning
+@kernel
+def _recognition(
+    wp: Any, rec: float, holds_formal: bool, holds_any: bool, formal_recognition: float, description_recognition: float
+) -> float:
+    """One person's recognition this week: it fades towards what invisible work gets by
+    itself (``visibility``); holding a formal role, or any described role, adds to it."""
+    rec = rec + wp["recognition_decay"] * (wp["visibility"] - rec)
+    if holds_formal:
+        rec = rec + formal_recognition
+    if holds_any:
+        rec = rec + description_recognition
+    return min(max(rec, 0.0), 1.0)
 
-        eng = floats[FLOAT.engagement, i]
-        if status[i] != DEPARTED:
-            heavy = min(max(hours[i] / (mean_hours + 1e-9) - 1.0, 0.0), 2.0) / 2.0
-            frustration = w_frustration * heavy * (1.0 - rec)
-            target = (
-                w_meaning * meaning
-                + w_trust * trust
-                + w_recognition * rec
-                + w_security * 0.5 * (fin + emo)
-                - w_exhaustion * floats[FLOAT.exhaustion, i]
-                - w_pressure * floats[FLOAT.pressure, i]
-                - w_conflict * min(conflicts[i], 3)
-                - backlog_term
-                - frustration
-                + baseline
-            )
-            eng = eng + (engagement_rate * (target - eng) + noise[i])
-        floats[FLOAT.engagement, i] = min(max(eng, 0.0), 1.0)
+
+@kernel
+def _financial_security(wp: Any, fin: float, paid: int, income_base: float) -> float:
+    """One person's financial security this week: it moves towards what their pay (salary,
+    stipend) or their own income gives, whichever is more."""
+    target_fin = 0.0
+    if paid == SALARIED:
+        target_fin = wp["salaried_security"]
+    elif paid == STIPEND:
+        target_fin = wp["stipend_security"]
+    target_fin = max(target_fin, income_base)
+    return fin + wp["security_rate"] * (target_fin - fin)
+
+
+@kernel
+def _emotional_security(wp: Any, emo: float, trust: float, conflicts: int) -> float:
+    """One person's emotional security this week: it moves towards what their trust and the
+    absence of open conflicts give."""
+    target_emo = 0.3 + 0.5 * trust + (0.2 if conflicts == 0 else 0.0)
+    return min(max(emo + wp["security_rate"] * (target_emo - emo), 0.0), 1.0)
+
+
+@kernel
+def _shared_meaning(meaning: float, trust: float, conflicts: int) -> float:
+    """One person's sense of shared meaning this week ("un sens commun, un socle de valeurs"):
+    it follows their trust and wears with open conflicts (up to three)."""
+    meaning = meaning + (0.005 * (trust - meaning) - 0.002 * min(conflicts, 3))
+    return min(max(meaning, 0.0), 1.0)
+
+
+@kernel
+def _engagement_target(
+    wp: Any, meaning: float, trust: float, rec: float, fin: float, emo: float, exhaustion: float, pressure: float,
+    conflicts: int, backlog_term: float, frustration: float,
+) -> float:  # fmt: skip
+    """The engagement one person's week draws them towards: meaning, trust, recognition and
+    security, less exhaustion, pressure, open conflicts (up to three), the decision backlog
+    and the frustration of unrecognised heavy work, from the ``baseline``."""
+    return (
+        wp["w_meaning"] * meaning
+        + wp["w_trust"] * trust
+        + wp["w_recognition"] * rec
+        + wp["w_security"] * 0.5 * (fin + emo)
+        - wp["w_exhaustion"] * exhaustion
+        - wp["w_pressure"] * pressure
+        - wp["w_conflict"] * min(conflicts, 3)
+        - backlog_term
+        - frustration
+        + wp["baseline"]
+    )

@@ -134,25 +134,11 @@ def vacancy_count(holder: np.ndarray, open_: np.ndarray, notice_by: np.ndarray) 
 
 @kernel
 def roles_dropped(
-    draws: np.ndarray,
-    dropped_by: np.ndarray,
-    holder: np.ndarray,
-    vacant_since: np.ndarray,
-    announced: np.ndarray,
-    notice_by: np.ndarray,
-    notice_end: np.ndarray,
-    formal: np.ndarray,
-    salaried: np.ndarray,
-    floats: np.ndarray,
-    ints: np.ndarray,
-    week: int,
-    drop_base: float,
-    drop_disengaged: float,
-    drop_exhausted: float,
-    notice_weeks: int,
-    duty_hold: float,
-    identity_hold: float,
-) -> int:
+    draws: np.ndarray, dropped_by: np.ndarray, holder: np.ndarray, vacant_since: np.ndarray, announced: np.ndarray,
+    notice_by: np.ndarray, notice_end: np.ndarray, formal: np.ndarray, salaried: np.ndarray, floats: np.ndarray,
+    ints: np.ndarray, week: int, drop_base: float, drop_disengaged: float, drop_exhausted: float, notice_weeks: int,
+    duty_hold: float, identity_hold: float,
+) -> int:  # fmt: skip
     """Each held role slot, in slot order, is dropped by its holder with a chance that rises
     with disengagement and exhaustion (``draws``: a uniform per held slot); the slots dropped
     become vacant. Writes who dropped each in ``dropped_by`` and returns how many.
@@ -234,49 +220,14 @@ def first_above(cum: np.ndarray, value: float) -> int:
 
 
 @kernel
-def vacancies_taken(
-    u: np.ndarray,
-    takers: np.ndarray,
-    holder: np.ndarray,
-    since: np.ndarray,
-    announced: np.ndarray,
-    vacant_since: np.ndarray,
-    open_: np.ndarray,
-    notice_by: np.ndarray,
-    handed_by: np.ndarray,
-    kind: np.ndarray,
-    appeal: np.ndarray,
-    formal: np.ndarray,
-    floats: np.ndarray,
-    ints: np.ndarray,
-    flags: np.ndarray,
-    n: int,
-    week: int,
-    look_probability: float,
-    unwanted_appeal: float,
-    unwanted_wait_weeks: int,
-    involvement_bias: float,
-    alone_penalty: float,
-    formal_appeal_cost: float,
-    fill_boost: float,
-    role_cap: int,
-) -> int:
-    """Each vacant slot of a unit started (``open_``), or one whose holder gave notice, in
-    slot order, may be taken (``u``: four uniforms per vacancy, to look, to pick someone, to
-    accept, to pick a dutiful person); writes who took each in ``takers``, in slot order
-    (under a role cap, by taker in index order), and in ``handed_by`` who handed the slot over
-    (-1: it was vacant), and returns how many.
-
-    A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
-    able member picked by engagement, free time and the roles already held; that person accepts
-    by the role's appeal, their engagement and free time. A role nobody wants, vacant for weeks,
-    falls to a dutiful member picked by engagement. Who is picked is judged on the roles held
-    at the start of the pass; under a role cap (> 0) a person at the cap takes no more.
-    """
-    able = np.empty(n, dtype=np.int64)
-    cum = np.empty(n)
-    dutiful = np.empty(n, dtype=np.int64)
-    duty_cum = np.empty(n)
+def able_and_dutiful(
+    able: np.ndarray, cum: np.ndarray, dutiful: np.ndarray, duty_cum: np.ndarray, floats: np.ndarray,
+    ints: np.ndarray, flags: np.ndarray, n: int, involvement_bias: float,
+) -> tuple[int, int, float, float]:  # fmt: skip
+    """Who may be offered a vacancy, in index order: the active members not burned out
+    (``able``), each weighted by engagement, free time and the roles already held (running
+    sum in ``cum``), and among them the dutiful, weighted by engagement (``dutiful``, running
+    sum in ``duty_cum``). Returns how many of each and the two sums of weights."""
     n_able = n_dutiful = 0
     weight_sum = duty_sum = 0.0
     for i in range(n):
@@ -294,28 +245,90 @@ def vacancies_taken(
             dutiful[n_dutiful] = i
             duty_cum[n_dutiful] = duty_sum
             n_dutiful += 1
+    return n_able, n_dutiful, weight_sum, duty_sum
+
+
+@kernel
+def weighted_pick(people: np.ndarray, cum: np.ndarray, count: int, total: float, u: float) -> int:
+    """The one of the first ``count`` of ``people`` that the uniform ``u`` picks in proportion
+    to their weights (``cum``: the running sum of the weights, ``total`` their sum)."""
+    return people[min(first_above(cum[:count], u * total), count - 1)]
+
+
+@kernel
+def acceptance(
+    r: int, pick: int, kind: np.ndarray, appeal: np.ndarray, formal: np.ndarray, floats: np.ndarray,
+    flags: np.ndarray, alone_penalty: float, formal_appeal_cost: float, fill_boost: float,
+) -> float:  # fmt: skip
+    """The chance that ``pick`` accepts role slot ``r`` when it is offered: the role's appeal
+    (less when it is formalised, and for coordination and care roles offered to one who
+    prefers working alone), times their engagement and free time."""
+    role_appeal = appeal[r]
+    if formal[r]:
+        role_appeal = role_appeal - formal_appeal_cost
+    if flags[FLAG.prefers_alone, pick] and (kind[r] == COORD or kind[r] == CARE):
+        role_appeal = role_appeal - alone_penalty
+    free = min(max(1.0 - floats[FLOAT.load, pick], 0.0), 1.0)
+    return min(max(role_appeal, 0.0), 1.0) * floats[FLOAT.engagement, pick] * (0.3 + 0.7 * free) * fill_boost
+
+
+@kernel
+def unwanted_and_waiting(
+    r: int, appeal: np.ndarray, vacant_since: np.ndarray, week: int, unwanted_appeal: float, unwanted_wait_weeks: int
+) -> bool:
+    """Whether role slot ``r`` is one nobody wants, vacant (or on offer) for weeks: it falls to
+    someone with a sense of duty ("Je prends les tâches que personne ne prend")."""
+    return week - vacant_since[r] >= unwanted_wait_weeks and appeal[r] < unwanted_appeal
+
+
+@kernel
+def in_taker_order(takers: np.ndarray, handed_by: np.ndarray, k: int) -> None:
+    """Reorder the first ``k`` takers (and who handed each slot over) by taker index, stably."""
+    order = np.argsort(takers[:k], kind="mergesort")
+    takers[:k] = takers[:k][order]
+    handed_by[:k] = handed_by[:k][order]
+
+
+@kernel
+def vacancies_taken(
+    u: np.ndarray, takers: np.ndarray, holder: np.ndarray, since: np.ndarray, announced: np.ndarray,
+    vacant_since: np.ndarray, open_: np.ndarray, notice_by: np.ndarray, handed_by: np.ndarray, kind: np.ndarray,
+    appeal: np.ndarray, formal: np.ndarray, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int,
+    week: int, look_probability: float, unwanted_appeal: float, unwanted_wait_weeks: int, involvement_bias: float,
+    alone_penalty: float, formal_appeal_cost: float, fill_boost: float, role_cap: int,
+) -> int:  # fmt: skip
+    """Each vacant slot of a unit started (``open_``), or one whose holder gave notice, in
+    slot order, may be taken (``u``: four uniforms per vacancy, to look, to pick someone, to
+    accept, to pick a dutiful person); writes who took each in ``takers``, in slot order
+    (under a role cap, by taker in index order), and in ``handed_by`` who handed the slot over
+    (-1: it was vacant), and returns how many.
+
+    A vacancy is offered with a weekly chance (twice as likely when handed over openly) to an
+    able member picked by engagement, free time and the roles already held (see
+    :func:`able_and_dutiful`); that person accepts by the role's appeal, their engagement and
+    free time (:func:`acceptance`). A role nobody wants, vacant for weeks, falls to a dutiful
+    member picked by engagement. Who is picked is judged on the roles held at the start of
+    the pass; under a role cap (> 0) a person at the cap takes no more.
+    """
+    able, dutiful = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    cum, duty_cum = np.empty(n), np.empty(n)
+    n_able, n_dutiful, weight_sum, duty_sum = able_and_dutiful(
+        able, cum, dutiful, duty_cum, floats, ints, flags, n, involvement_bias
+    )
     j = k = 0
     for r in range(holder.size if n_able else 0):
         if not open_[r] or (holder[r] >= 0 and not on_notice(holder, notice_by, r)):
             continue
         look = u[0, j] < look_probability * (2.0 if announced[r] else 1.0)
-        pick = able[min(first_above(cum[:n_able], u[1, j] * weight_sum), n_able - 1)]
-        role_appeal = appeal[r]
-        if formal[r]:
-            role_appeal = role_appeal - formal_appeal_cost
-        if flags[FLAG.prefers_alone, pick] and (kind[r] == COORD or kind[r] == CARE):
-            role_appeal = role_appeal - alone_penalty
-        free = min(max(1.0 - floats[FLOAT.load, pick], 0.0), 1.0)
-        accept = min(max(role_appeal, 0.0), 1.0) * floats[FLOAT.engagement, pick] * (0.3 + 0.7 * free) * fill_boost
+        pick = weighted_pick(able, cum, n_able, weight_sum, u[1, j])
+        accept = acceptance(r, pick, kind, appeal, formal, floats, flags, alone_penalty, formal_appeal_cost, fill_boost)
         takes = look and u[2, j] < accept
-        # Roles nobody wants, vacant for weeks: someone with a sense of duty takes them.
         if (
             not takes
             and n_dutiful > 0
-            and week - vacant_since[r] >= unwanted_wait_weeks
-            and appeal[r] < unwanted_appeal
+            and unwanted_and_waiting(r, appeal, vacant_since, week, unwanted_appeal, unwanted_wait_weeks)
         ):
-            pick = dutiful[min(first_above(duty_cum[:n_dutiful], u[3, j] * duty_sum), n_dutiful - 1)]
+            pick = weighted_pick(dutiful, duty_cum, n_dutiful, duty_sum, u[3, j])
             takes = True
         j += 1
         if takes and pick != holder[r] and (role_cap <= 0 or ints[INT.roles, pick] < role_cap):
@@ -326,9 +339,7 @@ def vacancies_taken(
                 vacate_slot(holder, vacant_since, ints, r, week)
             take_slot(holder, since, announced, notice_by, ints, r, pick, week)
     if role_cap > 0:
-        order = np.argsort(takers[:k], kind="mergesort")
-        takers[:k] = takers[:k][order]
-        handed_by[:k] = handed_by[:k][order]
+        in_taker_order(takers, handed_by, k)
     return k
 
 
@@ -363,46 +374,27 @@ def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
 
 
 @kernel
-def hours_of_the_week(
-    holder: np.ndarray,
-    open_: np.ndarray,
-    hours: np.ndarray,
-    kind: np.ndarray,
-    salaried: np.ndarray,
-    effort: np.ndarray,
-    floats: np.ndarray,
-    ints: np.ndarray,
-    flags: np.ndarray,
-    n: int,
-    backlog: float,
-    demand_growth: float,
-    coordination_growth: float,
-    pool_hours_per_member: float,
-    extra_common_hours: float,
-    newcomer_pool_weight: float,
-    overwork: float,
-    hours_cap: float,
-) -> tuple[float, float]:
-    """Each person's hours asked and done, load and running totals; returns the week's demand
-    and unmet hours.
-
-    A person's roles ask their hours times the role's scale (the slots of units not yet
-    started ask nothing); the common pool is shared among
-    active members (and newcomers, at a lower weight) by engagement and spare time. Salaried
-    roles are paid time on top of free time. People stretch beyond capacity by engagement,
-    less after agreeing limits in a REX, and within the contract's hour limit if they have one.
-    """
+def active_counts(ints: np.ndarray, flags: np.ndarray, n: int) -> tuple[int, int]:
+    """How many active members there are, and how many of them are not burned out."""
     active = active_able = 0
     for i in range(n):
         if ints[INT.status, i] == ACTIVE:
             active += 1
             if not flags[FLAG.burned_out, i]:
                 active_able += 1
-    scale = role_scale(kind, effort, active, demand_growth, coordination_growth, backlog)
-    held = np.zeros((3, n))  # hours asked by each person's roles: all, salaried, coordination
+    return active, active_able
+
+
+@kernel
+def hours_held(
+    holder: np.ndarray, open_: np.ndarray, hours: np.ndarray, kind: np.ndarray, salaried: np.ndarray,
+    scale: np.ndarray, held: np.ndarray, asked: np.ndarray, vacant_asked: np.ndarray,
+) -> int:  # fmt: skip
+    """Each role slot's hours this week (``asked``: its hours times its ``scale``; nothing
+    before its unit has started), added to its holder's in ``held`` (rows: all, salaried,
+    coordination) or, for a vacant slot of a unit started, written in ``vacant_asked``.
+    Returns how many vacant slots asked hours."""
     role_hours, salaried_hours, coord_hours = held[0], held[1], held[2]
-    slots = np.empty((2, hours.size))  # each role's hours this week; those of the vacant ones
-    asked, vacant_asked = slots[0], slots[1]
     n_vacant = 0
     for r in range(hours.size):
         asked[r] = hours[r] * scale[r] if open_[r] else 0.0
@@ -418,9 +410,18 @@ def hours_of_the_week(
             salaried_hours[h] += asked[r]
         if kind[r] == COORD:
             coord_hours[h] += asked[r]
-    pool_total = pool_hours_per_member * active_able + extra_common_hours
-    person = np.empty((3, n))  # capacity (with salaried hours), share of the pool, hours asked but not done
-    cap, weight, short = person[0], person[1], person[2]
+    return n_vacant
+
+
+@kernel
+def pool_weights(
+    floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, held: np.ndarray, cap: np.ndarray,
+    weight: np.ndarray, newcomer_pool_weight: float,
+) -> None:  # fmt: skip
+    """Each person's capacity (free time plus salaried hours, in ``cap``) and weight in the
+    sharing of the common pool (``weight``): engagement times the spare time their roles
+    leave, for active members not burned out, and newcomers at a lower weight."""
+    role_hours, salaried_hours = held[0], held[1]
     for i in range(n):
         cap[i] = floats[FLOAT.capacity, i] + salaried_hours[i]  # a salaried role is paid time on top of free time
         spare = max(cap[i] - role_hours[i], 0.0)
@@ -429,23 +430,64 @@ def hours_of_the_week(
             1.0 if status == NEWCOMER else 0.0
         )
         weight[i] = floats[FLOAT.engagement, i] * spare * share
+
+
+@kernel
+def hours_done(
+    i: int, required: float, cap: float, salaried_hours: float, coord_hours: float, floats: np.ndarray,
+    flags: np.ndarray, overwork: float, hours_cap: float,
+) -> float:  # fmt: skip
+    """Person ``i`` does the hours ``required`` of them up to their stretch: capacity, more
+    the more engaged, less after agreeing limits in a REX, and within the contract's hour
+    limit if they have one. Records their hours, load and running totals; returns the hours
+    asked but not done."""
+    # limits agreed in a REX ("s'imposer des tâches [...] au risque de les épuiser") hold back the stretch
+    engagement = floats[FLOAT.engagement, i]
+    stretch = cap * (1.0 + overwork * engagement * (1.0 - floats[FLOAT.restraint, i]))
+    if hours_cap > 0 and flags[FLAG.contract, i]:
+        stretch = min(stretch, hours_cap + salaried_hours)
+    done = min(required, stretch)
+    floats[FLOAT.required, i] = required
+    floats[FLOAT.hours, i] = done
+    floats[FLOAT.load, i] = done / cap if cap > 0 else 0.0
+    floats[FLOAT.hours_total, i] += done
+    ratio = done / required if required > 0 else 1.0
+    floats[FLOAT.coord_total, i] += coord_hours * ratio
+    return required - done
+
+
+@kernel
+def hours_of_the_week(
+    holder: np.ndarray, open_: np.ndarray, hours: np.ndarray, kind: np.ndarray, salaried: np.ndarray,
+    effort: np.ndarray, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, backlog: float,
+    demand_growth: float, coordination_growth: float, pool_hours_per_member: float, extra_common_hours: float,
+    newcomer_pool_weight: float, overwork: float, hours_cap: float,
+) -> tuple[float, float]:  # fmt: skip
+    """Each person's hours asked and done, load and running totals; returns the week's demand
+    and unmet hours.
+
+    A person's roles ask their hours times the role's scale (the slots of units not yet
+    started ask nothing, see :func:`hours_held`); the common pool is shared among
+    active members (and newcomers, at a lower weight) by engagement and spare time
+    (:func:`pool_weights`). Salaried roles are paid time on top of free time. People stretch
+    beyond capacity by engagement, less after agreeing limits in a REX, and within the
+    contract's hour limit if they have one (:func:`hours_done`).
+    """
+    active, active_able = active_counts(ints, flags, n)
+    scale = role_scale(kind, effort, active, demand_growth, coordination_growth, backlog)
+    held = np.zeros((3, n))  # hours asked by each person's roles: all, salaried, coordination
+    slots = np.empty((2, hours.size))  # each role's hours this week; those of the vacant ones
+    asked, vacant_asked = slots[0], slots[1]
+    n_vacant = hours_held(holder, open_, hours, kind, salaried, scale, held, asked, vacant_asked)
+    pool_total = pool_hours_per_member * active_able + extra_common_hours
+    person = np.empty((3, n))  # capacity (with salaried hours), share of the pool, hours asked but not done
+    cap, weight, short = person[0], person[1], person[2]
+    pool_weights(floats, ints, flags, n, held, cap, weight, newcomer_pool_weight)
     weight_sum = numpy_sum(weight, n)
     for i in range(n):
         pool = pool_total * weight[i] / weight_sum if weight_sum > 0 else 0.0
-        required = role_hours[i] + pool
-        # limits agreed in a REX ("s'imposer des tâches [...] au risque de les épuiser") hold back the stretch
-        engagement = floats[FLOAT.engagement, i]
-        stretch = cap[i] * (1.0 + overwork * engagement * (1.0 - floats[FLOAT.restraint, i]))
-        if hours_cap > 0 and flags[FLAG.contract, i]:
-            stretch = min(stretch, hours_cap + salaried_hours[i])
-        done = min(required, stretch)
-        floats[FLOAT.required, i] = required
-        floats[FLOAT.hours, i] = done
-        floats[FLOAT.load, i] = done / cap[i] if cap[i] > 0 else 0.0
-        floats[FLOAT.hours_total, i] += done
-        ratio = done / required if required > 0 else 1.0
-        floats[FLOAT.coord_total, i] += coord_hours[i] * ratio
-        short[i] = required - done
+        required = held[0, i] + pool
+        short[i] = hours_done(i, required, cap[i], held[1, i], held[2, i], floats, flags, overwork, hours_cap)
     demand = numpy_sum(asked, hours.size) + pool_total
     unmet = numpy_sum(vacant_asked, n_vacant) + numpy_sum(short, n)
     return demand, unmet

@@ -141,8 +141,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "work.py",
-        "floats[FLOAT.coord_total, i] += coord_hours[i] * ratio",
-        "floats[FLOAT.coord_total, i] += coord_hours[i]",
+        "floats[FLOAT.coord_total, i] += coord_hours * ratio",
+        "floats[FLOAT.coord_total, i] += coord_hours",
         "work: coordination hours counted as asked, not as done",
     ),
     # --- wellbeing: strain, engagement ---
@@ -172,8 +172,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "wellbeing.py",
-        "+ w_security * 0.5 * (fin + emo)",
-        "+ w_security * (fin + emo)",
+        '+ wp["w_security"] * 0.5 * (fin + emo)',
+        '+ wp["w_security"] * (fin + emo)',
         "engagement: the security term is the sum of the two securities, not their mean",
     ),
     M(
@@ -196,14 +196,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "wellbeing.py",
-        "target_fin = stipend_security",
-        "target_fin = salaried_security",
+        'target_fin = wp["stipend_security"]',
+        'target_fin = wp["salaried_security"]',
         "engagement: a stipend gives the financial security of a salary",
     ),
     M(
         "wellbeing.py",
-        "target_fin = max(target_fin, floats[FLOAT.income_base, i])",
-        "target_fin = target_fin + floats[FLOAT.income_base, i]",
+        "target_fin = max(target_fin, income_base)",
+        "target_fin = target_fin + income_base",
         "engagement: pay and own income add up instead of the larger counting",
     ),
     # --- interactions ---
@@ -259,8 +259,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "membership.py",
-        "if u[0, i] < p_withdraw * (1.0 - duty_hold * floats[FLOAT.duty, i]):",
-        "if u[0, i] < p_withdraw:",
+        "return p_withdraw * (1.0 - duty_hold * duty)",
+        "return p_withdraw",
         "membership: duty does not hold anyone back from withdrawing",
     ),
     M(
@@ -271,14 +271,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "membership.py",
-        "p_leave += newcomer_departure * (1.0 - acceptance) * (1.0 - attached)",
-        "p_leave += newcomer_departure * (1.0 - attached)",
+        'p_leave += mp["newcomer_departure"] * (1.0 - acceptance) * (1.0 - attached)',
+        'p_leave += mp["newcomer_departure"] * (1.0 - attached)',
         "membership: the territory's acceptance does not keep newcomers",
     ),
     M(
         "membership.py",
-        "p_leave += withdrawn_departure * (1.0 - attached)",
-        "p_leave += withdrawn_departure",
+        'p_leave += mp["withdrawn_departure"] * (1.0 - attached)',
+        'p_leave += mp["withdrawn_departure"]',
         "membership: attachment does not keep the withdrawn in the territory",
     ),
     # --- governance, territory, money ---
