@@ -8,9 +8,13 @@ after install), no fast-math (the kernels must give the numbers the numpy rules 
 numpy's handling of division by zero. ``NUMBA_DISABLE_JIT=1`` runs the same loops as plain
 Python, for debugging (slowly).
 
-Random numbers are never drawn inside a kernel: each process draws its uniforms from its
-named stream in numpy and passes them in, so that the draws do not depend on how the
-rule is computed.
+Random numbers are drawn in numpy where their number is known beforehand: each process
+draws its uniforms from its named stream and passes them in, so that the draws do not
+depend on how the rule is computed. A draw without replacement, whose number of draws
+depends on what was drawn, is made inside a kernel from the stream itself
+(:func:`draw_without_replacement`): numba draws from a numpy Generator the very numbers
+numpy would, and the kernel follows numpy's own algorithm, so the members drawn and the
+stream's state after are those of ``rng.choice(pool, k, replace=False)``.
 """
 
 from __future__ import annotations
@@ -142,3 +146,64 @@ def _block_sum(x: np.ndarray, lo: int, n: int) -> float:
     for j in range(lo + i, lo + n):
         total += x[j]
     return total
+
+
+@kernel
+def draw_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int) -> np.ndarray:
+    """``k`` members of ``pool`` drawn without replacement: the members, their order and the
+    draws taken from ``rng`` are those of numpy's ``rng.choice(pool, size=k, replace=False)``,
+    whose algorithm this follows (Floyd's sampling of positions, then a shuffle of the ``k``
+    found; a partial shuffle of all positions when the pool is over 10,000 and ``k`` over a
+    fiftieth of it). Each bounded integer is ``rng.integers(0, j, endpoint=True)``, numpy's
+    Lemire draw. ``tests/test_processes.py`` checks it against numpy on pools up to 20,000.
+
+    Example:
+        >>> import numpy as np
+        >>> pool = np.arange(10, 50)
+        >>> a, b = np.random.default_rng(5), np.random.default_rng(5)
+        >>> bool((draw_without_replacement(a, pool, 4) == b.choice(pool, 4, replace=False)).all())
+        True
+    """
+    n = pool.size
+    out = np.empty(k, dtype=pool.dtype)
+    if n > 10000 and k > n // 50:
+        positions = np.arange(n)
+        for i in range(n - 1, max(n - k, 1) - 1, -1):
+            j = rng.integers(0, i, endpoint=True)
+            positions[i], positions[j] = positions[j], positions[i]
+        for m in range(k):
+            out[m] = pool[positions[n - k + m]]
+        return out
+    picked = np.empty(k, dtype=np.int64)
+    seen = {-1}
+    for j in range(n - k, n):
+        position = rng.integers(0, j, endpoint=True)
+        if position in seen:
+            position = j
+        seen.add(position)
+        picked[j - n + k] = position
+    for i in range(k - 1, 0, -1):
+        j = rng.integers(0, i, endpoint=True)
+        picked[i], picked[j] = picked[j], picked[i]
+    for m in range(k):
+        out[m] = pool[picked[m]]
+    return out
+
+
+@kernel
+def draws_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int, times: int) -> np.ndarray:
+    """``times`` successive draws of ``k`` members of ``pool``, each without replacement
+    (:func:`draw_without_replacement`), one after the other in one array: the draws of
+    ``times`` calls of ``rng.choice(pool, k, replace=False)`` in one compiled call.
+
+    Example:
+        >>> import numpy as np
+        >>> a, b = np.random.default_rng(2), np.random.default_rng(2)
+        >>> drawn = draws_without_replacement(a, np.arange(30), 3, 2)
+        >>> bool((drawn == np.concatenate([b.choice(30, 3, replace=False) for _ in range(2)])).all())
+        True
+    """
+    out = np.empty(times * k, dtype=pool.dtype)
+    for t in range(times):
+        out[t * k : (t + 1) * k] = draw_without_replacement(rng, pool, k)
+    return out

@@ -148,11 +148,12 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
         opened = new[OPENED, :n_opened]
         N.conflict[opened] = C.open(opened, model.week)
         model.emit("conflict_opened", N.a[opened])
-        u = np.concatenate((u, rng.random(n_opened)))
+    # u_resolve: the draws for the conflicts open before this week, then those opened now
+    u_resolve = np.concatenate((u[3 * m :], rng.random(n_opened))) if n_opened else u[3 * m :]
 
     parties = np.empty((2, C.open_ids.size), dtype=np.int64)  # the first party of those resolved, festering
     n_open, n_resolved, n_festers = _resolve_or_fester(
-        P.ints, P.n, N.ints, N.floats, C.open_ids, C.tie, C.opened, C.festering.flags, u[3 * m :], parties,
+        P.ints, P.n, N.ints, N.floats, C.open_ids, C.tie, C.opened, C.festering.flags, u_resolve, parties,
         cp.resolve_base, model.week, cp.festering_weeks,
     )  # fmt: skip
     if n_open < C.open_ids.size:

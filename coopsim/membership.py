@@ -42,7 +42,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, Params, Status, packed
-from .compiled import kernel
+from .compiled import draw_without_replacement, kernel
 from .governance import consent_probability
 from .model_state import ModelState
 from .population import FLAG, FLOAT, INT
@@ -412,11 +412,30 @@ def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator
     referents = R.unit_holders(WELCOME_CIRCLE)
     members = np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
     k = min(model.mods.welcome_introductions, members.size)
-    for i in newcomers.tolist():
-        referent = referents[rng.integers(referents.size)] if referents.size else None
-        met = rng.choice(members, size=k, replace=False) if k else members[:0]
-        others = met if referent is None else np.append(met, referent)
-        model.network.add_ties(np.full(others.size, i), others, trust=WELCOME_TRUST)
+    newcomer, met = _introductions(rng, newcomers, referents, members, k)
+    model.network.add_ties(newcomer, met, trust=WELCOME_TRUST)
+
+
+@kernel
+def _introductions(
+    rng: np.random.Generator, newcomers: np.ndarray, referents: np.ndarray, members: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each newcomer in turn: their referent drawn among ``referents`` (when there are
+    any), then ``k`` members drawn without replacement. Returns the pairs (newcomer, person
+    met), newcomer by newcomer, the members first and the referent last."""
+    per = k + (1 if referents.size else 0)
+    newcomer = np.empty(newcomers.size * per, dtype=np.int64)
+    met = np.empty(newcomers.size * per, dtype=np.int64)
+    pos = 0
+    for i in newcomers:
+        referent = referents[rng.integers(0, referents.size)] if referents.size else -1
+        for person in draw_without_replacement(rng, members, k):
+            newcomer[pos], met[pos] = i, person
+            pos += 1
+        if referents.size:
+            newcomer[pos], met[pos] = i, referent
+            pos += 1
+    return newcomer, met
 
 
 @kernel
