@@ -8,13 +8,12 @@ after install), no fast-math (the kernels must give the numbers the numpy rules 
 numpy's handling of division by zero. ``NUMBA_DISABLE_JIT=1`` runs the same loops as plain
 Python, for debugging (slowly).
 
-Random numbers are drawn in numpy where their number is known beforehand: each process
-draws its uniforms from its named stream and passes them in, so that the draws do not
-depend on how the rule is computed. A draw without replacement, whose number of draws
-depends on what was drawn, is made inside a kernel from the stream itself
-(:func:`draw_without_replacement`): numba draws from a numpy Generator the very numbers
-numpy would, and the kernel follows numpy's own algorithm, so the members drawn and the
-stream's state after are those of ``rng.choice(pool, k, replace=False)``.
+Random numbers are never drawn inside a kernel: each process draws its numbers from its
+named stream in numpy and passes them in, so that the draws do not
+depend on how the rule is computed. A draw without replacement draws its integers in numpy
+too, all at once, and a kernel follows numpy's own algorithm with them
+(:func:`draw_without_replacement`): the members chosen and the stream's state after are
+those of ``rng.choice(pool, k, replace=False)``, in one call however many are drawn.
 """
 
 from __future__ import annotations
@@ -148,62 +147,94 @@ def _block_sum(x: np.ndarray, lo: int, n: int) -> float:
     return total
 
 
-@kernel
-def draw_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int) -> np.ndarray:
-    """``k`` members of ``pool`` drawn without replacement: the members, their order and the
-    draws taken from ``rng`` are those of numpy's ``rng.choice(pool, size=k, replace=False)``,
-    whose algorithm this follows (Floyd's sampling of positions, then a shuffle of the ``k``
-    found; a partial shuffle of all positions when the pool is over 10,000 and ``k`` over a
-    fiftieth of it). Each bounded integer is ``rng.integers(0, j, endpoint=True)``, numpy's
-    Lemire draw. ``tests/test_processes.py`` checks it against numpy on pools up to 20,000.
+def choice_bounds(n: int, k: int) -> np.ndarray:
+    """The inclusive upper bounds of the integers that numpy's ``rng.choice(pool, k,
+    replace=False)`` draws from a pool of ``n``, in the order drawn: Floyd's sampling of
+    ``k`` positions (bounds ``n - k`` to ``n - 1``) then a shuffle of them (``k - 1`` down
+    to 1); or, when the pool is over 10,000 and ``k`` over a fiftieth of it, a partial
+    shuffle of every position (``n - 1`` down to ``max(n - k, 1)``). How many integers are
+    drawn never depends on their values, so ``rng.integers(0, bounds, endpoint=True)``
+    draws them all at once: the very integers numpy's choice draws, one by one.
 
     Example:
-        >>> import numpy as np
-        >>> pool = np.arange(10, 50)
-        >>> a, b = np.random.default_rng(5), np.random.default_rng(5)
-        >>> bool((draw_without_replacement(a, pool, 4) == b.choice(pool, 4, replace=False)).all())
-        True
+        >>> choice_bounds(10, 3).tolist()
+        [7, 8, 9, 2, 1]
     """
-    n = pool.size
-    out = np.empty(k, dtype=pool.dtype)
     if n > 10000 and k > n // 50:
-        positions = np.arange(n)
-        for i in range(n - 1, max(n - k, 1) - 1, -1):
-            j = rng.integers(0, i, endpoint=True)
-            positions[i], positions[j] = positions[j], positions[i]
-        for m in range(k):
-            out[m] = pool[positions[n - k + m]]
-        return out
-    picked = np.empty(k, dtype=np.int64)
-    seen = {-1}
-    for j in range(n - k, n):
-        position = rng.integers(0, j, endpoint=True)
-        if position in seen:
-            position = j
-        seen.add(position)
-        picked[j - n + k] = position
-    for i in range(k - 1, 0, -1):
-        j = rng.integers(0, i, endpoint=True)
-        picked[i], picked[j] = picked[j], picked[i]
-    for m in range(k):
-        out[m] = pool[picked[m]]
-    return out
+        return np.arange(n - 1, max(n - k, 1) - 1, -1)
+    return np.concatenate((np.arange(n - k, n), np.arange(k - 1, 0, -1)))
 
 
-@kernel
-def draws_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int, times: int) -> np.ndarray:
-    """``times`` successive draws of ``k`` members of ``pool``, each without replacement
-    (:func:`draw_without_replacement`), one after the other in one array: the draws of
-    ``times`` calls of ``rng.choice(pool, k, replace=False)`` in one compiled call.
+def draw_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int, times: int = 1) -> np.ndarray:
+    """``times`` successive draws of ``k`` members of ``pool``, each without replacement,
+    one after the other in one array: the members, their order and the state ``rng`` is
+    left in are those of ``times`` calls of numpy's ``rng.choice(pool, k, replace=False)``
+    (its integers drawn at once, :func:`choice_bounds`; its algorithm followed by
+    :func:`chosen_each`). ``tests/test_processes.py`` checks it against numpy on pools up
+    to 20,000.
 
     Example:
         >>> import numpy as np
         >>> a, b = np.random.default_rng(2), np.random.default_rng(2)
-        >>> drawn = draws_without_replacement(a, np.arange(30), 3, 2)
+        >>> drawn = draw_without_replacement(a, np.arange(30), 3, times=2)
         >>> bool((drawn == np.concatenate([b.choice(30, 3, replace=False) for _ in range(2)])).all())
         True
     """
+    return chosen_each(pool, k, times, bounded_draws(rng, np.tile(choice_bounds(pool.size, k), times)))
+
+
+def bounded_draws(rng: np.random.Generator, bounds: np.ndarray) -> np.ndarray:
+    """One integer from 0 to each bound (inclusive), drawn in order: those that ``bounds.size``
+    successive ``rng.integers(0, bound, endpoint=True)`` would draw."""
+    if bounds.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    return rng.integers(0, bounds, endpoint=True)
+
+
+@kernel
+def chosen_each(pool: np.ndarray, k: int, times: int, draws: np.ndarray) -> np.ndarray:
+    """``times`` successive choices of ``k`` members of ``pool`` without replacement, made
+    from ``draws``, the integers of :func:`choice_bounds` for each choice in turn."""
     out = np.empty(times * k, dtype=pool.dtype)
+    per = choice_bounds_count(pool.size, k)
     for t in range(times):
-        out[t * k : (t + 1) * k] = draw_without_replacement(rng, pool, k)
+        out[t * k : (t + 1) * k] = chosen(pool, k, draws[t * per : (t + 1) * per])
+    return out
+
+
+@kernel
+def choice_bounds_count(n: int, k: int) -> int:
+    """How many integers one choice of ``k`` among ``n`` draws (the size of :func:`choice_bounds`)."""
+    if n > 10000 and k > n // 50:
+        return n - max(n - k, 1)
+    return k + max(k - 1, 0)
+
+
+@kernel
+def chosen(pool: np.ndarray, k: int, draws: np.ndarray) -> np.ndarray:
+    """``k`` members of ``pool`` chosen without replacement by numpy's algorithm, from the
+    integers it would draw (``draws``, bounded by :func:`choice_bounds`)."""
+    n = pool.size
+    out = np.empty(k, dtype=pool.dtype)
+    if n > 10000 and k > n // 50:  # a partial shuffle of every position; the last k are chosen
+        positions = np.arange(n)
+        for i in range(n - 1, max(n - k, 1) - 1, -1):
+            j = draws[n - 1 - i]
+            positions[i], positions[j] = positions[j], positions[i]
+        for m in range(k):
+            out[m] = pool[positions[n - k + m]]
+        return out
+    picked = np.empty(k, dtype=np.int64)  # Floyd: position drawn in 0..j, or j when already picked
+    for j in range(n - k, n):
+        position = draws[j - (n - k)]
+        for m in range(j - (n - k)):
+            if picked[m] == position:
+                position = j
+                break
+        picked[j - (n - k)] = position
+    for i in range(k - 1, 0, -1):  # then shuffled
+        j = draws[k + (k - 1 - i)]
+        picked[i], picked[j] = picked[j], picked[i]
+    for m in range(k):
+        out[m] = pool[picked[m]]
     return out

@@ -42,7 +42,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, Params, Status, packed
-from .compiled import draw_without_replacement, kernel
+from .compiled import bounded_draws, choice_bounds, choice_bounds_count, chosen, kernel
 from .governance import consent_probability
 from .model_state import ModelState
 from .population import FLAG, FLOAT, INT
@@ -412,29 +412,33 @@ def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator
     referents = R.unit_holders(WELCOME_CIRCLE)
     members = np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
     k = min(model.mods.welcome_introductions, members.size)
-    newcomer, met = _introductions(rng, newcomers, referents, members, k)
+    # each newcomer's referent (when the circle has any), then the members met, numpy's way
+    bounds = choice_bounds(members.size, k)
+    if referents.size:
+        bounds = np.concatenate(([referents.size - 1], bounds))
+    draws = bounded_draws(rng, np.tile(bounds, newcomers.size))
+    newcomer, met = _introductions(newcomers, referents, members, k, draws)
     model.network.add_ties(newcomer, met, trust=WELCOME_TRUST)
 
 
 @kernel
 def _introductions(
-    rng: np.random.Generator, newcomers: np.ndarray, referents: np.ndarray, members: np.ndarray, k: int
+    newcomers: np.ndarray, referents: np.ndarray, members: np.ndarray, k: int, draws: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each newcomer in turn: their referent drawn among ``referents`` (when there are
-    any), then ``k`` members drawn without replacement. Returns the pairs (newcomer, person
-    met), newcomer by newcomer, the members first and the referent last."""
-    per = k + (1 if referents.size else 0)
+    """For each newcomer in turn: their referent (``referents[draw]``, when there are any),
+    then ``k`` members chosen without replacement (:func:`chosen`). Returns the pairs
+    (newcomer, person met), newcomer by newcomer, the members first and the referent last."""
+    has_referent = 1 if referents.size else 0
+    per = k + has_referent
+    per_draws = has_referent + choice_bounds_count(members.size, k)
     newcomer = np.empty(newcomers.size * per, dtype=np.int64)
     met = np.empty(newcomers.size * per, dtype=np.int64)
-    pos = 0
-    for i in newcomers:
-        referent = referents[rng.integers(0, referents.size)] if referents.size else -1
-        for person in draw_without_replacement(rng, members, k):
-            newcomer[pos], met[pos] = i, person
-            pos += 1
-        if referents.size:
-            newcomer[pos], met[pos] = i, referent
-            pos += 1
+    for t in range(newcomers.size):
+        d = t * per_draws
+        newcomer[t * per : (t + 1) * per] = newcomers[t]
+        met[t * per : t * per + k] = chosen(members, k, draws[d + has_referent : d + per_draws])
+        if has_referent:
+            met[t * per + k] = referents[draws[d]]
     return newcomer, met
 
 

@@ -35,7 +35,7 @@ import numpy as np
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
-from .compiled import announce_compilation, draws_without_replacement, kernel
+from .compiled import announce_compilation, draw_without_replacement, kernel
 from .network import Conflicts, Network, founding_network
 from .population import FLAG, INT, People
 from .records import MesaRecords, Recorder
@@ -288,7 +288,7 @@ class CoopModel(mesa.Model):
         hosts = _with_status(self.people.ints, self.people.n, ACTIVE)
         if hosts.size:
             k = min(self.scenario.population.newcomer_ties, hosts.size)
-            met = draws_without_replacement(rng, hosts, k, count)  # k hosts each, in turn
+            met = draw_without_replacement(rng, hosts, k, times=count)  # k hosts each, in turn
             self.network.add_ties(np.repeat(idx, k), met, trust=0.45)
         self.emit("arrival", idx)
 

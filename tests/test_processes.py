@@ -2085,7 +2085,7 @@ def test_a_draw_without_replacement_is_numpys_choice(size: int) -> None:
     """The compiled draw gives the members, the order and the generator state of numpy's
     ``choice(pool, k, replace=False)``: small and large draws, both of numpy's algorithms
     (Floyd's for a small share, a partial shuffle for more than a fiftieth of a big pool)."""
-    from coopsim.compiled import draw_without_replacement, draws_without_replacement
+    from coopsim.compiled import draw_without_replacement
 
     pool = np.arange(5, 5 + size) * 3
     for k in sorted({k for k in (0, 1, 2, 3, 12, size // 50, size // 50 + 1, size // 2, size) if k <= size}):
@@ -2094,5 +2094,5 @@ def test_a_draw_without_replacement_is_numpys_choice(size: int) -> None:
             assert draw_without_replacement(ours, pool, k).tolist() == numpys.choice(pool, k, replace=False).tolist()
             assert ours.random() == numpys.random()  # the same number of draws taken
     ours, numpys = np.random.default_rng(9), np.random.default_rng(9)
-    twice = draws_without_replacement(ours, pool, min(size, 3), 2)
+    twice = draw_without_replacement(ours, pool, min(size, 3), times=2)
     assert twice.tolist() == [x for _ in range(2) for x in numpys.choice(pool, min(size, 3), replace=False)]
