@@ -44,7 +44,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .base import WEEKS_PER_YEAR
-from .formatting import fixed, percent
+from .formatting import PNG_OPTIONS, fixed, percent
 from .records import top_share
 from .structures import STRUCTURE_KEYS
 
@@ -489,4 +489,4 @@ def figure_sheet(result: RunResult, path: str | Path) -> None:
         >>> path.read_bytes()[1:4] == b"PNG"                     # a PNG file
         True
     """
-    figure(result).savefig(Path(path), dpi=DPI)
+    figure(result).savefig(Path(path), dpi=DPI, **PNG_OPTIONS)

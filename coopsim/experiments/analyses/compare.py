@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from ...base import WEEKS_PER_YEAR
-from ...formatting import finite, fmt_number
+from ...formatting import PNG_OPTIONS, finite, fmt_number
 from ...outcomes import HEADLINE
 from ...runner import run
 from ...scenario import Scenario, apply_overrides, load_scenario, override_keys, scenario_from_dict
@@ -714,7 +714,7 @@ class Comparison:
             ha="left",
         )
         if path is not None:
-            fig.savefig(Path(path), dpi=FIGURE_DPI)
+            fig.savefig(Path(path), dpi=FIGURE_DPI, **PNG_OPTIONS)
         return fig
 
 
