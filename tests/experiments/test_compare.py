@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -182,7 +184,7 @@ def test_compare_uses_the_pool_when_it_pays(monkeypatch):
             super().__init__(max_workers)
 
     monkeypatch.setattr(compare_module, "ProcessPoolExecutor", Pool)
-    monkeypatch.setattr(compare_module, "WORKER_START_S", 0.0)
+    monkeypatch.setattr(compare_module, "WORKER_START_S", {"spawn": 0.0, "fork": 0.0})
     lines: list[str] = []
     kwargs: dict[str, Any] = {"replications": 3, "years": 0.2, "outcomes": ["annual_turnover", "active_final"]}
     pooled = compare("tera", "tera-without-rex", workers=2, notify=lines.append, **kwargs)
@@ -191,6 +193,34 @@ def test_compare_uses_the_pool_when_it_pays(monkeypatch):
     pd.testing.assert_frame_equal(pooled.summaries, serial.summaries)
     pd.testing.assert_frame_equal(pooled.differences, serial.differences)
     pd.testing.assert_frame_equal(pooled.weekly, serial.weekly)
+
+
+def test_a_comparison_on_worker_processes_gives_the_serial_numbers(monkeypatch):
+    """Real worker processes (forked here on Linux, spawned elsewhere) give the numbers of
+    a serial comparison: the runs depend on their scenario and seed only."""
+    monkeypatch.setattr(compare_module, "WORKER_START_S", {"spawn": 0.0, "fork": 0.0})
+    kwargs: dict[str, Any] = {"replications": 3, "years": 0.2, "outcomes": ["annual_turnover", "active_final"]}
+    lines: list[str] = []
+    pooled = compare("tera", "tera-without-rex", workers=2, notify=lines.append, **kwargs)
+    serial = compare("tera", "tera-without-rex", workers=1, **kwargs)
+    assert lines == []  # the pool was used
+    pd.testing.assert_frame_equal(pooled.summaries, serial.summaries)
+    pd.testing.assert_frame_equal(pooled.weekly, serial.weekly)
+
+
+def test_workers_are_forked_only_while_this_process_runs_one_thread():
+    """Forking a process that runs other threads can deadlock the copy: then workers are spawned."""
+    alone = threading.active_count() == 1
+    expected = "fork" if sys.platform == "linux" and alone else "spawn"
+    assert compare_module.worker_context().get_start_method() == expected
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert compare_module.worker_context().get_start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
 
 
 def test_every_summary_metric_has_a_sentence_name():

@@ -42,6 +42,8 @@ import functools
 import math
 import multiprocessing
 import os
+import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -88,11 +90,12 @@ SERIES_TITLES = {
 }
 #: quantiles of the weekly bands: 5–95 %, 25–75 % and the median
 BAND_QUANTILES = {"q05": 0.05, "q25": 0.25, "median": 0.5, "q75": 0.75, "q95": 0.95}
-#: CPU seconds a new worker process spends before its first run ends (Python starts,
-#: imports coopsim, loads the compiled kernels): about 2 s on this project's 2-core machine,
-#: 1.3-2 s of wall time (benchmarks/bench_compare.py prints it). A pool that would not save
-#: more than that is not started.
-WORKER_START_S = 2.0
+#: CPU seconds a new worker process spends before its first run can start, by how it starts:
+#: spawned, Python starts, imports coopsim and loads the compiled kernels (about 2 s on this
+#: project's 2-core machine, 1.3-2 s of wall time; benchmarks/bench_compare.py prints it);
+#: forked, it is a copy of this process, everything already loaded (about 0.2 s). A pool that
+#: would not save more than that is not started.
+WORKER_START_S = {"spawn": 2.0, "fork": 0.2}
 COLOR_A, COLOR_B = "#2166ac", "#d6604d"
 FIGURE_SIZE, FIGURE_DPI = (16.0, 12.0), 110  # inches, and dots per inch of the PNG
 MINUS = "\u2212"  # the minus sign of the sentences
@@ -124,13 +127,14 @@ def _execute(
     notify: Callable[[str], Any] | None = None,
 ) -> list[JobResult]:
     """Run the jobs on ``executor`` (a pool the caller keeps warm, e.g. the facilitator
-    page's), or here, or in a spawn-context pool of at most ``workers`` processes; results
-    in job order.
+    page's), or here, or in a pool of at most ``workers`` new processes
+    (:func:`worker_context`); results in job order.
 
     A pool starts only when it pays: the first two runs go here, the second timed in CPU
     seconds (the first also loads the compiled kernels; CPU time hardly grows when other
     processes share the cores, wall time does), and the rest go to new processes only if,
-    run here, they would take ``WORKER_START_S`` longer than spread over the processes.
+    run here, they would take longer than spread over the processes, each of which first
+    pays its start (:data:`WORKER_START_S`).
     Else ``notify`` (when given) hears one line saying so.
     """
     results: list[Any] = [None] * len(jobs)
@@ -153,7 +157,8 @@ def _execute(
         seconds = time.process_time() - start
     left = range(first, len(jobs))
     size = min(workers, len(left))
-    if size <= 1 or not _pool_pays(seconds * len(left), size):
+    context = worker_context()
+    if size <= 1 or not _pool_pays(seconds * len(left), size, WORKER_START_S[context.get_start_method()]):
         if size > 1 and notify is not None:
             notify(
                 f"{len(jobs)} runs of about {seconds:.2f} s: all in this process (starting {size} worker "
@@ -162,7 +167,6 @@ def _execute(
         for k in left:
             done(k, _run_job(jobs[k]))
         return results
-    context = multiprocessing.get_context("spawn")  # what mesa sets anyway (STACK-NOTES)
     with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
         futures = {pool.submit(_run_job, jobs[k]): k for k in left}
         for future in as_completed(futures):
@@ -170,14 +174,31 @@ def _execute(
     return results
 
 
-def _pool_pays(serial_seconds: float, workers: int) -> bool:
+def _pool_pays(serial_seconds: float, workers: int, start_seconds: float) -> bool:
     """Whether runs that take ``serial_seconds`` here end sooner on ``workers`` new
-    processes, each of which first pays ``WORKER_START_S``.
+    processes, each of which first pays ``start_seconds``.
 
-    >>> _pool_pays(18 * 0.07, 2), _pool_pays(18 * 3.0, 2)   # the rest of 10 TERA pairs; of 10 pairs at 10,000 people
+    >>> _pool_pays(18 * 0.1, 2, WORKER_START_S["spawn"]), _pool_pays(18 * 3.0, 2, WORKER_START_S["spawn"])
     (False, True)
+    >>> _pool_pays(18 * 0.1, 2, WORKER_START_S["fork"])   # the rest of 10 TERA pairs, on forked workers
+    True
     """
-    return serial_seconds - serial_seconds / workers > WORKER_START_S
+    return serial_seconds - serial_seconds / workers > start_seconds
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How this process starts worker processes: forked where that is safe, on Linux and
+    while this process runs a single thread (forking a process with other threads can
+    deadlock the copy; a notebook's kernel or a web server has several), for a worker that
+    is ready at once with everything loaded; else spawned (what mesa sets anyway,
+    STACK-NOTES), a fresh interpreter that imports coopsim first.
+
+    >>> worker_context().get_start_method() in WORKER_START_S
+    True
+    """
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _as_scenario(ref: Scenario | str | Path, overrides: Sequence[str] | dict[str, Any] | None) -> Scenario:

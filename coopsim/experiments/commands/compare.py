@@ -156,6 +156,7 @@ def run_compare(args: argparse.Namespace) -> int:
     _check_model(a, 0, years)
     _check_model(b, 0, years)
     show = not args.quiet and sys.stderr.isatty()
+    tqdm.monitor_interval = 0  # no monitor thread, so that the workers can be forked (worker_context)
     with tqdm(total=2 * args.replications, unit="run", desc="compare", disable=not show, leave=False) as bar:
         result = compare(
             a,
