@@ -185,7 +185,14 @@ def draw_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int,
 
 def bounded_draws(rng: np.random.Generator, bounds: np.ndarray) -> np.ndarray:
     """One integer from 0 to each bound (inclusive), drawn in order: those that ``bounds.size``
-    successive ``rng.integers(0, bound, endpoint=True)`` would draw."""
+    successive ``rng.integers(0, bound, endpoint=True)`` would draw.
+
+    Example:
+        >>> import numpy as np
+        >>> a, b = np.random.default_rng(4), np.random.default_rng(4)
+        >>> bounded_draws(a, np.array([9, 0, 2])).tolist() == [int(b.integers(0, h, endpoint=True)) for h in (9, 0, 2)]
+        True
+    """
     if bounds.size == 0:
         return np.zeros(0, dtype=np.int64)
     return rng.integers(0, bounds, endpoint=True)
