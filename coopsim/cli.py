@@ -249,7 +249,8 @@ def _print_summary(record: dict[str, Any], out: Path, names: list[str]) -> None:
         ("top-10 % share of hours", fixed(s.get("top10_hours_share"), ".0f", 100, " % (last year)")),
         (
             "conflicts opened / mediated",
-            f"{fixed(s.get('conflicts_opened'), 'd')} / {fixed(s.get('conflicts_mediated'), 'd')} (médiation)",
+            f"{fixed(s.get('conflicts_opened'), 'd')} / {fixed(s.get('disputes_mediated'), 'd')} "
+            f"(in {fixed(s.get('conflicts_mediated'), 'd')} médiation sessions)",
         ),
     ]
     print(f"{s['scenario']}: seed {s['seed']}, {s['years']:g} years ({s['weeks']} weeks)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import struct
 import subprocess
 import sys
@@ -149,7 +150,16 @@ def test_human_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     text = capsys.readouterr().out
     for words in ("active members", "arrivals / departures", "annual turnover", "per 100 person-years", "top-10 %"):
         assert words in text
-    assert "conflicts opened / mediated" in text
+    summary = _strict_json(out / "summary.json")
+    # disputes are compared with conflicts; the sessions (a dispute may have two) are said as such
+    opened, disputes, sessions = (
+        summary["conflicts_opened"],
+        summary["disputes_mediated"],
+        summary["conflicts_mediated"],
+    )
+    line = re.search(r"conflicts opened / mediated +(\d+) / (\d+) \(in (\d+) médiation sessions\)", text)
+    assert line is not None, text
+    assert [int(x) for x in line.groups()] == [opened, disputes, sessions]
     assert str(out) in text
 
 
