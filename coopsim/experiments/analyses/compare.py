@@ -93,8 +93,8 @@ BAND_QUANTILES = {"q05": 0.05, "q25": 0.25, "median": 0.5, "q75": 0.75, "q95": 0
 #: CPU seconds a new worker process spends before its first run can start, by how it starts:
 #: spawned, Python starts, imports coopsim and loads the compiled kernels (about 2 s on this
 #: project's 2-core machine, 1.3-2 s of wall time; benchmarks/bench_compare.py prints it);
-#: forked, it is a copy of this process, everything already loaded (about 0.2 s). A pool that
-#: would not save more than that is not started.
+#: forked, it is a copy of this process, everything already loaded (0.05 s measured; 0.2 s
+#: leaves room for a busy machine). A pool that would not save more than that is not started.
 WORKER_START_S = {"spawn": 2.0, "fork": 0.2}
 COLOR_A, COLOR_B = "#2166ac", "#d6604d"
 FIGURE_SIZE, FIGURE_DPI = (16.0, 12.0), 110  # inches, and dots per inch of the PNG
