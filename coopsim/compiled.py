@@ -147,20 +147,34 @@ def _block_sum(x: np.ndarray, lo: int, n: int) -> float:
     return total
 
 
+@kernel
+def shuffles_every_position(n: int, k: int) -> bool:
+    """numpy's rule for a choice of ``k`` among ``n`` without replacement: a partial shuffle
+    of every position when the pool is over 10,000 and ``k`` over a fiftieth of it, else
+    Floyd's sampling of ``k`` positions then a shuffle of them.
+
+    Example:
+        >>> shuffles_every_position(20_000, 401), shuffles_every_position(20_000, 400)
+        (True, False)
+    """
+    return n > 10000 and k > n // 50
+
+
+@kernel
 def choice_bounds(n: int, k: int) -> np.ndarray:
     """The inclusive upper bounds of the integers that numpy's ``rng.choice(pool, k,
     replace=False)`` draws from a pool of ``n``, in the order drawn: Floyd's sampling of
     ``k`` positions (bounds ``n - k`` to ``n - 1``) then a shuffle of them (``k - 1`` down
-    to 1); or, when the pool is over 10,000 and ``k`` over a fiftieth of it, a partial
-    shuffle of every position (``n - 1`` down to ``max(n - k, 1)``). How many integers are
-    drawn never depends on their values, so ``rng.integers(0, bounds, endpoint=True)``
-    draws them all at once: the very integers numpy's choice draws, one by one.
+    to 1); or a partial shuffle of every position (``n - 1`` down to ``max(n - k, 1)``),
+    as :func:`shuffles_every_position` says. How many integers are drawn never depends on
+    their values, so ``rng.integers(0, bounds, endpoint=True)`` draws them all at once: the
+    very integers numpy's choice draws, one by one.
 
     Example:
         >>> choice_bounds(10, 3).tolist()
         [7, 8, 9, 2, 1]
     """
-    if n > 10000 and k > n // 50:
+    if shuffles_every_position(n, k):
         return np.arange(n - 1, max(n - k, 1) - 1, -1)
     return np.concatenate((np.arange(n - k, n), np.arange(k - 1, 0, -1)))
 
@@ -203,18 +217,10 @@ def chosen_each(pool: np.ndarray, k: int, times: int, draws: np.ndarray) -> np.n
     """``times`` successive choices of ``k`` members of ``pool`` without replacement, made
     from ``draws``, the integers of :func:`choice_bounds` for each choice in turn."""
     out = np.empty(times * k, dtype=pool.dtype)
-    per = choice_bounds_count(pool.size, k)
+    per = choice_bounds(pool.size, k).size
     for t in range(times):
         out[t * k : (t + 1) * k] = chosen(pool, k, draws[t * per : (t + 1) * per])
     return out
-
-
-@kernel
-def choice_bounds_count(n: int, k: int) -> int:
-    """How many integers one choice of ``k`` among ``n`` draws (the size of :func:`choice_bounds`)."""
-    if n > 10000 and k > n // 50:
-        return n - max(n - k, 1)
-    return k + max(k - 1, 0)
 
 
 @kernel
@@ -223,7 +229,7 @@ def chosen(pool: np.ndarray, k: int, draws: np.ndarray) -> np.ndarray:
     integers it would draw (``draws``, bounded by :func:`choice_bounds`)."""
     n = pool.size
     out = np.empty(k, dtype=pool.dtype)
-    if n > 10000 and k > n // 50:  # a partial shuffle of every position; the last k are chosen
+    if shuffles_every_position(n, k):  # a partial shuffle of every position; the last k are chosen
         positions = np.arange(n)
         for i in range(n - 1, max(n - k, 1) - 1, -1):
             j = draws[n - 1 - i]

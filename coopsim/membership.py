@@ -42,7 +42,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, Params, Status, packed
-from .compiled import bounded_draws, choice_bounds, choice_bounds_count, chosen, kernel
+from .compiled import bounded_draws, choice_bounds, chosen, kernel
 from .governance import consent_probability
 from .model_state import ModelState
 from .population import FLAG, FLOAT, INT
@@ -430,7 +430,7 @@ def _introductions(
     (newcomer, person met), newcomer by newcomer, the members first and the referent last."""
     has_referent = 1 if referents.size else 0
     per = k + has_referent
-    per_draws = has_referent + choice_bounds_count(members.size, k)
+    per_draws = has_referent + choice_bounds(members.size, k).size
     newcomer = np.empty(newcomers.size * per, dtype=np.int64)
     met = np.empty(newcomers.size * per, dtype=np.int64)
     for t in range(newcomers.size):
