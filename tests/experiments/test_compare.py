@@ -173,9 +173,12 @@ def test_compare_runs_here_when_worker_processes_would_not_pay():
     assert len(lines) == 1 and "all in this process" in lines[0], lines
 
 
-def test_compare_uses_the_pool_when_it_pays(monkeypatch):
-    """With free workers the runs left after the first two go to the pool (threads stand in
-    for the processes), in job order, with the numbers of a serial comparison."""
+@pytest.mark.parametrize("real_processes", [False, True], ids=["threads", "processes"])
+def test_compare_uses_the_pool_when_it_pays(monkeypatch, real_processes):
+    """With free workers the runs left after the first two go to the pool, in job order,
+    with the numbers of a serial comparison: on threads standing in for the processes (the
+    pool's size seen), and on real worker processes (forked here on Linux, spawned
+    elsewhere), whose runs depend on their scenario and seed only."""
     sizes: list[int] = []
 
     class Pool(ThreadPoolExecutor):
@@ -183,28 +186,17 @@ def test_compare_uses_the_pool_when_it_pays(monkeypatch):
             sizes.append(max_workers)
             super().__init__(max_workers)
 
-    monkeypatch.setattr(compare_module, "ProcessPoolExecutor", Pool)
+    if not real_processes:
+        monkeypatch.setattr(compare_module, "ProcessPoolExecutor", Pool)
     monkeypatch.setattr(compare_module, "WORKER_START_S", {"spawn": 0.0, "fork": 0.0})
     lines: list[str] = []
     kwargs: dict[str, Any] = {"replications": 3, "years": 0.2, "outcomes": ["annual_turnover", "active_final"]}
-    pooled = compare("tera", "tera-without-rex", workers=2, notify=lines.append, **kwargs)
-    serial = compare("tera", "tera-without-rex", workers=1, **kwargs)
-    assert sizes == [2] and lines == []
-    pd.testing.assert_frame_equal(pooled.summaries, serial.summaries)
-    pd.testing.assert_frame_equal(pooled.differences, serial.differences)
-    pd.testing.assert_frame_equal(pooled.weekly, serial.weekly)
-
-
-def test_a_comparison_on_worker_processes_gives_the_serial_numbers(monkeypatch):
-    """Real worker processes (forked here on Linux, spawned elsewhere) give the numbers of
-    a serial comparison: the runs depend on their scenario and seed only."""
-    monkeypatch.setattr(compare_module, "WORKER_START_S", {"spawn": 0.0, "fork": 0.0})
-    kwargs: dict[str, Any] = {"replications": 3, "years": 0.2, "outcomes": ["annual_turnover", "active_final"]}
-    lines: list[str] = []
     pooled = compare("tera", "tera-without-rex", workers=2, notify=lines.append, **kwargs)
     serial = compare("tera", "tera-without-rex", workers=1, **kwargs)
     assert lines == []  # the pool was used
+    assert sizes == ([] if real_processes else [2])
     pd.testing.assert_frame_equal(pooled.summaries, serial.summaries)
+    pd.testing.assert_frame_equal(pooled.differences, serial.differences)
     pd.testing.assert_frame_equal(pooled.weekly, serial.weekly)
 
 
