@@ -179,6 +179,26 @@ def choice_bounds(n: int, k: int) -> np.ndarray:
     return np.concatenate((np.arange(n - k, n), np.arange(k - 1, 0, -1)))
 
 
+@kernel
+def choice_bounds_each(n: int, k: int, times: int, first: int) -> np.ndarray:
+    """The bounds of ``times`` successive choices of ``k`` among ``n`` (:func:`choice_bounds`),
+    one after the other, each preceded by the bound ``first`` when it is not negative (a
+    draw made before each choice, such as a newcomer's referent).
+
+    Example:
+        >>> choice_bounds_each(10, 3, 2, -1).tolist(), choice_bounds_each(10, 3, 1, 4).tolist()
+        ([7, 8, 9, 2, 1, 7, 8, 9, 2, 1], [4, 7, 8, 9, 2, 1])
+    """
+    one = choice_bounds(n, k)
+    per = one.size + (1 if first >= 0 else 0)
+    out = np.empty(times * per, dtype=np.int64)
+    for t in range(times):
+        if first >= 0:
+            out[t * per] = first
+        out[(t + 1) * per - one.size : (t + 1) * per] = one
+    return out
+
+
 def draw_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int, times: int = 1) -> np.ndarray:
     """``times`` successive draws of ``k`` members of ``pool``, each without replacement,
     one after the other in one array: the members, their order and the state ``rng`` is
@@ -194,7 +214,7 @@ def draw_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int,
         >>> bool((drawn == np.concatenate([b.choice(30, 3, replace=False) for _ in range(2)])).all())
         True
     """
-    return chosen_each(pool, k, times, bounded_draws(rng, np.tile(choice_bounds(pool.size, k), times)))
+    return chosen_each(pool, k, times, bounded_draws(rng, choice_bounds_each(pool.size, k, times, -1)))
 
 
 def bounded_draws(rng: np.random.Generator, bounds: np.ndarray) -> np.ndarray:

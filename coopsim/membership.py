@@ -42,10 +42,10 @@ import numpy as np
 from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, Params, Status, packed
-from .compiled import bounded_draws, choice_bounds, chosen, kernel
+from .compiled import bounded_draws, choice_bounds, choice_bounds_each, chosen, kernel
 from .governance import consent_probability
 from .model_state import ModelState
-from .population import FLAG, FLOAT, INT
+from .population import FLAG, FLOAT, INT, with_status
 from .territory import acceptance_and_arrivals
 
 WELCOME_CIRCLE = "Accueil-Intégration"
@@ -374,7 +374,7 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
         return
     ready = found[READY]
     welcomers = R.unit_holders(WELCOME_CIRCLE) if mods.delegation and circle >= 0 else np.zeros(0, dtype=np.int64)
-    deciders = welcomers if welcomers.size else np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
+    deciders = welcomers if welcomers.size else with_status(P.ints, P.n, ACTIVE)
     p_yes = consent_probability(model, deciders)
     ready = ready[:k]
     start = 0
@@ -410,13 +410,10 @@ def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator
     """
     R, P = model.roles, model.people
     referents = R.unit_holders(WELCOME_CIRCLE)
-    members = np.flatnonzero(P.status[: P.n] == Status.ACTIVE)
+    members = with_status(P.ints, P.n, ACTIVE)
     k = min(model.mods.welcome_introductions, members.size)
     # each newcomer's referent (when the circle has any), then the members met, numpy's way
-    bounds = choice_bounds(members.size, k)
-    if referents.size:
-        bounds = np.concatenate(([referents.size - 1], bounds))
-    draws = bounded_draws(rng, np.tile(bounds, newcomers.size))
+    draws = bounded_draws(rng, choice_bounds_each(members.size, k, newcomers.size, referents.size - 1))
     newcomer, met = _introductions(newcomers, referents, members, k, draws)
     model.network.add_ties(newcomer, met, trust=WELCOME_TRUST)
 

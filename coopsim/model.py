@@ -37,7 +37,7 @@ from .agents import Person
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
 from .compiled import announce_compilation, draw_without_replacement, kernel
 from .network import Conflicts, Network, founding_network
-from .population import FLAG, INT, People
+from .population import FLAG, INT, People, with_status
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .structures import Roles, assign, hand_over, release, release_all
@@ -99,18 +99,6 @@ def _paid_status(ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray
     for r in range(holder.size):
         if holder[r] >= 0 and salaried[r]:
             ints[INT.paid, holder[r]] = SALARIED
-
-
-@kernel
-def _with_status(ints: np.ndarray, n: int, code: int) -> np.ndarray:
-    """The people, among the first ``n``, with status ``code`` (ascending)."""
-    out = np.empty(n, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        if ints[INT.status, i] == code:
-            out[k] = i
-            k += 1
-    return out[:k]
 
 
 @kernel
@@ -285,7 +273,7 @@ class CoopModel(mesa.Model):
         """Newcomers arrive and each meets a few active members, drawn without replacement."""
         rng = self.streams["newcomers"]
         idx = self.add_people(count, Status.NEWCOMER, rng)
-        hosts = _with_status(self.people.ints, self.people.n, ACTIVE)
+        hosts = with_status(self.people.ints, self.people.n, ACTIVE)
         if hosts.size:
             k = min(self.scenario.population.newcomer_ties, hosts.size)
             met = draw_without_replacement(rng, hosts, k, times=count)  # k hosts each, in turn

@@ -251,6 +251,26 @@ def _new_people(
         floats[FLOAT.overlap, i] = (shared - 1.0) / 2.0
 
 
+@kernel
+def with_status(ints: np.ndarray, n: int, code: int) -> np.ndarray:
+    """The people, among the first ``n``, with status ``code`` (ascending).
+
+    Example:
+        >>> people, rng = People(), np.random.default_rng(1)
+        >>> _ = people.add(3, week=0, status=Status.NEWCOMER, p=PopulationParams(), rng=rng)
+        >>> people.status[1] = Status.ACTIVE
+        >>> with_status(people.ints, people.n, Status.ACTIVE).tolist()
+        [1]
+    """
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if ints[INT.status, i] == code:
+            out[k] = i
+            k += 1
+    return out[:k]
+
+
 def _field_index(name: str, fields: tuple[str, ...]) -> Any:
     """A named tuple of row numbers: ``FLOAT.exhaustion`` is the row of ``exhaustion`` in
     ``people.floats`` (compiled kernels read these as constants)."""

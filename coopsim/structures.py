@@ -199,9 +199,7 @@ class Roles:
 
     def unit_holders(self, unit_name: str) -> np.ndarray:
         """People holding a role in the named unit (sorted, each once)."""
-        u = self.unit_names.index(unit_name)
-        sel = (self.unit == u) & (self.holder >= 0)
-        return np.array(sorted(set(self.holder[sel].tolist())), dtype=np.int64)
+        return holders_of_unit(self.holder, self.unit, self.unit_names.index(unit_name))
 
     def staffed(self, unit_name: str) -> bool:
         """Whether someone holds a role in the named unit.
@@ -322,6 +320,31 @@ def hand_over(
     vacate_slot(holder, vacant_since, people_ints, heaviest, week)
     announced[heaviest] = openly
     return True
+
+
+@kernel
+def holders_of_unit(holder: np.ndarray, unit: np.ndarray, u: int) -> np.ndarray:
+    """The people holding a role of unit ``u``, ascending, each once.
+
+    Example:
+        >>> import numpy as np
+        >>> holders_of_unit(np.array([5, -1, 2, 5, 7]), np.array([1, 1, 1, 1, 0]), 1).tolist()
+        [2, 5]
+    """
+    held = np.empty(holder.size, dtype=np.int64)
+    k = 0
+    for r in range(holder.size):
+        if unit[r] == u and holder[r] >= 0:
+            held[k] = holder[r]
+            k += 1
+    held = np.sort(held[:k])
+    out = np.empty(k, dtype=np.int64)
+    m = 0
+    for j in range(k):
+        if m == 0 or held[j] != out[m - 1]:
+            out[m] = held[j]
+            m += 1
+    return out[:m]
 
 
 @kernel
