@@ -10,7 +10,9 @@ Python, for debugging (slowly).
 
 Random numbers are never drawn inside a kernel: each process draws its numbers from its
 named stream in numpy and passes them in, so that the draws do not
-depend on how the rule is computed. A draw without replacement draws its integers in numpy
+depend on how the rule is computed. A process whose stream draws uniforms only reads them
+ahead in blocks (:class:`UniformStream`): its kernel takes as many as it needs from the
+block, the very numbers that drawing them one call at a time would give. A draw without replacement draws its integers in numpy
 too, all at once, and a kernel follows numpy's own algorithm with them
 (:func:`draw_without_replacement`): the members chosen and the stream's state after are
 those of ``rng.choice(pool, k, replace=False)``, in one call however many are drawn.
@@ -215,6 +217,68 @@ def draw_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int,
         True
     """
     return chosen_each(pool, k, times, bounded_draws(rng, choice_bounds_each(pool.size, k, times, -1)))
+
+
+class UniformStream:
+    """A named stream that draws uniforms only, read ahead in blocks so that a kernel can take
+    its uniforms straight from the block: the numbers, in order, are those the generator's
+    ``random`` would give call after call (a uniform is one 64-bit draw, whatever the shape
+    asked), so a process reads the same uniforms whether it calls :meth:`random` or hands
+    :meth:`block` to a kernel. Any other kind of draw is refused (it has no method here):
+    reading ahead is only sound for a stream that draws nothing else.
+
+    Example:
+        >>> import numpy as np
+        >>> stream, plain = UniformStream(np.random.default_rng(3)), np.random.default_rng(3)
+        >>> a = stream.random((2, 3))
+        >>> block, start = stream.block(4)                      # room for 4 more, from ``start``
+        >>> taken = block[start : start + 2].copy(); stream.advance(start + 2)   # a kernel took 2
+        >>> b = stream.random()
+        >>> bool((a == plain.random((2, 3))).all()), bool((taken == plain.random(2)).all()), b == plain.random()
+        (True, True, True)
+    """
+
+    BLOCK = 4096  # uniforms read ahead at a time (at least as many as asked)
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.buffer = np.zeros(0)
+        self.position = 0
+
+    def block(self, count: int) -> tuple[np.ndarray, int]:
+        """The read-ahead block, holding at least ``count`` unread uniforms from the returned
+        position on; say how far they were read with :meth:`advance`."""
+        if self.position + count > self.buffer.size:
+            fresh = self.rng.random(max(self.BLOCK, count))
+            self.buffer = np.concatenate((self.buffer[self.position :], fresh))
+            self.position = 0
+        return self.buffer, self.position
+
+    def advance(self, position: int) -> None:
+        """The uniforms of the block before ``position`` have been read."""
+        self.position = position
+
+    def random(self, size: int | tuple[int, ...] | None = None) -> Any:
+        """Like ``numpy.random.Generator.random``: a float, or an array of this size."""
+        count = 1 if size is None else int(np.prod(size))
+        buffer, start = self.block(count)
+        self.position = start + count
+        if size is None:
+            return float(buffer[start])
+        return buffer[start : start + count].reshape(size)
+
+
+def uniform_stream(rng: np.random.Generator | UniformStream) -> UniformStream:
+    """``rng`` itself when it is a :class:`UniformStream`, else one reading ahead from it (a
+    process called on its own, as in a test, with a plain generator).
+
+    Example:
+        >>> import numpy as np
+        >>> stream = uniform_stream(np.random.default_rng(1))
+        >>> uniform_stream(stream) is stream
+        True
+    """
+    return rng if isinstance(rng, UniformStream) else UniformStream(rng)
 
 
 def bounded_draws(rng: np.random.Generator, bounds: np.ndarray) -> np.ndarray:

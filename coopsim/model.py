@@ -35,9 +35,9 @@ import numpy as np
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
-from .compiled import announce_compilation, draw_without_replacement, kernel
+from .compiled import UniformStream, announce_compilation, draw_without_replacement, kernel
 from .network import Conflicts, Network, founding_network
-from .population import FLAG, INT, People, with_status
+from .population import FLAG, INT, People, count_with_status, with_status
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .structures import Roles, assign, hand_over, release, release_all
@@ -54,6 +54,9 @@ PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
     ("money", money.flows),
 ]
 SETUP_STREAMS = ("founders", "network", "newcomers")
+# the processes whose stream draws uniforms only: read ahead in blocks that a kernel reads
+# from (coopsim.compiled.UniformStream; the same numbers as the plain generator)
+UNIFORM_STREAMS = ("work",)
 ACTIVE, DEPARTED, VOLUNTEER, STIPEND, SALARIED = (
     Status.ACTIVE,
     Status.DEPARTED,
@@ -99,16 +102,6 @@ def _paid_status(ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray
     for r in range(holder.size):
         if holder[r] >= 0 and salaried[r]:
             ints[INT.paid, holder[r]] = SALARIED
-
-
-@kernel
-def _count_status(status: np.ndarray, n: int, code: int) -> int:
-    """How many of the first ``n`` people have status ``code``."""
-    count = 0
-    for i in range(n):
-        if status[i] == code:
-            count += 1
-    return count
 
 
 def _scenario_with_overrides(
@@ -179,7 +172,9 @@ class CoopModel(mesa.Model):
         self.horizon = round((years if years is not None else scenario.years) * WEEKS_PER_YEAR)
 
         names = [name for name, _ in PROCESSES] + [name for name, _ in scenario.mechanisms()] + list(SETUP_STREAMS)
-        self.streams = {name: named_stream(self.seed, name) for name in names}
+        self.streams: dict[str, Any] = {name: named_stream(self.seed, name) for name in names}
+        for name in UNIFORM_STREAMS:
+            self.streams[name] = UniformStream(self.streams[name])
 
         self.week = 0
         self.month_start = True
@@ -284,7 +279,7 @@ class CoopModel(mesa.Model):
 
     def count(self, status: int) -> int:
         """Number of people with a status."""
-        return int(_count_status(self.people.status, self.people.n, status))
+        return int(count_with_status(self.people.ints, self.people.n, status))
 
     def emit(self, kind: str, persons: np.ndarray) -> None:
         """Record events of one kind this week (``persons`` may be -1 for collective events)."""

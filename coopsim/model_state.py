@@ -40,7 +40,7 @@ class ModelState(Protocol):
     ledger: Ledger
     mods: Modifiers
     recorder: Any  # the :class:`coopsim.records.Recorder` of the run
-    streams: dict[str, np.random.Generator]
+    streams: dict[str, Any]  # a numpy Generator per name (a UniformStream for a uniform-only process)
     mechanism_state: dict[str, dict[str, Any]]
     week: int
     horizon: int

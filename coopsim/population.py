@@ -271,6 +271,16 @@ def with_status(ints: np.ndarray, n: int, code: int) -> np.ndarray:
     return out[:k]
 
 
+@kernel
+def count_with_status(ints: np.ndarray, n: int, code: int) -> int:
+    """How many of the first ``n`` people have status ``code``."""
+    count = 0
+    for i in range(n):
+        if ints[INT.status, i] == code:
+            count += 1
+    return count
+
+
 def _field_index(name: str, fields: tuple[str, ...]) -> Any:
     """A named tuple of row numbers: ``FLOAT.exhaustion`` is the row of ``exhaustion`` in
     ``people.floats`` (compiled kernels read these as constants)."""

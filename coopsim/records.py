@@ -20,6 +20,7 @@ import pandas as pd
 
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Paid, Status
 from .compiled import kernel, numpy_sum
+from .events import CODE, PERSON, WEEK, EventLog
 from .ledger import INFLOW, OUTFLOW
 from .model_state import ModelState
 from .outcomes import HIGH_EXHAUSTION
@@ -285,9 +286,9 @@ class Recorder:
         self.table = np.zeros((max(model.horizon, 1), len(MODEL_COLUMNS)))
         self.columns = self._column_views()
         self.weeks = 0
-        self.week_counts = np.zeros(len(EVENT_KINDS), dtype=np.int64)  # events of this week, by kind
+        self.log = EventLog(len(EVENT_KINDS))  # every event, in order; the week's counts by kind
+        self.week_counts = self.log.week_counts
         self.event_totals = np.zeros(len(EVENT_KINDS), dtype=np.int64)  # of the weeks recorded
-        self._events: list[tuple[int, int, np.ndarray]] = []  # week, code, persons
         self._snapshots: list[tuple[int, int]] = []  # week, people present
         self._chunks: list[list[Any]] = []  # [floats, counts, codes, rows used]
         self.exits: list[tuple[int, int, int, bool]] = []  # week, person, paid, core
@@ -297,11 +298,7 @@ class Recorder:
         return {c: self.table[:, j] for j, c in enumerate(MODEL_COLUMNS)}
 
     def event(self, week: int, code: int, persons: np.ndarray) -> None:
-        if persons.size:
-            if persons.base is not None:  # a view of a process's buffer: keep its own numbers only
-                persons = persons.copy()
-            self._events.append((week, code, persons))
-            self.week_counts[code] += persons.size
+        self.log.add(week, code, persons)
 
     def exit(self, model: ModelState, i: int) -> None:
         """An active member stops being active (withdraws, burns out or leaves)."""
@@ -374,15 +371,14 @@ class Recorder:
         return pd.DataFrame({c: column[c] for c in ("week", "person", *PEOPLE_COLUMNS)}, copy=False)
 
     def events_frame(self) -> pd.DataFrame:
-        if not self._events:
+        log = self.log
+        if log.n == 0:
             return pd.DataFrame({"week": [], "person": [], "kind": pd.Categorical([], EVENT_KINDS)})
-        sizes = np.array([p.size for _, _, p in self._events])
-        weeks, codes = np.array([(week, code) for week, code, _ in self._events], dtype=np.int64).T
         return pd.DataFrame(
             {
-                "week": np.repeat(weeks, sizes),
-                "person": np.concatenate([p for _, _, p in self._events]),
-                "kind": pd.Categorical.from_codes(np.repeat(codes, sizes), dtype=categories(EVENT_KINDS)),
+                "week": log.rows[WEEK, : log.n].copy(),
+                "person": log.rows[PERSON, : log.n].copy(),
+                "kind": pd.Categorical.from_codes(log.rows[CODE, : log.n], dtype=categories(EVENT_KINDS)),
             }
         )
 

@@ -185,11 +185,7 @@ class Roles:
             (True, np.True_)
         """
         started = units_due(self.unit_opened_week, self.unit_opens_week, self.unit_opens_at_active, week, active)
-        if started.size:
-            self.unit_opened_week[started] = week
-            slots = np.isin(self.unit, started)
-            self.open[slots] = True
-            self.vacant_since[slots] = week
+        open_units(self.unit, self.open, self.vacant_since, self.unit_opened_week, started, week)
         return started
 
     def held_by(self, n: int) -> np.ndarray:
@@ -224,6 +220,19 @@ def units_due(opened_week: np.ndarray, opens_week: np.ndarray, opens_at_active: 
             due[k] = u
             k += 1
     return due[:k]
+
+
+@kernel
+def open_units(unit: np.ndarray, open_: np.ndarray, vacant_since: np.ndarray, opened_week: np.ndarray,
+               started: np.ndarray, week: int) -> None:  # fmt: skip
+    """The units ``started`` open this week: their role slots become vacancies."""
+    for u in started:
+        opened_week[u] = week
+    for r in range(unit.size):
+        for u in started:
+            if unit[r] == u:
+                open_[r] = True
+                vacant_since[r] = week
 
 
 @kernel

@@ -23,16 +23,18 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import WORK_CODE, Params, Status
-from .compiled import kernel, numpy_sum
+from .base import EVENT_CODE, WORK_CODE, Params, Status, packed
+from .compiled import UniformStream, kernel, numpy_sum, uniform_stream
+from .events import log_event
 from .model_state import ModelState
-from .population import FLAG, FLOAT, INT
-from .structures import take_slot, vacate_slot
+from .population import FLAG, FLOAT, INT, count_with_status
+from .structures import open_units, take_slot, units_due, vacate_slot
 
 COORD = WORK_CODE["coordination"]
 CARE = WORK_CODE["care"]
 ACTIVE = Status.ACTIVE
 NEWCOMER = Status.NEWCOMER
+ROLE_DROPPED, ROLE_TAKEN = EVENT_CODE["role_dropped"], EVENT_CODE["role_taken"]
 
 
 class WorkParams(Params):
@@ -183,6 +185,7 @@ def roles_dropped(
 def drop_roles(model: ModelState, rng: np.random.Generator) -> None:
     """Holders drop roles: more often when disengaged or exhausted, less when dutiful or carried
     long enough to be part of who one is (role identity); a formalised role after a notice.
+    (The second step of :func:`allocate`, on its own.)
 
     Example:
         >>> import numpy as np
@@ -344,7 +347,8 @@ def vacancies_taken(
 
 
 def fill_vacancies(model: ModelState, rng: np.random.Generator) -> None:
-    """Vacant roles are offered to members; the unwanted ones fall to the dutiful.
+    """Vacant roles are offered to members; the unwanted ones fall to the dutiful. (The third
+    step of :func:`allocate`, on its own.)
 
     Example:
         >>> import numpy as np
@@ -494,7 +498,8 @@ def hours_of_the_week(
 
 
 def compute_hours(model: ModelState) -> None:
-    """Hours asked and done this week, load, and unmet work.
+    """Hours asked and done this week, load, and unmet work. (The last step of
+    :func:`allocate`, on its own.)
 
     Example:
         >>> import numpy as np
@@ -531,9 +536,73 @@ def compute_hours(model: ModelState) -> None:
     model.week_unmet = float(unmet)
 
 
-def allocate(model: ModelState, rng: np.random.Generator) -> None:
+@kernel
+def work_week(
+    block: np.ndarray, start: int, log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
+    unit: np.ndarray, kind: np.ndarray, hours: np.ndarray, appeal: np.ndarray, salaried: np.ndarray,
+    effort: np.ndarray, holder: np.ndarray, since: np.ndarray, vacant_since: np.ndarray, formal: np.ndarray,
+    announced: np.ndarray, notice_by: np.ndarray, notice_end: np.ndarray, open_: np.ndarray,
+    opened_week: np.ndarray, opens_week: np.ndarray, opens_at_active: np.ndarray,
+    floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, week: int, backlog: float,
+    work: np.ndarray, demand_growth: float, coordination_growth: float, pool_hours_per_member: float,
+    duty_hold: float, notice_weeks: int, formal_appeal_cost: float, fill_boost: float, role_cap: int,
+    extra_common_hours: float, hours_cap: float,
+) -> tuple[int, int, float, float]:  # fmt: skip
+    """The week's work in one call: the units due start (:func:`coopsim.structures.units_due`),
+    roles are dropped (:func:`roles_dropped`, a uniform per held slot) and vacancies filled
+    (:func:`vacancies_taken`, four uniforms per slot offered), both reading their uniforms
+    from ``block`` from ``start`` on; the roles dropped, handed over and taken are logged
+    in that order; then the hours (:func:`hours_of_the_week`). Returns the position reached
+    in ``block``, the events logged, and the week's demand and unmet hours."""
+    wp = work[0]
+    open_units(unit, open_, vacant_since, opened_week, units_due(opened_week, opens_week, opens_at_active, week,
+               count_with_status(ints, n, ACTIVE)), week)  # fmt: skip
+    held = held_count(holder)
+    dropped_by = np.empty(held, dtype=np.int64)
+    dropped = roles_dropped(
+        block[start : start + held], dropped_by, holder, vacant_since, announced, notice_by, notice_end, formal,
+        salaried, floats, ints, week, wp["drop_base"], wp["drop_disengaged"], wp["drop_exhausted"], notice_weeks,
+        duty_hold, wp["identity_hold"],
+    )  # fmt: skip
+    logged = log_all(log_rows, log_counts, logged, week, ROLE_DROPPED, dropped_by[:dropped], False)
+    start += held
+    offered = vacancy_count(holder, open_, notice_by)
+    takers = np.empty((2, offered), dtype=np.int64)  # who took each slot, who handed it over
+    taken = vacancies_taken(
+        block[start : start + 4 * offered].reshape((4, offered)), takers[0], holder, since, announced, vacant_since,
+        open_, notice_by, takers[1], kind, appeal, formal, floats, ints, flags, n, week, wp["look_probability"],
+        wp["unwanted_appeal"], wp["unwanted_wait_weeks"], wp["involvement_bias"], wp["alone_penalty"],
+        formal_appeal_cost, fill_boost, role_cap,
+    )  # fmt: skip
+    start += 4 * offered
+    logged = log_all(log_rows, log_counts, logged, week, ROLE_DROPPED, takers[1, :taken], True)
+    logged = log_all(log_rows, log_counts, logged, week, ROLE_TAKEN, takers[0, :taken], False)
+    demand, unmet = hours_of_the_week(
+        holder, open_, hours, kind, salaried, effort, floats, ints, flags, n, backlog, demand_growth,
+        coordination_growth, pool_hours_per_member, extra_common_hours, wp["newcomer_pool_weight"], wp["overwork"],
+        hours_cap,
+    )  # fmt: skip
+    return start, logged, demand, unmet
+
+
+@kernel
+def log_all(rows: np.ndarray, counts: np.ndarray, n: int, week: int, code: int, persons: np.ndarray,
+            known_only: bool) -> int:  # fmt: skip
+    """Log an event of kind ``code`` for each of ``persons`` (when ``known_only``, for those who
+    are somebody: not -1); return the new count."""
+    for person in persons:
+        if person >= 0 or not known_only:
+            n = log_event(rows, counts, n, week, code, person)
+    return n
+
+
+def allocate(model: ModelState, rng: np.random.Generator | UniformStream) -> None:
     """Process *work*: start the units whose time has come, drop roles, fill vacancies, then
-    compute hours and load.
+    compute hours and load, all in one kernel call (:func:`work_week`) that reads its
+    uniforms from the work stream's read-ahead block and logs its events itself. The steps
+    one at a time (:func:`drop_roles`, :func:`fill_vacancies`, :func:`compute_hours`) do
+    the same, in Python between the kernels; ``tests/test_processes.py`` checks both ways
+    give the same week.
 
     Example:
         >>> import numpy as np
@@ -546,7 +615,18 @@ def allocate(model: ModelState, rng: np.random.Generator) -> None:
         >>> bool((m.people.status[holders] == Status.ACTIVE).all())     # only active members hold roles
         True
     """
-    model.roles.start_units(model.week, model.count(ACTIVE))
-    drop_roles(model, rng)
-    fill_vacancies(model, rng)
-    compute_hours(model)
+    R, P, mods, sp = model.roles, model.people, model.mods, model.scenario.structures
+    stream, log = uniform_stream(rng), model.recorder.log
+    block, start = stream.block(5 * R.count)  # a uniform per held slot, then four per slot offered
+    log.reserve(3 * R.count)  # roles dropped, handed over, taken
+    read, logged, demand, unmet = work_week(
+        block, start, log.rows, log.week_counts, log.n, R.unit, R.kind, R.hours, R.appeal, R.salaried, R.effort,
+        R.holder, R.since, R.vacant_since, R.formal, R.announced, R.notice_by, R.notice_end, R.open,
+        R.unit_opened_week, R.unit_opens_week, R.unit_opens_at_active, P.floats, P.ints, P.flags, P.n, model.week,
+        float(model.backlog), packed(model.scenario.work), sp.demand_growth, sp.coordination_growth,
+        sp.pool_hours_per_member, model.scenario.population.duty_hold, mods.notice_weeks, mods.formal_appeal_cost,
+        mods.fill_boost, mods.role_cap, float(mods.extra_common_hours), float(mods.hours_cap),
+    )  # fmt: skip
+    stream.advance(read)
+    log.written(logged)
+    model.week_demand, model.week_unmet = float(demand), float(unmet)

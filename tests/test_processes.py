@@ -34,7 +34,7 @@ from coopsim.network import Network
 from coopsim.structures import ASSOCIATION, QRT, SCI
 from coopsim.territory import arrivals_this_week, update_acceptance
 from coopsim.wellbeing import strain_and_recovery, update_engagement
-from coopsim.work import CARE, COORD, compute_hours, drop_roles, fill_vacancies
+from coopsim.work import CARE, COORD, allocate, compute_hours, drop_roles, fill_vacancies
 
 OPERATIONAL = WORK_CODE["operational"]
 
@@ -168,6 +168,33 @@ def test_unwanted_role_falls_to_a_dutiful_member_picked_by_engagement(small_mode
     fill_vacancies(m, Scripted(u))
 
     assert R.holder[unwanted] == (0 if below else 2)
+
+
+@pytest.mark.parametrize("weeks", [0, 30, 200])
+def test_the_work_process_is_its_steps_in_order(weeks: int) -> None:
+    """``allocate`` runs in one kernel (``work_week``) what the steps the tests below take one
+    at a time do in turn: units started, roles dropped, vacancies filled, hours. The same
+    roles, people, events and week's hours, and the work stream left at the same place."""
+    whole = CoopModel("tera", seed=5)
+    for _ in range(weeks):
+        whole.step()
+    steps = copy.deepcopy(whole)
+    allocate(whole, whole.streams["work"])
+    steps.roles.start_units(steps.week, steps.count(Status.ACTIVE))
+    drop_roles(steps, steps.streams["work"])
+    fill_vacancies(steps, steps.streams["work"])
+    compute_hours(steps)
+    for name in ("holder", "since", "vacant_since", "announced", "notice_by", "open", "unit_opened_week"):
+        assert np.array_equal(getattr(whole.roles, name), getattr(steps.roles, name)), name
+    n = whole.people.n
+    assert np.array_equal(whole.people.floats[:, :n], steps.people.floats[:, :n])
+    assert np.array_equal(whole.people.ints[:, :n], steps.people.ints[:, :n])
+    logged = whole.recorder.log
+    assert logged.n == steps.recorder.log.n and (logged.n > 0) == (weeks > 0)
+    assert np.array_equal(logged.rows[:, : logged.n], steps.recorder.log.rows[:, : logged.n])
+    assert np.array_equal(logged.week_counts, steps.recorder.log.week_counts)
+    assert (whole.week_demand, whole.week_unmet) == (steps.week_demand, steps.week_unmet)
+    assert whole.streams["work"].random() == steps.streams["work"].random()
 
 
 def test_compute_hours_load_and_overwork_cap(small_model) -> None:

@@ -549,11 +549,12 @@ class Session:
     # --- the events worth a sentence ----------------------------------------------------
 
     def _new_events(self) -> list[tuple[int, str, np.ndarray]]:
-        """The recorder's events since the last call (the recorder keeps them as a list of
-        ``(week, code, persons)``; reading it avoids rebuilding the whole events frame)."""
-        events = self.model.recorder._events
-        new = events[self._events_seen :]
-        self._events_seen = len(events)
+        """The recorder's events since the last call, grouped by week and kind
+        (:meth:`coopsim.events.EventLog.groups`; reading the log avoids rebuilding the whole
+        events frame)."""
+        log = self.model.recorder.log
+        new = log.groups(start=self._events_seen)
+        self._events_seen = log.n
         kinds = coopsim_base.EVENT_KINDS  # read now: a lever registered late may have added kinds
         return [(week, kinds[code], persons) for week, code, persons in new]
 
