@@ -21,8 +21,9 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status, packed
-from .compiled import kernel
+from .base import EVENT_CODE, Params, Status, packed
+from .compiled import UniformStream, kernel, uniform_stream
+from .events import log_event
 from .model_state import ModelState
 from .network import TIE_FLOAT, TIE_INT
 from .population import FLOAT, INT
@@ -30,6 +31,9 @@ from .population import FLOAT, INT
 DEPARTED = Status.DEPARTED  # a plain integer, for the kernels
 FERTILE, OPENED = range(2)  # the rows of the new disagreements' ties, defused or opened
 RESOLVED, FESTERS = range(2)  # the rows of the first parties of the conflicts resolved, beginning to fester
+DEFUSED, OPENED_CODE, RESOLVED_CODE, FESTERING_CODE = (
+    EVENT_CODE[kind] for kind in ("conflict_defused", "conflict_opened", "conflict_resolved", "conflict_festering")
+)
 
 
 class ConflictParams(Params):
@@ -120,8 +124,12 @@ def close(model: ModelState, conflict_ids: np.ndarray, kind: str | None) -> None
         model.emit(kind, N.a[ties])
 
 
-def disagree(model: ModelState, rng: np.random.Generator) -> None:
+def disagree(model: ModelState, rng: np.random.Generator | UniformStream) -> None:
     """Process *conflict*: new disagreements, defused or opened; old ones resolve or fester.
+
+    One kernel call (:func:`conflict_week`) reads the week's uniforms from the conflict
+    stream's read-ahead block (three per tie, then one per conflict open before the week,
+    then one per conflict opened now) and logs the week's events itself.
 
     Example:
         >>> import numpy as np
@@ -133,35 +141,65 @@ def disagree(model: ModelState, rng: np.random.Generator) -> None:
         >>> m.conflicts.total >= before                          # conflicts are only ever added
         True
     """
-    N, P, C, cp, mods = model.network, model.people, model.conflicts, model.scenario.conflict, model.mods
-    m = N.m
-    # u_new, u_meeting, u_defuse per tie, then u_resolve per open conflict: one draw gives the
-    # numbers of successive draws; those of the conflicts opened this week are drawn after.
-    u = rng.random(3 * m + C.open_ids.size)
+    N, P, C, mods = model.network, model.people, model.conflicts, model.mods
+    m, before = N.m, C.open_ids.size
+    stream, log = uniform_stream(rng), model.recorder.log
+    block, start = stream.block(4 * m + before)
+    C.reserve(m)  # room for a conflict on every tie
+    log.reserve(2 * m + before)  # a tie's disagreement defused or opened; a conflict resolved or festering
+    read, logged, n_opened, C.open_ids = conflict_week(
+        block, start, log.rows, log.week_counts, log.n, P.floats, P.ints, P.n, N.ints, N.floats, m, model.contact,
+        C.open_ids, C.total, C.tie, C.opened, C.festering.flags, packed(model.scenario.conflict), mods.sphere_mixing,
+        mods.defuse_bonus, model.week,
+    )  # fmt: skip
+    C.total += n_opened
+    stream.advance(read)
+    log.written(logged)
+
+
+@kernel
+def conflict_week(
+    block: np.ndarray, start: int, log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
+    people_floats: np.ndarray, people_ints: np.ndarray, n: int, tie_ints: np.ndarray, tie_floats: np.ndarray, m: int,
+    contact: np.ndarray, open_ids: np.ndarray, total: int, tie_of: np.ndarray, opened: np.ndarray,
+    festering: np.ndarray, conflict: np.ndarray, mixing: float, defuse_bonus: float, week: int,
+) -> tuple[int, int, int, np.ndarray]:  # fmt: skip
+    """The week's conflicts in one call: new disagreements (:func:`_new_disagreements`, three
+    uniforms per tie from ``block`` at ``start``), those defused logged, those opened made
+    conflicts ``total`` on (room reserved) and logged; then every open conflict resolves or
+    festers (:func:`_resolve_or_fester`, a uniform each: the conflicts open before, then
+    those opened now), logged in that order. Returns the position reached in ``block``, the
+    events logged, the conflicts opened and the conflicts still open, in order."""
+    before = open_ids.size
     new = np.empty((2, m), dtype=np.int64)  # the ties of the disagreements defused, then of those opened
     n_fertile, n_opened = _new_disagreements(
-        P.floats, N.ints, N.floats, m, model.contact, u, new, packed(cp), mods.sphere_mixing, mods.defuse_bonus,
+        people_floats, tie_ints, tie_floats, m, contact, block[start : start + 3 * m], new, conflict, mixing,
+        defuse_bonus,
     )  # fmt: skip
-    if n_fertile:
-        model.emit("conflict_defused", N.a[new[FERTILE, :n_fertile]])
-    if n_opened:
-        opened = new[OPENED, :n_opened]
-        N.conflict[opened] = C.open(opened, model.week)
-        model.emit("conflict_opened", N.a[opened])
-    # u_resolve: the draws for the conflicts open before this week, then those opened now
-    u_resolve = np.concatenate((u[3 * m :], rng.random(n_opened))) if n_opened else u[3 * m :]
-
-    parties = np.empty((2, C.open_ids.size), dtype=np.int64)  # the first party of those resolved, festering
+    for j in range(n_fertile):
+        logged = log_event(log_rows, log_counts, logged, week, DEFUSED, tie_ints[TIE_INT.a, new[FERTILE, j]])
+    still_open = np.empty(before + n_opened, dtype=np.int64)
+    still_open[:before] = open_ids
+    for j in range(n_opened):
+        e, c = new[OPENED, j], total + j
+        tie_of[c] = e
+        opened[c] = week
+        tie_ints[TIE_INT.conflict, e] = c
+        still_open[before + j] = c
+    for j in range(n_opened):
+        logged = log_event(log_rows, log_counts, logged, week, OPENED_CODE, tie_ints[TIE_INT.a, new[OPENED, j]])
+    start += 3 * m
+    parties = np.empty((2, before + n_opened), dtype=np.int64)  # the first party of those resolved, festering
     n_open, n_resolved, n_festers = _resolve_or_fester(
-        P.ints, P.n, N.ints, N.floats, C.open_ids, C.tie, C.opened, C.festering.flags, u_resolve, parties,
-        cp.resolve_base, model.week, cp.festering_weeks,
+        people_ints, n, tie_ints, tie_floats, still_open, tie_of, opened, festering,
+        block[start : start + before + n_opened], parties, conflict[0]["resolve_base"], week,
+        conflict[0]["festering_weeks"],
     )  # fmt: skip
-    if n_open < C.open_ids.size:
-        C.open_ids = C.open_ids[:n_open]
-    if n_resolved:
-        model.emit("conflict_resolved", parties[RESOLVED, :n_resolved])
-    if n_festers:
-        model.emit("conflict_festering", parties[FESTERS, :n_festers])
+    for j in range(n_resolved):
+        logged = log_event(log_rows, log_counts, logged, week, RESOLVED_CODE, parties[RESOLVED, j])
+    for j in range(n_festers):
+        logged = log_event(log_rows, log_counts, logged, week, FESTERING_CODE, parties[FESTERS, j])
+    return start + before + n_opened, logged, n_opened, still_open[:n_open]
 
 
 @kernel

@@ -221,11 +221,15 @@ class Conflicts:
             flag_set.flags = flags
         self._cap = new_cap
 
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` more conflicts (the arrays double as needed)."""
+        if self.total + count > self._cap:
+            self._grow(self.total + count)
+
     def open(self, ties: np.ndarray, week: int) -> np.ndarray:
         """Open a conflict on each of these ties; return their ids."""
         k = ties.size
-        if self.total + k > self._cap:
-            self._grow(self.total + k)
+        self.reserve(k)
         ids = np.arange(self.total, self.total + k, dtype=np.int64)
         self.tie[ids] = ties
         self.opened[ids] = week

@@ -24,6 +24,7 @@ import pytest
 
 from coopsim import CoopModel, run
 from coopsim.base import WEEKS_PER_YEAR, WORK_CODE, Modifiers, Paid, Status
+from coopsim.compiled import UniformStream
 from coopsim.conflict import disagree, open_counts
 from coopsim.governance import consent_probability, decide, decision_capacity
 from coopsim.interactions import interact
@@ -95,6 +96,22 @@ EDGE = 1e-9  # relative distance of a scripted uniform from the probability it i
 def at(p: float | np.ndarray, below: bool) -> np.ndarray:
     """Uniforms just below ``p`` (the event happens) or just above it (it does not)."""
     return np.asarray(p, dtype=float) * (1.0 - EDGE if below else 1.0 + EDGE)
+
+
+class ScriptedUniforms(UniformStream):
+    """Stands in for a uniform-only stream read by a kernel: its block holds the scripted
+    uniforms in order (then NaN, which no comparison passes), and ``read`` says how many the
+    process took, so that a test checks it took exactly those scripted."""
+
+    def __init__(self, *draws: np.ndarray) -> None:
+        super().__init__(np.random.default_rng(0))
+        self.scripted = np.concatenate([np.ravel(d) for d in draws])
+
+    def block(self, count: int) -> tuple[np.ndarray, int]:
+        return np.concatenate((self.scripted, np.full(count, np.nan))), 0
+
+    def advance(self, position: int) -> None:
+        self.read = position
 
 
 class Scripted:
@@ -766,12 +783,12 @@ def test_disagreement_defuse_and_resolution_arithmetic(
         ]
     )  # fmt: skip
     opened = disagreeing and not defused
-    rng = Scripted(u, *([np.full(3, 0.999)] if opened else []))  # the new conflicts do not resolve
+    rng = ScriptedUniforms(u, *([np.full(3, 0.999)] if opened else []))  # the new conflicts do not resolve
     trust_ab, trust_ba = N.trust_ab[:3].copy(), N.trust_ba[:3].copy()
 
     disagree(m, rng)
 
-    assert not rng.draws
+    assert rng.read == rng.scripted.size
     fertile = disagreeing and defused
     assert events(m, "conflict_defused") == ([0, 1, 2] if fertile else [])
     assert events(m, "conflict_opened") == ([0, 1, 2] if opened else [])
