@@ -18,9 +18,9 @@ import numpy as np
 from pydantic import Field
 
 from .base import Params, Status, packed
-from .compiled import kernel
+from .compiled import UniformStream, kernel, uniform_stream
 from .model_state import ModelState
-from .network import TIE_FLOAT, TIE_INT
+from .network import TIE_FLOAT, TIE_INT, add_pairs
 from .population import FLOAT, INT
 
 ACTIVE, DEPARTED = Status.ACTIVE, Status.DEPARTED  # plain integers, for the kernel
@@ -50,7 +50,7 @@ class InteractionParams(Params):
     )
 
 
-def interact(model: ModelState, rng: np.random.Generator) -> None:
+def interact(model: ModelState, rng: np.random.Generator | UniformStream) -> None:
     """Process *interactions*: contact, pairwise trust, trust in the collective, new ties.
 
     Example:
@@ -63,18 +63,35 @@ def interact(model: ModelState, rng: np.random.Generator) -> None:
         >>> bool(((trust >= 0) & (trust <= 1)).all())
         True
     """
-    N, P, R, ip = model.network, model.people, model.roles, model.scenario.interactions
+    N, P, R = model.network, model.people, model.roles
     n, m = P.n, N.m
-    u = rng.random(m + 2 * n)  # u_social (per tie), then u_tie and u_other (per person)
-    unit_of = np.empty(n, dtype=np.int64)  # each person's unit of work this week (the kernel's scratch)
-    model.contact = np.empty(m, dtype=np.bool_)
+    stream = uniform_stream(rng)
+    block, start = stream.block(m + 2 * n)  # u_social (per tie), then u_tie and u_other (per person)
+    N.reserve(n)  # a new tie per person at most
+    model.contact, N.m = interactions_week(
+        block[start : start + m + 2 * n], P.floats, P.ints, n, N.ints, N.floats, m, N.pairs, R.holder, R.unit,
+        model.mods.sphere_mixing, packed(model.scenario.interactions),
+    )  # fmt: skip
+    stream.advance(start + m + 2 * n)
+
+
+@kernel
+def interactions_week(
+    u: np.ndarray, people_floats: np.ndarray, people_ints: np.ndarray, n: int, tie_ints: np.ndarray,
+    tie_floats: np.ndarray, m: int, pairs: np.ndarray, holder: np.ndarray, role_unit: np.ndarray, mixing: float,
+    interactions: np.ndarray,
+) -> tuple[np.ndarray, int]:  # fmt: skip
+    """The week's interactions in one call: contact and trust (:func:`_interact`), then the
+    new ties made at work (room reserved), at the base trust. Returns each tie's contact
+    and the new number of ties."""
+    unit_of = np.empty(n, dtype=np.int64)  # each person's unit of work this week (scratch)
+    contact = np.empty(m, dtype=np.bool_)
     new = np.empty((2, n), dtype=np.int64)
     k = _interact(
-        P.floats, P.ints, n, N.ints, N.floats, m, R.holder, R.unit, u, unit_of, model.contact, new,
-        model.mods.sphere_mixing, packed(ip),
+        people_floats, people_ints, n, tie_ints, tie_floats, m, holder, role_unit, u, unit_of, contact, new, mixing,
+        interactions,
     )  # fmt: skip
-    if k:
-        N.add_ties(new[0, :k], new[1, :k], ip.trust_base)
+    return contact, add_pairs(tie_ints, tie_floats, m, pairs, new[0, :k], new[1, :k], interactions[0]["trust_base"])
 
 
 @kernel

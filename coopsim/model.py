@@ -56,7 +56,7 @@ PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
 SETUP_STREAMS = ("founders", "network", "newcomers")
 # the processes whose stream draws uniforms only: read ahead in blocks that a kernel reads
 # from (coopsim.compiled.UniformStream; the same numbers as the plain generator)
-UNIFORM_STREAMS = ("work", "conflict")
+UNIFORM_STREAMS = ("work", "interactions", "conflict")
 ACTIVE, DEPARTED, VOLUNTEER, STIPEND, SALARIED = (
     Status.ACTIVE,
     Status.DEPARTED,

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from .compiled import kernel
 from .population import _field_index
 
 
@@ -57,7 +58,8 @@ class Network:
         self.ints[TIE_INT.conflict] = -1
         self.floats = np.zeros((len(self.FLOAT_FIELDS), self._cap))
         self._bind_views()
-        self._pairs: set[tuple[int, int]] = set()
+        # the ties' pairs, a hash set (insert_pair): a power of two of slots, at most half full
+        self.pairs = np.full(1 << (2 * self._cap - 1).bit_length(), -1, dtype=np.int64)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """After a copy or unpickling, the field names view the copied blocks again."""
@@ -82,26 +84,26 @@ class Network:
         self.ints, self.floats, self._cap = ints, floats, new_cap
         self._bind_views()
 
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` more ties: in the blocks (doubled as needed) and in the set
+        of pairs (kept at most half full, so that a look-up probes few slots)."""
+        needed = self.m + count
+        if needed > self._cap:
+            self._grow(needed)
+        if 2 * needed > self.pairs.size:
+            size = self.pairs.size
+            while 2 * needed > size:
+                size *= 2
+            self.pairs = np.full(size, -1, dtype=np.int64)
+            rebuild_pairs(self.pairs, self.ints, self.m)
+
     def add_ties(self, a: np.ndarray, b: np.ndarray, trust: float) -> int:
         """Add the ties (a[k], b[k]) that do not exist yet, in this order, each stored with its
         lower end first; return how many were added."""
-        new = []
-        for i, j in zip(a.tolist(), b.tolist()):
-            key = (i, j) if i < j else (j, i)
-            if i != j and key not in self._pairs:
-                self._pairs.add(key)
-                new.append(key)
-        k = len(new)
-        if k == 0:
-            return 0
-        if self.m + k > self._cap:
-            self._grow(self.m + k)
-        ties = slice(self.m, self.m + k)
-        self.ints[TIE_INT.a : TIE_INT.b + 1, ties] = np.array(new, dtype=np.int64).T
-        self.ints[TIE_INT.conflict, ties] = -1
-        self.floats[:, ties] = trust
-        self.m += k
-        return k
+        self.reserve(a.size)
+        m = add_pairs(self.ints, self.floats, self.m, self.pairs, a, b, trust)
+        added, self.m = m - self.m, m
+        return added
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[: self.m]
@@ -122,6 +124,57 @@ class Network:
 
 TIE_INT = _field_index("TieIntRows", Network.INT_FIELDS)
 TIE_FLOAT = _field_index("TieFloatRows", Network.FLOAT_FIELDS)
+
+
+@kernel
+def tie_key(i: int, j: int) -> int:
+    """The key of the pair {i, j} in the set of pairs: the lower end times 2^32 plus the higher.
+
+    Example:
+        >>> tie_key(3, 1) == tie_key(1, 3) == 2**32 + 3
+        True
+    """
+    return min(i, j) * 4294967296 + max(i, j)
+
+
+@kernel
+def insert_pair(pairs: np.ndarray, i: int, j: int) -> bool:
+    """Put the pair {i, j} in the set ``pairs`` (open addressing: its key at the first free
+    slot from its hash, the set kept at most half full); False when it was there already."""
+    mask = pairs.size - 1
+    key = tie_key(i, j)
+    slot = (key % 1000000007) * 40503 & mask
+    while pairs[slot] != -1 and pairs[slot] != key:
+        slot = (slot + 1) & mask
+    if pairs[slot] == key:
+        return False
+    pairs[slot] = key
+    return True
+
+
+@kernel
+def add_pairs(tie_ints: np.ndarray, tie_floats: np.ndarray, m: int, pairs: np.ndarray, a: np.ndarray,
+              b: np.ndarray, trust: float) -> int:  # fmt: skip
+    """Add the ties (a[k], b[k]) that are not in the set ``pairs`` yet, in this order, from tie
+    ``m`` on (room reserved), each with its lower end first and ``trust`` both ways; return
+    the new number of ties."""
+    for k in range(a.size):
+        i, j = a[k], b[k]
+        if i == j or not insert_pair(pairs, i, j):
+            continue
+        tie_ints[TIE_INT.a, m], tie_ints[TIE_INT.b, m] = min(i, j), max(i, j)
+        tie_ints[TIE_INT.conflict, m] = -1
+        tie_floats[TIE_FLOAT.trust_ab, m] = trust
+        tie_floats[TIE_FLOAT.trust_ba, m] = trust
+        m += 1
+    return m
+
+
+@kernel
+def rebuild_pairs(pairs: np.ndarray, tie_ints: np.ndarray, m: int) -> None:
+    """Put the pairs of the first ``m`` ties in the (empty) set ``pairs``."""
+    for e in range(m):
+        insert_pair(pairs, tie_ints[TIE_INT.a, e], tie_ints[TIE_INT.b, e])
 
 
 def founding_network(n: int, ties: int, rewire: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -677,8 +677,10 @@ def test_contact_outside_work_and_new_ties_at_work(small_model, below: bool) -> 
     u_tie = np.array([at(0.2, below), at(0.2, False), at(0.2, below), 0.0])
     u_other = np.array([1.5, 0.0, 0.5, 0.0]) / 4  # the members 0 to 3, picked as int(u * 4)
 
-    interact(m, Scripted(np.concatenate([u_social, u_tie, u_other])))
+    rng = ScriptedUniforms(u_social, u_tie, u_other)
+    interact(m, rng)
 
+    assert rng.read == rng.scripted.size
     np.testing.assert_array_equal(m.contact, [below] * 3)
     assert N.m == (4 if below else 3)
     if below:

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from coopsim import CoopModel, load_scenario
 from coopsim.base import Status
+from coopsim.network import Network
 from coopsim.scenario import MECHANISM_NAMES
 
 UNIT_FIELDS = (
@@ -200,3 +201,25 @@ def test_a_copied_model_keeps_its_field_views() -> None:
     m.network.trust_ab[0] = 0.456
     assert m.people.floats[m.people.FLOAT_FIELDS.index("exhaustion"), 0] == 0.123
     assert m.network.floats[0, 0] == 0.456
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    batches=st.lists(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=40), min_size=1, max_size=12)
+)
+def test_the_network_adds_each_pair_once_in_order(batches: list[list[tuple[int, int]]]) -> None:
+    """Ties added in batches (with repeats, either way round, and self-pairs) are those a
+    Python set of pairs would keep, in the order first met, lower end first; the set of pairs
+    is rebuilt as the network grows past its first size (16 ties here)."""
+    net, seen, expected = Network(capacity=16), set(), []
+    for batch in batches:
+        a = np.array([i for i, _ in batch], dtype=np.int64)
+        b = np.array([j for _, j in batch], dtype=np.int64)
+        before = len(expected)
+        for i, j in batch:
+            if i != j and (min(i, j), max(i, j)) not in seen:
+                seen.add((min(i, j), max(i, j)))
+                expected.append((min(i, j), max(i, j)))
+        assert net.add_ties(a, b, trust=0.5) == len(expected) - before
+    assert list(zip(net.view("a").tolist(), net.view("b").tolist())) == expected
+    assert (net.view("conflict") == -1).all() and (net.view("trust_ab") == 0.5).all()
