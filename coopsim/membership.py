@@ -41,11 +41,14 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from .base import WEEKS_PER_YEAR, Params, Status, packed
+from .base import EVENT_CODE, WEEKS_PER_YEAR, Params, Status, packed
 from .compiled import bounded_draws, choice_bounds, choice_bounds_each, chosen, kernel
+from .events import log_event
 from .governance import consent_probability
 from .model_state import ModelState
+from .network import add_pairs
 from .population import FLAG, FLOAT, INT, with_status
+from .structures import holders_of_unit
 from .territory import acceptance_and_arrivals
 
 WELCOME_CIRCLE = "Accueil-Intégration"
@@ -53,6 +56,7 @@ NEWCOMER, ACTIVE, WITHDRAWN, DEPARTED = Status.NEWCOMER, Status.ACTIVE, Status.W
 WITHDRAWS, COMES_BACK, LEAVES = range(3)  # the rows of the people the membership kernel flags
 WELCOMED, READY = range(2)  # the rows of the newcomers the welcome kernel finds
 WELCOME_TRUST = 0.55  # trust on a tie made by a welcome (a newcomer's first ties: 0.45)
+INTEGRATION, INTEGRATION_REFUSED = EVENT_CODE["integration"], EVENT_CODE["integration_refused"]
 
 
 class MembershipParams(Params):
@@ -375,20 +379,34 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
     ready = found[READY]
     welcomers = R.unit_holders(WELCOME_CIRCLE) if mods.delegation and circle >= 0 else np.zeros(0, dtype=np.int64)
     deciders = welcomers if welcomers.size else with_status(P.ints, P.n, ACTIVE)
-    p_yes = consent_probability(model, deciders)
-    ready = ready[:k]
-    start = 0
-    for j in [*np.flatnonzero(u_consent[ready] < p_yes).tolist(), k]:  # the integrated, in index order
-        refused = ready[start:j]  # those between two integrations, told at once
-        if refused.size:
-            model.emit("integration_refused", refused)
-            # asked again after half the integration time
-            weeks_needed = np.where(P.welcomed[refused], mods.integration_weeks, mp.integration_weeks_unwelcomed)
-            P.status_week[refused] = model.week - weeks_needed // 2
-        if j < k:
-            model.set_status(int(ready[j]), Status.ACTIVE)
-            model.emit("integration", ready[j : j + 1])
-        start = j + 1
+    log = model.recorder.log
+    log.reserve(k)
+    log.written(
+        _consent(
+            ready[:k], u_consent, consent_probability(model, deciders), P.ints, P.flags, model.week,
+            mods.integration_weeks, mp.integration_weeks_unwelcomed, log.rows, log.week_counts, log.n,
+        )
+    )  # fmt: skip
+
+
+@kernel
+def _consent(
+    ready: np.ndarray, u_consent: np.ndarray, p_yes: float, ints: np.ndarray, flags: np.ndarray, week: int,
+    weeks_welcomed: int, weeks_unwelcomed: int, log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
+) -> int:  # fmt: skip
+    """Each newcomer ready, in index order, becomes an active member when nobody objects (their
+    consent draw under ``p_yes``); otherwise they are told so and asked again after half their
+    integration time. Both are logged; returns the events logged."""
+    for i in ready:
+        if u_consent[i] < p_yes:
+            ints[INT.status, i] = ACTIVE  # a newcomer was not active: no roles to release
+            ints[INT.status_week, i] = week
+            logged = log_event(log_rows, log_counts, logged, week, INTEGRATION, i)
+        else:
+            logged = log_event(log_rows, log_counts, logged, week, INTEGRATION_REFUSED, i)
+            weeks_needed = weeks_welcomed if flags[FLAG.welcomed, i] else weeks_unwelcomed
+            ints[INT.status_week, i] = week - weeks_needed // 2
+    return logged
 
 
 def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator) -> None:
@@ -408,23 +426,38 @@ def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator
         >>> m.network.m - ties <= 2                     # two members met, unless already known
         True
     """
-    R, P = model.roles, model.people
-    referents = R.unit_holders(WELCOME_CIRCLE)
-    members = with_status(P.ints, P.n, ACTIVE)
-    k = min(model.mods.welcome_introductions, members.size)
-    # each newcomer's referent (when the circle has any), then the members met, numpy's way
-    draws = bounded_draws(rng, choice_bounds_each(members.size, k, newcomers.size, referents.size - 1))
-    newcomer, met = _introductions(newcomers, referents, members, k, draws)
-    model.network.add_ties(newcomer, met, trust=WELCOME_TRUST)
+    R, P, N = model.roles, model.people, model.network
+    referents, members, k, bounds = _introduction_plan(
+        R.holder, R.unit, R.unit_names.index(WELCOME_CIRCLE), P.ints, P.n, model.mods.welcome_introductions,
+        newcomers.size,
+    )  # fmt: skip
+    draws = bounded_draws(rng, bounds)  # each newcomer's referent (if any), then the members met, numpy's way
+    N.reserve(newcomers.size * (k + 1))
+    N.m = _introductions(newcomers, referents, members, k, draws, N.ints, N.floats, N.m, N.pairs)
+
+
+@kernel
+def _introduction_plan(
+    holder: np.ndarray, unit: np.ndarray, circle: int, ints: np.ndarray, n: int, wanted: int, newcomers: int
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """Who a welcome draws from: the welcome circle's referents (the holders of its roles)
+    and the active members; how many members each newcomer meets; the bounds of the draws
+    for all the newcomers in turn (:func:`coopsim.compiled.choice_bounds_each`)."""
+    referents = holders_of_unit(holder, unit, circle)
+    members = with_status(ints, n, ACTIVE)
+    k = min(wanted, members.size)
+    return referents, members, k, choice_bounds_each(members.size, k, newcomers, referents.size - 1)
 
 
 @kernel
 def _introductions(
-    newcomers: np.ndarray, referents: np.ndarray, members: np.ndarray, k: int, draws: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    newcomers: np.ndarray, referents: np.ndarray, members: np.ndarray, k: int, draws: np.ndarray,
+    tie_ints: np.ndarray, tie_floats: np.ndarray, m: int, pairs: np.ndarray,
+) -> int:  # fmt: skip
     """For each newcomer in turn: their referent (``referents[draw]``, when there are any),
-    then ``k`` members chosen without replacement (:func:`chosen`). Returns the pairs
-    (newcomer, person met), newcomer by newcomer, the members first and the referent last."""
+    then ``k`` members chosen without replacement (:func:`chosen`). Adds a tie (at
+    ``WELCOME_TRUST``; room reserved) for each pair (newcomer, person met), newcomer by
+    newcomer, the members first and the referent last; returns the new number of ties."""
     has_referent = 1 if referents.size else 0
     per = k + has_referent
     per_draws = has_referent + choice_bounds(members.size, k).size
@@ -436,7 +469,7 @@ def _introductions(
         met[t * per : t * per + k] = chosen(members, k, draws[d + has_referent : d + per_draws])
         if has_referent:
             met[t * per + k] = referents[draws[d]]
-    return newcomer, met
+    return add_pairs(tie_ints, tie_floats, m, pairs, newcomer, met, WELCOME_TRUST)
 
 
 @kernel

@@ -35,8 +35,9 @@ import numpy as np
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
-from .compiled import UniformStream, announce_compilation, draw_without_replacement, kernel
-from .network import Conflicts, Network, founding_network
+from .compiled import UniformStream, announce_compilation, bounded_draws, choice_bounds_each, chosen_each, kernel
+from .events import log_event
+from .network import Conflicts, Network, add_pairs, founding_network
 from .population import FLAG, INT, People, count_with_status, with_status
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
@@ -64,6 +65,7 @@ ACTIVE, DEPARTED, VOLUNTEER, STIPEND, SALARIED = (
     Paid.STIPEND,
     Paid.SALARIED,
 )
+ARRIVAL = EVENT_CODE["arrival"]
 
 
 def stream_key(name: str) -> int:
@@ -102,6 +104,26 @@ def _paid_status(ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray
     for r in range(holder.size):
         if holder[r] >= 0 and salaried[r]:
             ints[INT.paid, holder[r]] = SALARIED
+
+
+@kernel
+def _newcomers_meet(
+    first: int, count: int, hosts: np.ndarray, k: int, draws: np.ndarray, tie_ints: np.ndarray,
+    tie_floats: np.ndarray, m: int, pairs: np.ndarray, log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
+    week: int,
+) -> tuple[int, int]:  # fmt: skip
+    """The newcomers ``first`` to ``first + count - 1`` each meet ``k`` of ``hosts``, chosen
+    without replacement from ``draws`` (:func:`coopsim.compiled.chosen_each`): a tie each, at
+    trust 0.45 (room reserved); then their arrivals are logged. Returns the new number of
+    ties and of events."""
+    met = chosen_each(hosts, k, count, draws)
+    newcomer = np.empty(count * k, dtype=np.int64)
+    for t in range(count):
+        newcomer[t * k : (t + 1) * k] = first + t
+    m = add_pairs(tie_ints, tie_floats, m, pairs, newcomer, met, 0.45)
+    for t in range(count):
+        logged = log_event(log_rows, log_counts, logged, week, ARRIVAL, first + t)
+    return m, logged
 
 
 def _scenario_with_overrides(
@@ -266,14 +288,18 @@ class CoopModel(mesa.Model):
 
     def add_newcomers(self, count: int) -> None:
         """Newcomers arrive and each meets a few active members, drawn without replacement."""
-        rng = self.streams["newcomers"]
-        idx = self.add_people(count, Status.NEWCOMER, rng)
+        rng, N, log = self.streams["newcomers"], self.network, self.recorder.log
+        first = int(self.add_people(count, Status.NEWCOMER, rng)[0])
         hosts = with_status(self.people.ints, self.people.n, ACTIVE)
-        if hosts.size:
-            k = min(self.scenario.population.newcomer_ties, hosts.size)
-            met = draw_without_replacement(rng, hosts, k, times=count)  # k hosts each, in turn
-            self.network.add_ties(np.repeat(idx, k), met, trust=0.45)
-        self.emit("arrival", idx)
+        k = min(self.scenario.population.newcomer_ties, hosts.size)
+        # k hosts each, in turn, drawn as numpy's choice without replacement draws them
+        draws = bounded_draws(rng, choice_bounds_each(hosts.size, k, count, -1))
+        N.reserve(count * k)
+        log.reserve(count)
+        N.m, logged = _newcomers_meet(
+            first, count, hosts, k, draws, N.ints, N.floats, N.m, N.pairs, log.rows, log.week_counts, log.n, self.week
+        )
+        log.written(logged)
 
     # --- helpers the processes and mechanisms share -------------------------------------
 

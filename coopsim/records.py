@@ -198,10 +198,15 @@ def spread_columns(row, active, roles_active):
 def week_row(
     table, w, floats, ints, flags, n, week, holder, open_, week_counts, event_totals, treasury,
     conflicts_open, demand, unmet, backlog, decision_capacity, acceptance, mediated, mediated_ok, totals,
+    snapshot, chunk_floats, chunk_counts, chunk_codes, chunk_used,
 ):  # fmt: skip
     """Fill row ``w`` of the weekly table: the people's columns, this week's event counts
     (then moved to the run's totals), the vacant roles and the model's own numbers (``totals``:
-    the money from and to outside so far). Returns the number of people present."""
+    the money from and to outside so far); when ``snapshot``, copy the people present into
+    the chunk from column ``chunk_used`` on (:func:`snapshot_present`; room made). Returns
+    the number of people present."""
+    if snapshot:
+        snapshot_present(chunk_floats, chunk_counts, chunk_codes, chunk_used, floats, ints, flags, n)
     row = table[w]
     row[:] = 0.0
     people_columns(row, floats, ints, flags, n, week)
@@ -251,6 +256,16 @@ def snapshot_present(floats_out, counts_out, codes_out, start, floats, ints, fla
     return k - start
 
 
+def _empty_chunk(size: int) -> list[Any]:
+    """A chunk of ``size`` person rows: [floats, counts, codes, rows used]."""
+    return [
+        np.empty((len(SNAPSHOT_FLOATS), size)),
+        np.empty((len(SNAPSHOT_COUNTS), size), dtype=np.int32),
+        np.empty((len(SNAPSHOT_CODES), size), dtype=np.int8),
+        0,
+    ]
+
+
 @functools.lru_cache(maxsize=8)
 def categories(names: tuple[str, ...]) -> pd.CategoricalDtype:
     """The categorical type of a frame column whose codes index ``names`` (made once: making
@@ -291,6 +306,7 @@ class Recorder:
         self.event_totals = np.zeros(len(EVENT_KINDS), dtype=np.int64)  # of the weeks recorded
         self._snapshots: list[tuple[int, int]] = []  # week, people present
         self._chunks: list[list[Any]] = []  # [floats, counts, codes, rows used]
+        self._no_chunk = _empty_chunk(0)  # what the kernel is handed in a week without snapshot
         self.exits: list[tuple[int, int, int, bool]] = []  # week, person, paid, core
         self.hours_at_window_start: np.ndarray | None = None
 
@@ -313,37 +329,31 @@ class Recorder:
         self.columns = self._column_views()
 
     def record_week(self, model: ModelState) -> None:
-        """Write this week's row (and, every few weeks, the people's rows)."""
+        """Write this week's row (and, every few weeks, the people's rows) in one kernel call."""
         if self.weeks >= self.table.shape[0]:
             self._grow()
         P, L = model.people, model.ledger
+        snapshot = model.week % model.scenario.record.people_every == 0 or model.week == model.horizon - 1
+        chunk = self._chunk_with_room(P.n) if snapshot else self._no_chunk
         present = week_row(
             self.table, self.weeks, P.floats, P.ints, P.flags, P.n, model.week, model.roles.holder, model.roles.open,
             self.week_counts, self.event_totals, L.treasury, model.conflicts.open_ids.size,
             model.week_demand, model.week_unmet, model.backlog, model.week_decision_capacity,
             model.acceptance, model.week_mediated, model.week_mediated_ok, L.totals,
+            snapshot, chunk[0], chunk[1], chunk[2], chunk[3],
         )  # fmt: skip
-        if model.week % model.scenario.record.people_every == 0 or model.week == model.horizon - 1:
-            self._snapshot(model, present)
+        if snapshot:
+            chunk[3] += present
+            self._snapshots.append((model.week, present))
         if model.week == model.horizon - WEEKS_PER_YEAR - 1:  # end of the week before the last 52
             self.hours_at_window_start = P.hours_total[: P.n].copy()
         self.weeks += 1
 
-    def _snapshot(self, model: ModelState, present: int) -> None:
-        """Copy the present people's rows into the last chunk (a new one when it is full)."""
-        if not self._chunks or self._chunks[-1][3] + present > self._chunks[-1][0].shape[1]:
-            size = max(SNAPSHOT_MIN_CHUNK, 16 * present)
-            self._chunks.append(
-                [
-                    np.empty((len(SNAPSHOT_FLOATS), size)),
-                    np.empty((len(SNAPSHOT_COUNTS), size), dtype=np.int32),
-                    np.empty((len(SNAPSHOT_CODES), size), dtype=np.int8),
-                    0,
-                ]
-            )
-        chunk, P = self._chunks[-1], model.people
-        chunk[3] += snapshot_present(chunk[0], chunk[1], chunk[2], chunk[3], P.floats, P.ints, P.flags, P.n)
-        self._snapshots.append((model.week, present))
+    def _chunk_with_room(self, rows: int) -> list[Any]:
+        """The last chunk of person rows, or a new one when it has no room for ``rows`` more."""
+        if not self._chunks or self._chunks[-1][3] + rows > self._chunks[-1][0].shape[1]:
+            self._chunks.append(_empty_chunk(max(SNAPSHOT_MIN_CHUNK, 16 * rows)))
+        return self._chunks[-1]
 
     # --- frames -----------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status
+from .base import Params, Status, packed
 from .compiled import kernel, numpy_sum
 from .model_state import ModelState
 from .population import FLOAT, INT
@@ -69,11 +69,19 @@ def update_acceptance(model: ModelState) -> None:
 
 
 def _move_acceptance(model: ModelState, involvement: float) -> None:
-    tp = model.scenario.territory
-    a = model.acceptance
-    a += tp.involvement_gain * involvement * (1.0 - a) + model.mods.acceptance_gain * (1.0 - a)
-    a -= tp.acceptance_decay * (a - tp.acceptance_floor)
-    model.acceptance = min(max(a, 0.0), 1.0)
+    model.acceptance = moved_acceptance(
+        model.acceptance, involvement, packed(model.scenario.territory), model.mods.acceptance_gain
+    )
+
+
+@kernel
+def moved_acceptance(a: float, involvement: float, territory: np.ndarray, acceptance_gain: float) -> float:
+    """The territory's acceptance after a week: it rises with the members' involvement in
+    local life and the territorial dialogue, and fades towards its floor."""
+    tp = territory[0]
+    a += tp["involvement_gain"] * involvement * (1.0 - a) + acceptance_gain * (1.0 - a)
+    a -= tp["acceptance_decay"] * (a - tp["acceptance_floor"])
+    return min(max(a, 0.0), 1.0)
 
 
 def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:
@@ -93,11 +101,28 @@ def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:
 
 
 def _arrivals(model: ModelState, rng: np.random.Generator, present: int, active: int) -> int:
-    tp = model.scenario.territory
-    room = max(0.0, 1.0 - present / tp.housing_capacity)
-    visible = min(1.0, active / tp.visibility_size)
-    rate = tp.arrivals_per_week * (0.5 + model.acceptance) * (0.5 + 0.5 * visible) * room
-    return int(rng.poisson(rate))
+    return int(rng.poisson(arrival_rate(model.acceptance, present, active, packed(model.scenario.territory))))
+
+
+@kernel
+def arrival_rate(acceptance: float, present: int, active: int, territory: np.ndarray) -> float:
+    """Newcomers expected this week: more with acceptance and a visible group, fewer as housing
+    fills."""
+    tp = territory[0]
+    room = max(0.0, 1.0 - present / tp["housing_capacity"])
+    visible = min(1.0, active / tp["visibility_size"])
+    return tp["arrivals_per_week"] * (0.5 + acceptance) * (0.5 + 0.5 * visible) * room
+
+
+@kernel
+def acceptance_and_rate(
+    floats: np.ndarray, ints: np.ndarray, n: int, acceptance: float, territory: np.ndarray, acceptance_gain: float
+) -> tuple[float, float]:
+    """:func:`moved_acceptance` then :func:`arrival_rate`, on one count of the people
+    (:func:`_census`): the new acceptance and the week's arrival rate."""
+    involvement, present, active = _census(floats, ints, n)
+    acceptance = moved_acceptance(acceptance, involvement, territory, acceptance_gain)
+    return acceptance, arrival_rate(acceptance, present, active, territory)
 
 
 def acceptance_and_arrivals(model: ModelState, rng: np.random.Generator) -> int:
@@ -113,9 +138,11 @@ def acceptance_and_arrivals(model: ModelState, rng: np.random.Generator) -> int:
         >>> (n, a.acceptance) == (acceptance_and_arrivals(b, np.random.default_rng(0)), b.acceptance)
         True
     """
-    involvement, present, active = _census(model.people.floats, model.people.ints, model.people.n)
-    _move_acceptance(model, involvement)
-    return _arrivals(model, rng, present, active)
+    P = model.people
+    model.acceptance, rate = acceptance_and_rate(
+        P.floats, P.ints, P.n, model.acceptance, packed(model.scenario.territory), model.mods.acceptance_gain
+    )
+    return int(rng.poisson(rate))
 
 
 @kernel
