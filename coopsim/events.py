@@ -76,6 +76,58 @@ class EventLog:
         return [(int(weeks[a]), int(codes[a]), persons[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
+class ExitLog:
+    """The run's exits from active membership, in order: ``rows[:, :n]`` holds each one's week,
+    person, paid status on leaving and whether they were core (a year active holding roles).
+    Kernels write them (room reserved, :meth:`reserve`) and hand the count back
+    (:meth:`written`), as for the :class:`EventLog`.
+
+    Example:
+        >>> exits = ExitLog(capacity=1)
+        >>> exits.reserve(2)
+        >>> exits.rows[:, :2] = [[3, 4], [7, 9], [0, 2], [1, 0]]
+        >>> exits.written(2)
+        >>> exits.as_tuples()
+        [(3, 7, 0, True), (4, 9, 2, False)]
+    """
+
+    def __init__(self, capacity: int = 256) -> None:
+        self.rows = np.zeros((4, max(16, capacity)), dtype=np.int64)
+        self.n = 0
+
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` more exits (the block doubles as needed)."""
+        if self.n + count > self.rows.shape[1]:
+            capacity = self.rows.shape[1]
+            while capacity < self.n + count:
+                capacity *= 2
+            rows = np.zeros((4, capacity), dtype=np.int64)
+            rows[:, : self.n] = self.rows[:, : self.n]
+            self.rows = rows
+
+    def written(self, n: int) -> None:
+        """Take the count of exits a kernel has written (from ``self.n`` on)."""
+        if n > self.rows.shape[1]:
+            raise RuntimeError(f"a kernel wrote {n - self.n} exits with room reserved for fewer")
+        self.n = n
+
+    def as_tuples(self) -> list[tuple[int, int, int, bool]]:
+        """The exits as ``(week, person, paid, core)``."""
+        week, person, paid, core = self.rows[:, : self.n].tolist()
+        return [(w, i, p, bool(c)) for w, i, p, c in zip(week, person, paid, core, strict=True)]
+
+
+@kernel
+def log_exit(rows: np.ndarray, n: int, week: int, person: int, paid: int, core: bool) -> int:
+    """Write one exit at row ``n`` (when reserved; see :func:`log_event`); return ``n + 1``."""
+    if n < rows.shape[1]:
+        rows[0, n] = week
+        rows[1, n] = person
+        rows[2, n] = paid
+        rows[3, n] = core
+    return n + 1
+
+
 @kernel
 def log_event(rows: np.ndarray, week_counts: np.ndarray, n: int, week: int, code: int, person: int) -> int:
     """Write one event at row ``n`` of the log's block (when reserved: past its end nothing is

@@ -42,13 +42,13 @@ import numpy as np
 from pydantic import Field
 
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Params, Status, packed
-from .compiled import bounded_draws, choice_bounds, choice_bounds_each, chosen, kernel
-from .events import log_event
+from .compiled import UniformStream, bounded_draws, choice_bounds, choice_bounds_each, chosen, kernel, uniform_stream
+from .events import log_event, log_exit
 from .governance import consent_probability
 from .model_state import ModelState
 from .network import add_pairs
 from .population import FLAG, FLOAT, INT, with_status
-from .structures import holders_of_unit
+from .structures import holders_of_unit, release_all
 from .territory import acceptance_and_arrivals
 
 WELCOME_CIRCLE = "Accueil-Intégration"
@@ -57,6 +57,8 @@ WITHDRAWS, COMES_BACK, LEAVES = range(3)  # the rows of the people the membershi
 WELCOMED, READY = range(2)  # the rows of the newcomers the welcome kernel finds
 WELCOME_TRUST = 0.55  # trust on a tie made by a welcome (a newcomer's first ties: 0.45)
 INTEGRATION, INTEGRATION_REFUSED = EVENT_CODE["integration"], EVENT_CODE["integration_refused"]
+ROLE_DROPPED, DEPARTURE, BURNOUT = EVENT_CODE["role_dropped"], EVENT_CODE["departure"], EVENT_CODE["burnout"]
+WITHDRAWAL, REENGAGEMENT = EVENT_CODE["withdrawal"], EVENT_CODE["reengagement"]
 
 
 class MembershipParams(Params):
@@ -212,7 +214,7 @@ def life_event_chance(model: ModelState) -> np.ndarray:
     return mp.life_departure * mp.inertia_years / (mp.inertia_years + years_here) * held
 
 
-def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
+def leave_or_withdraw(model: ModelState, rng: np.random.Generator | UniformStream) -> None:
     """Process *membership*: withdrawal, re-engagement and departures.
 
     The kernel :func:`withdraw_return_or_leave` updates role identity and says who
@@ -230,21 +232,124 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator) -> None:
         >>> int(m.people.present().sum()) <= present             # people leave, nobody arrives here
         True
     """
-    P = model.people
-    u = rng.random((3, P.n))  # withdrawing, coming back, leaving
-    flagged = np.empty((3, P.n), dtype=np.int64)
-    n_withdraw, n_back, n_leave = withdraw_return_or_leave(
-        P.floats, P.ints, P.flags, P.n, u, flagged, model.week, model.acceptance,
-        model.scenario.population.duty_hold, packed(model.scenario.membership),
+    P, R = model.people, model.roles
+    stream, exits, log = uniform_stream(rng), model.recorder.exit_log, model.recorder.log
+    block, start = stream.block(3 * P.n)  # withdrawing, coming back, leaving
+    exits.reserve(P.n)
+    log.reserve(3 * P.n + R.count)  # a withdrawal, a return or a departure each; the roles released
+    read, n_exits, logged = membership_week(
+        block[start : start + 3 * P.n], P.floats, P.ints, P.flags, P.n, model.week, model.acceptance,
+        model.scenario.population.duty_hold, packed(model.scenario.membership), R.holder, R.vacant_since, R.formal,
+        R.announced, exits.rows, exits.n, log.rows, log.week_counts, log.n,
     )  # fmt: skip
-    for i in flagged[WITHDRAWS, :n_withdraw].tolist():
-        model.set_status(i, Status.WITHDRAWN)
-        model.emit("withdrawal", np.array([i]))
-    for i in flagged[COMES_BACK, :n_back].tolist():
-        model.set_status(i, Status.ACTIVE)
-        model.emit("reengagement", np.array([i]))
-    for i in flagged[LEAVES, :n_leave].tolist():
-        model.depart(i)
+    stream.advance(start + read)
+    exits.written(n_exits)
+    log.written(logged)
+
+
+@kernel
+def membership_week(
+    u: np.ndarray, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, week: int, acceptance: float,
+    duty_hold: float, membership: np.ndarray, holder: np.ndarray, vacant_since: np.ndarray, formal: np.ndarray,
+    announced: np.ndarray, exits: np.ndarray, n_exits: int, log_rows: np.ndarray, log_counts: np.ndarray,
+    logged: int,
+) -> tuple[int, int, int]:  # fmt: skip
+    """The week's membership in one call: who withdraws, comes back or leaves
+    (:func:`withdraw_return_or_leave`, three uniforms per person), then those changes in
+    that order (:func:`change_status`, :func:`depart_person`), logged. Returns the uniforms
+    read and the logs' new counts."""
+    flagged = np.empty((3, n), dtype=np.int64)
+    n_withdraw, n_back, n_leave = withdraw_return_or_leave(
+        floats, ints, flags, n, u[: 3 * n].reshape((3, n)), flagged, week, acceptance, duty_hold, membership
+    )
+    for j in range(n_withdraw):
+        i = flagged[WITHDRAWS, j]
+        n_exits, logged = change_status(
+            i, WITHDRAWN, week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows,
+            log_counts, logged,
+        )  # fmt: skip
+        logged = log_event(log_rows, log_counts, logged, week, WITHDRAWAL, i)
+    for j in range(n_back):
+        i = flagged[COMES_BACK, j]
+        n_exits, logged = change_status(
+            i, ACTIVE, week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows,
+            log_counts, logged,
+        )  # fmt: skip
+        logged = log_event(log_rows, log_counts, logged, week, REENGAGEMENT, i)
+    for j in range(n_leave):
+        n_exits, logged = depart_person(
+            flagged[LEAVES, j], week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows,
+            log_counts, logged,
+        )  # fmt: skip
+    return 3 * n, n_exits, logged
+
+
+@kernel
+def change_status(
+    i: int, status: int, week: int, ints: np.ndarray, flags: np.ndarray, holder: np.ndarray,
+    vacant_since: np.ndarray, formal: np.ndarray, announced: np.ndarray, exits: np.ndarray, n_exits: int,
+    log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
+) -> tuple[int, int]:  # fmt: skip
+    """Person ``i`` takes ``status`` this week. Leaving active membership is an exit (written
+    in ``exits``; core when active a year or more and holding roles) and releases their
+    roles (each logged as dropped); a contract holder announces their formalised roles as
+    they go (a handover). Room reserved in both logs; returns their new counts."""
+    if ints[INT.status, i] == ACTIVE and status != ACTIVE:
+        core = week - ints[INT.status_week, i] >= WEEKS_PER_YEAR and ints[INT.roles, i] > 0
+        n_exits = log_exit(exits, n_exits, week, i, ints[INT.paid, i], core)
+        if flags[FLAG.contract, i]:
+            for r in range(holder.size):
+                if holder[r] == i and formal[r]:
+                    announced[r] = True
+        for _ in range(release_all(holder, vacant_since, ints, i, week)):
+            logged = log_event(log_rows, log_counts, logged, week, ROLE_DROPPED, i)
+    ints[INT.status, i] = status
+    ints[INT.status_week, i] = week
+    return n_exits, logged
+
+
+@kernel
+def depart_person(
+    i: int, week: int, ints: np.ndarray, flags: np.ndarray, holder: np.ndarray, vacant_since: np.ndarray,
+    formal: np.ndarray, announced: np.ndarray, exits: np.ndarray, n_exits: int, log_rows: np.ndarray,
+    log_counts: np.ndarray, logged: int,
+) -> tuple[int, int]:  # fmt: skip
+    """Person ``i`` leaves the territory (:func:`change_status`), gives up any stipend, and the
+    departure is logged; nothing when already gone. Returns the logs' new counts."""
+    if ints[INT.status, i] == DEPARTED:
+        return n_exits, logged
+    n_exits, logged = change_status(
+        i, DEPARTED, week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows, log_counts,
+        logged,
+    )  # fmt: skip
+    flags[FLAG.stipend, i] = False
+    return n_exits, log_event(log_rows, log_counts, logged, week, DEPARTURE, i)
+
+
+@kernel
+def burn_out(
+    i: int, u_leave: float, burnout_departure: float, week: int, ints: np.ndarray, flags: np.ndarray,
+    holder: np.ndarray, vacant_since: np.ndarray, formal: np.ndarray, announced: np.ndarray, exits: np.ndarray,
+    n_exits: int, log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
+) -> tuple[int, int]:  # fmt: skip
+    """Person ``i`` burns out (logged): stops everything (an active member withdraws; a newcomer
+    stays a newcomer, membership needs consent) and leaves the territory when ``u_leave``
+    (a draw of the *membership* stream) is under ``burnout_departure``. Returns the logs'
+    new counts."""
+    flags[FLAG.burned_out, i] = True
+    ints[INT.burnout_count, i] += 1
+    logged = log_event(log_rows, log_counts, logged, week, BURNOUT, i)
+    if ints[INT.status, i] == ACTIVE:
+        n_exits, logged = change_status(
+            i, WITHDRAWN, week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows,
+            log_counts, logged,
+        )  # fmt: skip
+    if u_leave < burnout_departure:
+        n_exits, logged = depart_person(
+            i, week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows, log_counts,
+            logged,
+        )  # fmt: skip
+    return n_exits, logged
 
 
 @kernel

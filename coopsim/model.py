@@ -41,7 +41,7 @@ from .network import Conflicts, Network, add_pairs, founding_network
 from .population import FLAG, INT, People, count_with_status, with_status
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
-from .structures import Roles, assign, hand_over, release, release_all
+from .structures import Roles, assign, hand_over, release
 
 PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
     ("work", work.allocate),
@@ -57,7 +57,7 @@ PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
 SETUP_STREAMS = ("founders", "network", "newcomers")
 # the processes whose stream draws uniforms only: read ahead in blocks that a kernel reads
 # from (coopsim.compiled.UniformStream; the same numbers as the plain generator)
-UNIFORM_STREAMS = ("work", "interactions", "conflict")
+UNIFORM_STREAMS = ("work", "strain", "interactions", "conflict", "membership")
 ACTIVE, DEPARTED, VOLUNTEER, STIPEND, SALARIED = (
     Status.ACTIVE,
     Status.DEPARTED,
@@ -350,39 +350,32 @@ class CoopModel(mesa.Model):
         self.release_roles(order[rank < counts - cap])
 
     def set_status(self, i: int, status: int) -> None:
-        """Change a person's status; leaving active membership releases their roles."""
-        P = self.people
-        if P.status[i] == ACTIVE and status != ACTIVE:
-            self.recorder.exit(self, i)
-            R = self.roles
-            # a contract holder announces their formalised roles as they go (a handover)
-            announce = np.flatnonzero((R.holder == i) & R.formal) if P.contract[i] else None
-            released = release_all(R.holder, R.vacant_since, P.ints, i, self.week)
-            if announce is not None:
-                R.announced[announce] = True
-            if released:
-                self.emit("role_dropped", np.full(released, i))
-        P.status[i] = status
-        P.status_week[i] = self.week
+        """Change a person's status; leaving active membership releases their roles
+        (:func:`coopsim.membership.change_status`)."""
+        self._apply(membership.change_status, i, status, self.week)
 
     def burnout(self, i: int) -> None:
-        """A person burns out: stops everything, and may leave the territory."""
-        P = self.people
-        P.burned_out[i] = True
-        P.burnout_count[i] += 1
-        self.emit("burnout", np.array([i]))
-        if P.status[i] == Status.ACTIVE:  # a newcomer stays a newcomer: membership needs consent
-            self.set_status(i, Status.WITHDRAWN)
-        if self.streams["membership"].random() < self.scenario.membership.burnout_departure:
-            self.depart(i)
+        """A person burns out: stops everything, and may leave the territory (a draw of the
+        *membership* stream; :func:`coopsim.membership.burn_out`)."""
+        u_leave = self.streams["membership"].random()
+        self._apply(membership.burn_out, i, u_leave, self.scenario.membership.burnout_departure, self.week)
 
     def depart(self, i: int) -> None:
-        """A person leaves the territory."""
-        if self.people.status[i] == Status.DEPARTED:
-            return
-        self.set_status(i, Status.DEPARTED)
-        self.people.stipend[i] = False
-        self.emit("departure", np.array([i]))
+        """A person leaves the territory (:func:`coopsim.membership.depart_person`)."""
+        self._apply(membership.depart_person, i, self.week)
+
+    def _apply(self, change: Callable[..., tuple[int, int]], *first: Any) -> None:
+        """Run a kernel changing a person's status (``first`` are its leading arguments, then
+        the people, roles and logs) with room reserved, and take the logs' new counts."""
+        P, R, exits, log = self.people, self.roles, self.recorder.exit_log, self.recorder.log
+        exits.reserve(1)
+        log.reserve(R.count + 3)
+        n_exits, logged = change(
+            *first, P.ints, P.flags, R.holder, R.vacant_since, R.formal, R.announced, exits.rows, exits.n,
+            log.rows, log.week_counts, log.n,
+        )  # fmt: skip
+        exits.written(n_exits)
+        log.written(logged)
 
     def update_paid_status(self) -> None:
         """Salaried if holding a salaried role; on stipend if a recipient still living there; else volunteer."""

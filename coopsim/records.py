@@ -20,7 +20,7 @@ import pandas as pd
 
 from .base import EVENT_CODE, EVENT_KINDS, WEEKS_PER_YEAR, Paid, Status
 from .compiled import kernel, numpy_sum
-from .events import CODE, PERSON, WEEK, EventLog
+from .events import CODE, PERSON, WEEK, EventLog, ExitLog
 from .ledger import INFLOW, OUTFLOW
 from .model_state import ModelState
 from .outcomes import HIGH_EXHAUSTION
@@ -307,7 +307,7 @@ class Recorder:
         self._snapshots: list[tuple[int, int]] = []  # week, people present
         self._chunks: list[list[Any]] = []  # [floats, counts, codes, rows used]
         self._no_chunk = _empty_chunk(0)  # what the kernel is handed in a week without snapshot
-        self.exits: list[tuple[int, int, int, bool]] = []  # week, person, paid, core
+        self.exit_log = ExitLog()  # week, person, paid, core of each exit from active membership
         self.hours_at_window_start: np.ndarray | None = None
 
     def _column_views(self) -> dict[str, np.ndarray]:
@@ -316,11 +316,11 @@ class Recorder:
     def event(self, week: int, code: int, persons: np.ndarray) -> None:
         self.log.add(week, code, persons)
 
-    def exit(self, model: ModelState, i: int) -> None:
-        """An active member stops being active (withdraws, burns out or leaves)."""
-        P = model.people
-        core = bool(model.week - P.status_week[i] >= WEEKS_PER_YEAR and P.roles[i] > 0)
-        self.exits.append((model.week, i, int(P.paid[i]), core))
+    @property
+    def exits(self) -> list[tuple[int, int, int, bool]]:
+        """Each exit from active membership (withdrawal, burnout, departure) as ``(week,
+        person, paid, core)``: core when active a year or more and holding roles."""
+        return self.exit_log.as_tuples()
 
     def _grow(self) -> None:
         table = np.zeros((2 * self.table.shape[0], self.table.shape[1]))

@@ -26,14 +26,18 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from .base import Paid, Params, Status, packed
-from .compiled import kernel, numpy_sum
+from .base import EVENT_CODE, Paid, Params, Status, packed
+from .compiled import UniformStream, kernel, numpy_sum, uniform_stream
+from .events import log_event
+from .membership import burn_out
 from .model_state import ModelState
 from .population import FLAG, FLOAT, INT
+from .structures import hand_over
 
 ACTIVE, DEPARTED = Status.ACTIVE, Status.DEPARTED  # plain integers, for the kernels
 SALARIED, STIPEND = Paid.SALARIED, Paid.STIPEND
 NOTICED, HANDS_OVER, BURNING, RECOVERED = range(4)  # the rows of the people the strain kernel flags
+EXHAUSTION_NOTICED, ROLE_DROPPED, RECOVERY = (EVENT_CODE[k] for k in ("exhaustion_noticed", "role_dropped", "recovery"))
 
 
 class WellbeingParams(Params):
@@ -92,7 +96,7 @@ class WellbeingParams(Params):
     security_rate: float = Field(0.05, ge=0, le=1)
 
 
-def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
+def strain_and_recovery(model: ModelState, rng: np.random.Generator | UniformStream) -> None:
     """Process *strain*: exhaustion rises with strain and recovers in proportion to itself; burnout.
 
     Each person's week is computed by :func:`_strain`; the people it flags are then
@@ -109,27 +113,61 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator) -> None:
         >>> bool(((e >= 0) & (e <= 1)).all())
         True
     """
-    P, mods = model.people, model.mods
+    P, R, mods = model.people, model.roles, model.mods
     n = P.n
-    u = rng.random((2, n))  # who is noticed, who agrees to hand over a role
+    stream, leaving = uniform_stream(rng), uniform_stream(model.streams["membership"])
+    block, start = stream.block(2 * n)  # who is noticed, who agrees to hand over a role
+    leave_block, leave_start = leaving.block(n)  # whether one burning out leaves
+    exits, log = model.recorder.exit_log, model.recorder.log
+    exits.reserve(n)
+    log.reserve(6 * n + R.count)  # noticed, role handed over, burnout, departure, recovery; roles released
+    read, leave_read, n_exits, logged = strain_week(
+        block[start : start + 2 * n], leave_block[leave_start : leave_start + n], P.floats, P.ints, P.flags, n,
+        packed(model.scenario.wellbeing), mods.sphere_mixing, mods.exhaustion_notice,
+        model.scenario.population.duty_hold, model.scenario.membership.burnout_departure, model.week, R.holder,
+        R.vacant_since, R.formal, R.announced, R.hours, R.salaried, exits.rows, exits.n, log.rows, log.week_counts,
+        log.n,
+    )  # fmt: skip
+    stream.advance(start + read)
+    leaving.advance(leave_start + leave_read)
+    exits.written(n_exits)
+    log.written(logged)
+
+
+@kernel
+def strain_week(
+    u: np.ndarray, u_leave: np.ndarray, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int,
+    wellbeing: np.ndarray, mixing: float, exhaustion_notice: float, duty_hold: float, burnout_departure: float,
+    week: int, holder: np.ndarray, vacant_since: np.ndarray, formal: np.ndarray, announced: np.ndarray,
+    hours: np.ndarray, salaried: np.ndarray, exits: np.ndarray, n_exits: int, log_rows: np.ndarray,
+    log_counts: np.ndarray, logged: int,
+) -> tuple[int, int, int, int]:  # fmt: skip
+    """The week's strain in one call (:func:`_strain`, two uniforms per person), then, in
+    order: the noticed are logged and may hand over a role; the burning burn out
+    (:func:`coopsim.membership.burn_out`, a uniform of ``u_leave`` each); the recovered
+    recover, logged. Returns the uniforms read from ``u`` and ``u_leave`` and the logs' new
+    counts."""
     flagged = np.empty((4, n), dtype=np.int64)
     noticed, burning, recovered = _strain(
-        P.floats, P.ints, P.flags, n, u, flagged, packed(model.scenario.wellbeing), mods.sphere_mixing,
-        mods.exhaustion_notice, model.scenario.population.duty_hold,
-    )  # fmt: skip
+        floats, ints, flags, n, u[: 2 * n].reshape((2, n)), flagged, wellbeing, mixing, exhaustion_notice, duty_hold
+    )
     # Noticed by others (tour météo, first aiders): supported, and asked to hand over a role,
     # which the dutiful often refuse ("Je prends les tâches que personne ne prend").
     for k in range(noticed):
         i = flagged[NOTICED, k]
-        model.emit("exhaustion_noticed", np.array([i]))
-        if flagged[HANDS_OVER, k]:
-            model.hand_over_one_role(int(i), announced=True)
+        logged = log_event(log_rows, log_counts, logged, week, EXHAUSTION_NOTICED, i)
+        if flagged[HANDS_OVER, k] and hand_over(holder, vacant_since, announced, ints, hours, salaried, i, week, True):
+            logged = log_event(log_rows, log_counts, logged, week, ROLE_DROPPED, i)
     for k in range(burning):
-        model.burnout(int(flagged[BURNING, k]))
-    if recovered:
-        idx = flagged[RECOVERED, :recovered].copy()
-        P.burned_out[idx] = False
-        model.emit("recovery", idx)
+        n_exits, logged = burn_out(
+            flagged[BURNING, k], u_leave[k], burnout_departure, week, ints, flags, holder, vacant_since, formal,
+            announced, exits, n_exits, log_rows, log_counts, logged,
+        )  # fmt: skip
+    for k in range(recovered):
+        flags[FLAG.burned_out, flagged[RECOVERED, k]] = False
+    for k in range(recovered):
+        logged = log_event(log_rows, log_counts, logged, week, RECOVERY, flagged[RECOVERED, k])
+    return 2 * n, burning, n_exits, logged
 
 
 @kernel

@@ -556,8 +556,10 @@ def test_noticed_exhaustion_chance_and_handover_agreement(small_model, noticed: 
     m.mods.exhaustion_notice = 0.4
     refusal = 0.6 * P.duty[:4]  # the dutiful refuse to hand over a role with this chance
 
-    strain_and_recovery(m, Scripted(np.array([at(np.full(4, 0.4), noticed), at(refusal, not agrees)])))
+    rng = ScriptedUniforms(np.array([at(np.full(4, 0.4), noticed), at(refusal, not agrees)]))
+    strain_and_recovery(m, rng)
 
+    assert rng.read == rng.scripted.size
     assert events(m, "exhaustion_noticed") == ([0, 1, 2, 3] if noticed else [])
     np.testing.assert_allclose(P.security_emo[:4], 0.6 if noticed else 0.5)
     hands_over = noticed & (agrees | (refusal == 0.0))
@@ -1181,8 +1183,10 @@ def test_withdrawal_return_and_departure_arithmetic(small_model, below: bool) ->
         ]
     )
 
-    leave_or_withdraw(m, Scripted(u))
+    rng = ScriptedUniforms(u)
+    leave_or_withdraw(m, rng)
 
+    assert rng.read == rng.scripted.size
     np.testing.assert_allclose(P.identity[:6], identity, rtol=1e-12)
     assert events(m, "withdrawal") == ([0, 1] if below else [])
     assert events(m, "reengagement") == ([2] if below else [])
