@@ -302,14 +302,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "territory.py",
-        "room = max(0.0, 1.0 - present / tp.housing_capacity)",
-        "room = max(0.0, 1.0 - active / tp.housing_capacity)",
+        'room = max(0.0, 1.0 - present / tp["housing_capacity"])',
+        'room = max(0.0, 1.0 - active / tp["housing_capacity"])',
         "arrivals: the housing room counts the active members, not everyone present",
     ),
     M(
         "territory.py",
-        "visible = min(1.0, active / tp.visibility_size)",
-        "visible = min(1.0, present / tp.visibility_size)",
+        'visible = min(1.0, active / tp["visibility_size"])',
+        'visible = min(1.0, present / tp["visibility_size"])',
         "arrivals: the group's visibility counts everyone present, not the active members",
     ),
     M(
