@@ -69,7 +69,7 @@ def interact(model: ModelState, rng: np.random.Generator | UniformStream) -> Non
     block, start = stream.block(m + 2 * n)  # u_social (per tie), then u_tie and u_other (per person)
     N.reserve(n)  # a new tie per person at most
     model.contact, N.m = interactions_week(
-        block[start : start + m + 2 * n], P.floats, P.ints, n, N.ints, N.floats, m, N.pairs, R.holder, R.unit,
+        block, start, P.floats, P.ints, n, N.ints, N.floats, m, N.pairs, R.holder, R.unit,
         model.mods.sphere_mixing, packed(model.scenario.interactions),
     )  # fmt: skip
     stream.advance(start + m + 2 * n)
@@ -77,19 +77,20 @@ def interact(model: ModelState, rng: np.random.Generator | UniformStream) -> Non
 
 @kernel
 def interactions_week(
-    u: np.ndarray, people_floats: np.ndarray, people_ints: np.ndarray, n: int, tie_ints: np.ndarray,
+    block: np.ndarray, start: int, people_floats: np.ndarray, people_ints: np.ndarray, n: int, tie_ints: np.ndarray,
     tie_floats: np.ndarray, m: int, pairs: np.ndarray, holder: np.ndarray, role_unit: np.ndarray, mixing: float,
     interactions: np.ndarray,
 ) -> tuple[np.ndarray, int]:  # fmt: skip
-    """The week's interactions in one call: contact and trust (:func:`_interact`), then the
-    new ties made at work (room reserved), at the base trust. Returns each tie's contact
+    """The week's interactions in one call: contact and trust (:func:`_interact`, reading its
+    uniforms from ``block`` at ``start``), then the new ties made at work (room reserved), at
+    the base trust. Returns each tie's contact
     and the new number of ties."""
     unit_of = np.empty(n, dtype=np.int64)  # each person's unit of work this week (scratch)
     contact = np.empty(m, dtype=np.bool_)
     new = np.empty((2, n), dtype=np.int64)
     k = _interact(
-        people_floats, people_ints, n, tie_ints, tie_floats, m, holder, role_unit, u, unit_of, contact, new, mixing,
-        interactions,
+        people_floats, people_ints, n, tie_ints, tie_floats, m, holder, role_unit, block[start : start + m + 2 * n],
+        unit_of, contact, new, mixing, interactions,
     )  # fmt: skip
     return contact, add_pairs(tie_ints, tie_floats, m, pairs, new[0, :k], new[1, :k], interactions[0]["trust_base"])
 

@@ -55,7 +55,8 @@ WELCOME_CIRCLE = "Accueil-Intégration"
 NEWCOMER, ACTIVE, WITHDRAWN, DEPARTED = Status.NEWCOMER, Status.ACTIVE, Status.WITHDRAWN, Status.DEPARTED
 WITHDRAWS, COMES_BACK, LEAVES = range(3)  # the rows of the people the membership kernel flags
 WELCOMED, READY = range(2)  # the rows of the newcomers the welcome kernel finds
-WELCOME_TRUST = 0.55  # trust on a tie made by a welcome (a newcomer's first ties: 0.45)
+FIRST_TIES_TRUST = 0.45  # trust on a newcomer's first ties, made on arrival
+WELCOME_TRUST = 0.55  # trust on a tie made by a welcome
 INTEGRATION, INTEGRATION_REFUSED = EVENT_CODE["integration"], EVENT_CODE["integration_refused"]
 ROLE_DROPPED, DEPARTURE, BURNOUT = EVENT_CODE["role_dropped"], EVENT_CODE["departure"], EVENT_CODE["burnout"]
 WITHDRAWAL, REENGAGEMENT = EVENT_CODE["withdrawal"], EVENT_CODE["reengagement"]
@@ -238,29 +239,39 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator | UniformStrea
     exits.reserve(P.n)
     log.reserve(3 * P.n + R.count)  # a withdrawal, a return or a departure each; the roles released
     read, n_exits, logged = membership_week(
-        block[start : start + 3 * P.n], P.floats, P.ints, P.flags, P.n, model.week, model.acceptance,
+        block, start, P.floats, P.ints, P.flags, P.n, model.week, model.acceptance,
         model.scenario.population.duty_hold, packed(model.scenario.membership), R.holder, R.vacant_since, R.formal,
         R.announced, exits.rows, exits.n, log.rows, log.week_counts, log.n,
     )  # fmt: skip
-    stream.advance(start + read)
+    stream.advance(read)
     exits.written(n_exits)
     log.written(logged)
 
 
 @kernel
 def membership_week(
-    u: np.ndarray, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, week: int, acceptance: float,
+    block: np.ndarray, start: int, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, week: int, acceptance: float,
     duty_hold: float, membership: np.ndarray, holder: np.ndarray, vacant_since: np.ndarray, formal: np.ndarray,
     announced: np.ndarray, exits: np.ndarray, n_exits: int, log_rows: np.ndarray, log_counts: np.ndarray,
     logged: int,
 ) -> tuple[int, int, int]:  # fmt: skip
     """The week's membership in one call: who withdraws, comes back or leaves
-    (:func:`withdraw_return_or_leave`, three uniforms per person), then those changes in
-    that order (:func:`change_status`, :func:`depart_person`), logged. Returns the uniforms
-    read and the logs' new counts."""
+    (:func:`withdraw_return_or_leave`, three uniforms per person from ``block`` at
+    ``start``), then those changes in that order (:func:`change_status`,
+    :func:`depart_person`), logged. Returns the position reached in ``block`` and the logs'
+    new counts."""
     flagged = np.empty((3, n), dtype=np.int64)
     n_withdraw, n_back, n_leave = withdraw_return_or_leave(
-        floats, ints, flags, n, u[: 3 * n].reshape((3, n)), flagged, week, acceptance, duty_hold, membership
+        floats,
+        ints,
+        flags,
+        n,
+        block[start : start + 3 * n].reshape((3, n)),
+        flagged,
+        week,
+        acceptance,
+        duty_hold,
+        membership,
     )
     for j in range(n_withdraw):
         i = flagged[WITHDRAWS, j]
@@ -281,7 +292,7 @@ def membership_week(
             flagged[LEAVES, j], week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows,
             log_counts, logged,
         )  # fmt: skip
-    return 3 * n, n_exits, logged
+    return start + 3 * n, n_exits, logged
 
 
 @kernel

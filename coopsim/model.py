@@ -108,19 +108,19 @@ def _paid_status(ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray
 
 @kernel
 def _newcomers_meet(
-    first: int, count: int, hosts: np.ndarray, k: int, draws: np.ndarray, tie_ints: np.ndarray,
+    first: int, count: int, hosts: np.ndarray, k: int, draws: np.ndarray, trust: float, tie_ints: np.ndarray,
     tie_floats: np.ndarray, m: int, pairs: np.ndarray, log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
     week: int,
 ) -> tuple[int, int]:  # fmt: skip
     """The newcomers ``first`` to ``first + count - 1`` each meet ``k`` of ``hosts``, chosen
     without replacement from ``draws`` (:func:`coopsim.compiled.chosen_each`): a tie each, at
-    trust 0.45 (room reserved); then their arrivals are logged. Returns the new number of
+    ``trust`` (room reserved); then their arrivals are logged. Returns the new number of
     ties and of events."""
     met = chosen_each(hosts, k, count, draws)
     newcomer = np.empty(count * k, dtype=np.int64)
     for t in range(count):
         newcomer[t * k : (t + 1) * k] = first + t
-    m = add_pairs(tie_ints, tie_floats, m, pairs, newcomer, met, 0.45)
+    m = add_pairs(tie_ints, tie_floats, m, pairs, newcomer, met, trust)
     for t in range(count):
         logged = log_event(log_rows, log_counts, logged, week, ARRIVAL, first + t)
     return m, logged
@@ -297,8 +297,9 @@ class CoopModel(mesa.Model):
         N.reserve(count * k)
         log.reserve(count)
         N.m, logged = _newcomers_meet(
-            first, count, hosts, k, draws, N.ints, N.floats, N.m, N.pairs, log.rows, log.week_counts, log.n, self.week
-        )
+            first, count, hosts, k, draws, membership.FIRST_TIES_TRUST, N.ints, N.floats, N.m, N.pairs, log.rows,
+            log.week_counts, log.n, self.week,
+        )  # fmt: skip
         log.written(logged)
 
     # --- helpers the processes and mechanisms share -------------------------------------

@@ -122,34 +122,43 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator | UniformStr
     exits.reserve(n)
     log.reserve(6 * n + R.count)  # noticed, role handed over, burnout, departure, recovery; roles released
     read, leave_read, n_exits, logged = strain_week(
-        block[start : start + 2 * n], leave_block[leave_start : leave_start + n], P.floats, P.ints, P.flags, n,
+        block, start, leave_block, leave_start, P.floats, P.ints, P.flags, n,
         packed(model.scenario.wellbeing), mods.sphere_mixing, mods.exhaustion_notice,
         model.scenario.population.duty_hold, model.scenario.membership.burnout_departure, model.week, R.holder,
         R.vacant_since, R.formal, R.announced, R.hours, R.salaried, exits.rows, exits.n, log.rows, log.week_counts,
         log.n,
     )  # fmt: skip
-    stream.advance(start + read)
-    leaving.advance(leave_start + leave_read)
+    stream.advance(read)
+    leaving.advance(leave_read)
     exits.written(n_exits)
     log.written(logged)
 
 
 @kernel
 def strain_week(
-    u: np.ndarray, u_leave: np.ndarray, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int,
+    block: np.ndarray, start: int, leave_block: np.ndarray, leave_start: int, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int,
     wellbeing: np.ndarray, mixing: float, exhaustion_notice: float, duty_hold: float, burnout_departure: float,
     week: int, holder: np.ndarray, vacant_since: np.ndarray, formal: np.ndarray, announced: np.ndarray,
     hours: np.ndarray, salaried: np.ndarray, exits: np.ndarray, n_exits: int, log_rows: np.ndarray,
     log_counts: np.ndarray, logged: int,
 ) -> tuple[int, int, int, int]:  # fmt: skip
-    """The week's strain in one call (:func:`_strain`, two uniforms per person), then, in
-    order: the noticed are logged and may hand over a role; the burning burn out
-    (:func:`coopsim.membership.burn_out`, a uniform of ``u_leave`` each); the recovered
-    recover, logged. Returns the uniforms read from ``u`` and ``u_leave`` and the logs' new
-    counts."""
+    """The week's strain in one call (:func:`_strain`, two uniforms per person from ``block``
+    at ``start``), then, in order: the noticed are logged and may hand over a role; the
+    burning burn out (:func:`coopsim.membership.burn_out`, a uniform each from
+    ``leave_block`` at ``leave_start``); the recovered recover, logged. Returns the positions
+    reached in the two blocks and the logs' new counts."""
     flagged = np.empty((4, n), dtype=np.int64)
     noticed, burning, recovered = _strain(
-        floats, ints, flags, n, u[: 2 * n].reshape((2, n)), flagged, wellbeing, mixing, exhaustion_notice, duty_hold
+        floats,
+        ints,
+        flags,
+        n,
+        block[start : start + 2 * n].reshape((2, n)),
+        flagged,
+        wellbeing,
+        mixing,
+        exhaustion_notice,
+        duty_hold,
     )
     # Noticed by others (tour météo, first aiders): supported, and asked to hand over a role,
     # which the dutiful often refuse ("Je prends les tâches que personne ne prend").
@@ -160,14 +169,14 @@ def strain_week(
             logged = log_event(log_rows, log_counts, logged, week, ROLE_DROPPED, i)
     for k in range(burning):
         n_exits, logged = burn_out(
-            flagged[BURNING, k], u_leave[k], burnout_departure, week, ints, flags, holder, vacant_since, formal,
+            flagged[BURNING, k], leave_block[leave_start + k], burnout_departure, week, ints, flags, holder, vacant_since, formal,
             announced, exits, n_exits, log_rows, log_counts, logged,
         )  # fmt: skip
     for k in range(recovered):
         flags[FLAG.burned_out, flagged[RECOVERED, k]] = False
     for k in range(recovered):
         logged = log_event(log_rows, log_counts, logged, week, RECOVERY, flagged[RECOVERED, k])
-    return 2 * n, burning, n_exits, logged
+    return start + 2 * n, leave_start + burning, n_exits, logged
 
 
 @kernel
