@@ -9,11 +9,11 @@ numpy's handling of division by zero. ``NUMBA_DISABLE_JIT=1`` runs the same loop
 Python, for debugging (slowly).
 
 Random numbers are never drawn inside a kernel: each process draws its numbers from its
-named stream in numpy and passes them in, so that the draws do not
-depend on how the rule is computed. A process whose stream draws uniforms only reads them
-ahead in blocks (:class:`UniformStream`): its kernel takes as many as it needs from the
-block, the very numbers that drawing them one call at a time would give. A draw without replacement draws its integers in numpy
-too, all at once, and a kernel follows numpy's own algorithm with them
+named stream in numpy and passes them in, so that the draws do not depend on how the rule
+is computed. A process whose stream draws uniforms only reads them ahead in blocks
+(:class:`UniformStream`): its kernel takes as many as it needs from the block, the very
+numbers that drawing them one call at a time would give. A draw without replacement draws
+its integers in numpy too, all at once, and a kernel follows numpy's own algorithm with them
 (:func:`draw_without_replacement`): the members chosen and the stream's state after are
 those of ``rng.choice(pool, k, replace=False)``, in one call however many are drawn.
 """

@@ -250,10 +250,10 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator | UniformStrea
 
 @kernel
 def membership_week(
-    block: np.ndarray, start: int, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, week: int, acceptance: float,
-    duty_hold: float, membership: np.ndarray, holder: np.ndarray, vacant_since: np.ndarray, formal: np.ndarray,
-    announced: np.ndarray, exits: np.ndarray, n_exits: int, log_rows: np.ndarray, log_counts: np.ndarray,
-    logged: int,
+    block: np.ndarray, start: int, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, week: int,
+    acceptance: float, duty_hold: float, membership: np.ndarray, holder: np.ndarray, vacant_since: np.ndarray,
+    formal: np.ndarray, announced: np.ndarray, exits: np.ndarray, n_exits: int, log_rows: np.ndarray,
+    log_counts: np.ndarray, logged: int,
 ) -> tuple[int, int, int]:  # fmt: skip
     """The week's membership in one call: who withdraws, comes back or leaves
     (:func:`withdraw_return_or_leave`, three uniforms per person from ``block`` at

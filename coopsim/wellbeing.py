@@ -136,11 +136,11 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator | UniformStr
 
 @kernel
 def strain_week(
-    block: np.ndarray, start: int, leave_block: np.ndarray, leave_start: int, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int,
-    wellbeing: np.ndarray, mixing: float, exhaustion_notice: float, duty_hold: float, burnout_departure: float,
-    week: int, holder: np.ndarray, vacant_since: np.ndarray, formal: np.ndarray, announced: np.ndarray,
-    hours: np.ndarray, salaried: np.ndarray, exits: np.ndarray, n_exits: int, log_rows: np.ndarray,
-    log_counts: np.ndarray, logged: int,
+    block: np.ndarray, start: int, leave_block: np.ndarray, leave_start: int, floats: np.ndarray, ints: np.ndarray,
+    flags: np.ndarray, n: int, wellbeing: np.ndarray, mixing: float, exhaustion_notice: float, duty_hold: float,
+    burnout_departure: float, week: int, holder: np.ndarray, vacant_since: np.ndarray, formal: np.ndarray,
+    announced: np.ndarray, hours: np.ndarray, salaried: np.ndarray, exits: np.ndarray, n_exits: int,
+    log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
 ) -> tuple[int, int, int, int]:  # fmt: skip
     """The week's strain in one call (:func:`_strain`, two uniforms per person from ``block``
     at ``start``), then, in order: the noticed are logged and may hand over a role; the
@@ -169,8 +169,8 @@ def strain_week(
             logged = log_event(log_rows, log_counts, logged, week, ROLE_DROPPED, i)
     for k in range(burning):
         n_exits, logged = burn_out(
-            flagged[BURNING, k], leave_block[leave_start + k], burnout_departure, week, ints, flags, holder, vacant_since, formal,
-            announced, exits, n_exits, log_rows, log_counts, logged,
+            flagged[BURNING, k], leave_block[leave_start + k], burnout_departure, week, ints, flags, holder,
+            vacant_since, formal, announced, exits, n_exits, log_rows, log_counts, logged,
         )  # fmt: skip
     for k in range(recovered):
         flags[FLAG.burned_out, flagged[RECOVERED, k]] = False
