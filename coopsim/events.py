@@ -22,7 +22,48 @@ from .compiled import kernel
 WEEK, CODE, PERSON = range(3)  # the rows of the log's block
 
 
-class EventLog:
+class KernelLog:
+    """A log that kernels write to: a block of ``rows`` integer rows, a column per entry, the
+    first ``n`` written. A kernel never grows the block: the caller reserves room first
+    (:meth:`reserve`) and hands the kernel's count back (:meth:`written`), which refuses a
+    count beyond the room reserved (the kernel writes nothing past the block's end).
+
+    Example:
+        >>> log = KernelLog(capacity=16)
+        >>> log.reserve(40)                               # the block doubles to hold them
+        >>> log.rows.shape, log.n
+        ((1, 64), 0)
+        >>> log.written(65)
+        Traceback (most recent call last):
+        RuntimeError: a kernel wrote 65 entries with room reserved for fewer
+    """
+
+    ROWS = 1
+    WHAT = "entries"
+
+    def __init__(self, capacity: int) -> None:
+        self.rows = np.zeros((self.ROWS, max(16, capacity)), dtype=np.int64)
+        self.n = 0
+
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` more entries (the block doubles as needed)."""
+        needed = self.n + count
+        if needed > self.rows.shape[1]:
+            capacity = self.rows.shape[1]
+            while capacity < needed:
+                capacity *= 2
+            rows = np.zeros((self.ROWS, capacity), dtype=np.int64)
+            rows[:, : self.n] = self.rows[:, : self.n]
+            self.rows = rows
+
+    def written(self, n: int) -> None:
+        """Take the count of entries a kernel has written (from ``self.n`` on)."""
+        if n > self.rows.shape[1]:
+            raise RuntimeError(f"a kernel wrote {n - self.n} {self.WHAT} with room reserved for fewer")
+        self.n = n
+
+
+class EventLog(KernelLog):
     """The events so far: ``rows[WEEK | CODE | PERSON, :n]``, in order; ``week_counts[code]``
     counts the events of each kind since the records last took them.
 
@@ -37,27 +78,11 @@ class EventLog:
         [(4, 1, [9, 11]), (5, 2, [-1])]
     """
 
+    ROWS, WHAT = 3, "events"
+
     def __init__(self, kinds: int, capacity: int = 1024) -> None:
-        self.rows = np.zeros((3, max(16, capacity)), dtype=np.int64)
-        self.n = 0
+        super().__init__(capacity)
         self.week_counts = np.zeros(kinds, dtype=np.int64)
-
-    def reserve(self, count: int) -> None:
-        """Make room for ``count`` more events (the block doubles as needed)."""
-        needed = self.n + count
-        if needed > self.rows.shape[1]:
-            capacity = self.rows.shape[1]
-            while capacity < needed:
-                capacity *= 2
-            rows = np.zeros((3, capacity), dtype=np.int64)
-            rows[:, : self.n] = self.rows[:, : self.n]
-            self.rows = rows
-
-    def written(self, n: int) -> None:
-        """Take the count of events a kernel has logged (it wrote them from ``self.n`` on)."""
-        if n > self.rows.shape[1]:
-            raise RuntimeError(f"a kernel logged {n - self.n} events with room reserved for fewer")
-        self.n = n
 
     def add(self, week: int, code: int, persons: np.ndarray) -> None:
         """Log one event of kind ``code`` for each of ``persons`` (-1: a collective event)."""
@@ -76,7 +101,7 @@ class EventLog:
         return [(int(weeks[a]), int(codes[a]), persons[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
-class ExitLog:
+class ExitLog(KernelLog):
     """The run's exits from active membership, in order: ``rows[:, :n]`` holds each one's week,
     person, paid status on leaving and whether they were core (a year active holding roles).
     Kernels write them (room reserved, :meth:`reserve`) and hand the count back
@@ -91,25 +116,10 @@ class ExitLog:
         [(3, 7, 0, True), (4, 9, 2, False)]
     """
 
+    ROWS, WHAT = 4, "exits"
+
     def __init__(self, capacity: int = 256) -> None:
-        self.rows = np.zeros((4, max(16, capacity)), dtype=np.int64)
-        self.n = 0
-
-    def reserve(self, count: int) -> None:
-        """Make room for ``count`` more exits (the block doubles as needed)."""
-        if self.n + count > self.rows.shape[1]:
-            capacity = self.rows.shape[1]
-            while capacity < self.n + count:
-                capacity *= 2
-            rows = np.zeros((4, capacity), dtype=np.int64)
-            rows[:, : self.n] = self.rows[:, : self.n]
-            self.rows = rows
-
-    def written(self, n: int) -> None:
-        """Take the count of exits a kernel has written (from ``self.n`` on)."""
-        if n > self.rows.shape[1]:
-            raise RuntimeError(f"a kernel wrote {n - self.n} exits with room reserved for fewer")
-        self.n = n
+        super().__init__(capacity)
 
     def as_tuples(self) -> list[tuple[int, int, int, bool]]:
         """The exits as ``(week, person, paid, core)``."""

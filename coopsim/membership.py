@@ -261,33 +261,19 @@ def membership_week(
     :func:`depart_person`), logged. Returns the position reached in ``block`` and the logs'
     new counts."""
     flagged = np.empty((3, n), dtype=np.int64)
-    n_withdraw, n_back, n_leave = withdraw_return_or_leave(
-        floats,
-        ints,
-        flags,
-        n,
-        block[start : start + 3 * n].reshape((3, n)),
-        flagged,
-        week,
-        acceptance,
-        duty_hold,
+    counts = withdraw_return_or_leave(
+        floats, ints, flags, n, block[start : start + 3 * n].reshape((3, n)), flagged, week, acceptance, duty_hold,
         membership,
-    )
-    for j in range(n_withdraw):
-        i = flagged[WITHDRAWS, j]
-        n_exits, logged = change_status(
-            i, WITHDRAWN, week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows,
-            log_counts, logged,
-        )  # fmt: skip
-        logged = log_event(log_rows, log_counts, logged, week, WITHDRAWAL, i)
-    for j in range(n_back):
-        i = flagged[COMES_BACK, j]
-        n_exits, logged = change_status(
-            i, ACTIVE, week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows,
-            log_counts, logged,
-        )  # fmt: skip
-        logged = log_event(log_rows, log_counts, logged, week, REENGAGEMENT, i)
-    for j in range(n_leave):
+    )  # fmt: skip
+    for row, status, kind in ((WITHDRAWS, WITHDRAWN, WITHDRAWAL), (COMES_BACK, ACTIVE, REENGAGEMENT)):
+        for j in range(counts[row]):
+            i = flagged[row, j]
+            n_exits, logged = change_status(
+                i, status, week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows,
+                log_counts, logged,
+            )  # fmt: skip
+            logged = log_event(log_rows, log_counts, logged, week, kind, i)
+    for j in range(counts[LEAVES]):
         n_exits, logged = depart_person(
             flagged[LEAVES, j], week, ints, flags, holder, vacant_since, formal, announced, exits, n_exits, log_rows,
             log_counts, logged,
