@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from coopsim import CoopModel, load_scenario
 from coopsim.base import Status
+from coopsim.compiled import UniformStream
 from coopsim.network import Network
 from coopsim.scenario import MECHANISM_NAMES
 
@@ -223,3 +224,28 @@ def test_the_network_adds_each_pair_once_in_order(batches: list[list[tuple[int, 
         assert net.add_ties(a, b, trust=0.5) == len(expected) - before
     assert list(zip(net.view("a").tolist(), net.view("b").tolist())) == expected
     assert (net.view("conflict") == -1).all() and (net.view("trust_ab") == 0.5).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    asks=st.lists(st.tuples(st.sampled_from(["random", "shape", "one", "block"]), st.integers(0, 6000)), max_size=12),
+)
+def test_a_uniform_stream_gives_the_generators_numbers(seed: int, asks: list[tuple[str, int]]) -> None:
+    """Whatever mix of calls reads a :class:`UniformStream` (arrays, matrices, single draws,
+    blocks read by a kernel, across its refills), it gives the numbers the plain generator
+    gives, in order."""
+    stream, plain = UniformStream(np.random.default_rng(seed)), np.random.default_rng(seed)
+    for how, count in asks:
+        if how == "random":
+            assert np.array_equal(stream.random(count), plain.random(count))
+        elif how == "shape":
+            assert np.array_equal(stream.random((2, count // 2)), plain.random((2, count // 2)))
+        elif how == "one":
+            assert stream.random() == plain.random()
+        else:
+            block, start = stream.block(count)
+            taken = count // 3  # a kernel reads only part of what was made room for
+            assert np.array_equal(block[start : start + taken], plain.random(taken))
+            stream.advance(start + taken)
+    assert stream.random() == plain.random()
