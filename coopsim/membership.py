@@ -15,8 +15,10 @@ there (cumulative inertia, ``inertia_years``) and the more attached one is to th
 
 The rules are stated in whole-array form by the helpers below (:func:`attachment`,
 :func:`update_role_identity`, :func:`withdrawal_midpoint`, :func:`life_event_chance`); each
-week they run person by person in two compiled kernels (:func:`withdraw_return_or_leave`,
-:func:`welcome_and_ready`), and Python applies the few status changes they decide.
+week they run person by person in compiled kernels (:func:`withdraw_return_or_leave`,
+:func:`welcome_and_ready`), and the status changes they decide are made by kernels too
+(:func:`change_status`, :func:`burn_out`, :func:`depart_person`: roles released, exits and
+events logged), the very ones the model's ``set_status``, ``burnout`` and ``depart`` call.
 
 Seed passages: "seule une minorité de personnes s'investit du début à la fin"; "les
 équipes se sont beaucoup renouvelées" (ATEMIS); "lorsqu'un nouveau membre souhaite
@@ -220,8 +222,9 @@ def leave_or_withdraw(model: ModelState, rng: np.random.Generator | UniformStrea
 
     The kernel :func:`withdraw_return_or_leave` updates role identity and says who
     withdraws, who comes back and who leaves, each from the statuses at the start of the
-    week; the status changes are then applied here in that order (withdrawals, re-engagements,
-    departures), since they release roles and record exits and events.
+    week; the status changes are then made in that order (withdrawals, re-engagements,
+    departures; they release roles and record exits and events), all in one kernel call
+    (:func:`membership_week`) reading three uniforms per person from the stream's block.
 
     Example:
         >>> import numpy as np

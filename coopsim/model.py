@@ -19,7 +19,9 @@ Randomness: the model owns one seed. Each process, mechanism and set-up step dra
 its own *named stream*: a generator made from the seed and a stable key of the stream's
 name (:func:`named_stream`), never from its position in a list. Adding, removing or
 switching a mechanism therefore changes no other stream: two variants with the same seed
-share their random numbers until their states diverge (common random numbers).
+share their random numbers until their states diverge (common random numbers). The
+streams of the processes that draw uniforms only (:data:`UNIFORM_STREAMS`) read them ahead
+in blocks their kernels read from: the same numbers, in the same order.
 """
 
 from __future__ import annotations

@@ -100,8 +100,9 @@ def strain_and_recovery(model: ModelState, rng: np.random.Generator | UniformStr
     """Process *strain*: exhaustion rises with strain and recovers in proportion to itself; burnout.
 
     Each person's week is computed by :func:`_strain`; the people it flags are then
-    handled here in order: the noticed are recorded and may hand over a role, the burning
-    burn out (one draw each from the *membership* stream), the recovered are recorded.
+    handled in order: the noticed are recorded and may hand over a role, the burning
+    burn out (one draw each from the *membership* stream), the recovered are recorded; all
+    in one kernel call (:func:`strain_week`).
 
     Example:
         >>> import numpy as np
