@@ -1,14 +1,15 @@
-"""The run's event log: what happened to whom, week by week, in the order it happened.
+"""The run's logs: what happened to whom, week by week, in the order it happened.
 
 An event is a week, a kind (its code in :data:`coopsim.base.EVENT_KINDS`) and the person it
-names (-1 for a collective event such as a REX session). The log keeps them as the columns
-of one integer block, so that a process's kernel writes its events as it decides them
-(:func:`log_event`), in the same order as Python's :meth:`EventLog.add`; it also counts the
-events of the week by kind, which the week's row of the records reads.
+names (-1 for a collective event such as a REX session). The :class:`EventLog` keeps them
+as the columns of one integer block, so that a process's kernel writes its events as it
+decides them (:func:`log_event`), in the same order as Python's :meth:`EventLog.add`; it
+also counts the events of the week by kind, which the week's row of the records reads. The
+:class:`ExitLog` keeps the exits from active membership (the summary's turnover) the same way.
 
-A kernel never grows the block: the process reserves room for as many events as it can
-write (:meth:`EventLog.reserve`) before calling it, and hands the count back through
-:meth:`EventLog.written`, which refuses a count beyond the room reserved.
+A kernel never grows a block: the process reserves room for as many entries as it can
+write (:meth:`KernelLog.reserve`) before calling it, and hands the count back through
+:meth:`KernelLog.written`, which refuses a count beyond the room reserved.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class KernelLog:
     ROWS = 1
     WHAT = "entries"
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int = 256) -> None:
         self.rows = np.zeros((self.ROWS, max(16, capacity)), dtype=np.int64)
         self.n = 0
 
@@ -117,9 +118,6 @@ class ExitLog(KernelLog):
     """
 
     ROWS, WHAT = 4, "exits"
-
-    def __init__(self, capacity: int = 256) -> None:
-        super().__init__(capacity)
 
     def as_tuples(self) -> list[tuple[int, int, int, bool]]:
         """The exits as ``(week, person, paid, core)``."""
