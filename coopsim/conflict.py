@@ -23,7 +23,7 @@ from pydantic import Field
 
 from .base import EVENT_CODE, Params, Status, packed
 from .compiled import UniformStream, kernel, uniform_stream
-from .events import log_event
+from .events import log_event, log_events
 from .model_state import ModelState
 from .network import TIE_FLOAT, TIE_INT
 from .population import FLOAT, INT
@@ -186,8 +186,7 @@ def conflict_week(
         opened[c] = week
         tie_ints[TIE_INT.conflict, e] = c
         still_open[before + j] = c
-    for j in range(n_opened):
-        logged = log_event(log_rows, log_counts, logged, week, OPENED_CODE, tie_ints[TIE_INT.a, new[OPENED, j]])
+        logged = log_event(log_rows, log_counts, logged, week, OPENED_CODE, tie_ints[TIE_INT.a, e])
     start += 3 * m
     parties = np.empty((2, before + n_opened), dtype=np.int64)  # the first party of those resolved, festering
     n_open, n_resolved, n_festers = _resolve_or_fester(
@@ -195,10 +194,8 @@ def conflict_week(
         block[start : start + before + n_opened], parties, conflict[0]["resolve_base"], week,
         conflict[0]["festering_weeks"],
     )  # fmt: skip
-    for j in range(n_resolved):
-        logged = log_event(log_rows, log_counts, logged, week, RESOLVED_CODE, parties[RESOLVED, j])
-    for j in range(n_festers):
-        logged = log_event(log_rows, log_counts, logged, week, FESTERING_CODE, parties[FESTERS, j])
+    logged = log_events(log_rows, log_counts, logged, week, RESOLVED_CODE, parties[RESOLVED, :n_resolved])
+    logged = log_events(log_rows, log_counts, logged, week, FESTERING_CODE, parties[FESTERS, :n_festers])
     return start + before + n_opened, logged, n_opened, still_open[:n_open]
 
 

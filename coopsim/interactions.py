@@ -83,8 +83,7 @@ def interactions_week(
 ) -> tuple[np.ndarray, int]:  # fmt: skip
     """The week's interactions in one call: contact and trust (:func:`_interact`, reading its
     uniforms from ``block`` at ``start``), then the new ties made at work (room reserved), at
-    the base trust. Returns each tie's contact
-    and the new number of ties."""
+    the base trust. Returns each tie's contact and the new number of ties."""
     unit_of = np.empty(n, dtype=np.int64)  # each person's unit of work this week (scratch)
     contact = np.empty(m, dtype=np.bool_)
     new = np.empty((2, n), dtype=np.int64)

@@ -150,17 +150,9 @@ def strain_week(
     reached in the two blocks and the logs' new counts."""
     flagged = np.empty((4, n), dtype=np.int64)
     noticed, burning, recovered = _strain(
-        floats,
-        ints,
-        flags,
-        n,
-        block[start : start + 2 * n].reshape((2, n)),
-        flagged,
-        wellbeing,
-        mixing,
-        exhaustion_notice,
-        duty_hold,
-    )
+        floats, ints, flags, n, block[start : start + 2 * n].reshape((2, n)), flagged, wellbeing, mixing,
+        exhaustion_notice, duty_hold,
+    )  # fmt: skip
     # Noticed by others (tour météo, first aiders): supported, and asked to hand over a role,
     # which the dutiful often refuse ("Je prends les tâches que personne ne prend").
     for k in range(noticed):
@@ -175,7 +167,6 @@ def strain_week(
         )  # fmt: skip
     for k in range(recovered):
         flags[FLAG.burned_out, flagged[RECOVERED, k]] = False
-    for k in range(recovered):
         logged = log_event(log_rows, log_counts, logged, week, RECOVERY, flagged[RECOVERED, k])
     return start + 2 * n, leave_start + burning, n_exits, logged
 

@@ -25,7 +25,7 @@ from pydantic import Field
 
 from .base import EVENT_CODE, WORK_CODE, Params, Status, packed
 from .compiled import UniformStream, kernel, numpy_sum, uniform_stream
-from .events import log_event
+from .events import log_event, log_events
 from .model_state import ModelState
 from .population import FLAG, FLOAT, INT, count_with_status
 from .structures import open_units, take_slot, units_due, vacate_slot
@@ -564,7 +564,7 @@ def work_week(
         salaried, floats, ints, week, wp["drop_base"], wp["drop_disengaged"], wp["drop_exhausted"], notice_weeks,
         duty_hold, wp["identity_hold"],
     )  # fmt: skip
-    logged = log_all(log_rows, log_counts, logged, week, ROLE_DROPPED, dropped_by[:dropped], False)
+    logged = log_events(log_rows, log_counts, logged, week, ROLE_DROPPED, dropped_by[:dropped])
     start += held
     offered = vacancy_count(holder, open_, notice_by)
     takers = np.empty((2, offered), dtype=np.int64)  # who took each slot, who handed it over
@@ -575,25 +575,16 @@ def work_week(
         formal_appeal_cost, fill_boost, role_cap,
     )  # fmt: skip
     start += 4 * offered
-    logged = log_all(log_rows, log_counts, logged, week, ROLE_DROPPED, takers[1, :taken], True)
-    logged = log_all(log_rows, log_counts, logged, week, ROLE_TAKEN, takers[0, :taken], False)
+    for j in range(taken):  # the slots taken over from a holder on notice
+        if takers[1, j] >= 0:
+            logged = log_event(log_rows, log_counts, logged, week, ROLE_DROPPED, takers[1, j])
+    logged = log_events(log_rows, log_counts, logged, week, ROLE_TAKEN, takers[0, :taken])
     demand, unmet = hours_of_the_week(
         holder, open_, hours, kind, salaried, effort, floats, ints, flags, n, backlog, demand_growth,
         coordination_growth, pool_hours_per_member, extra_common_hours, wp["newcomer_pool_weight"], wp["overwork"],
         hours_cap,
     )  # fmt: skip
     return start, logged, demand, unmet
-
-
-@kernel
-def log_all(rows: np.ndarray, counts: np.ndarray, n: int, week: int, code: int, persons: np.ndarray,
-            known_only: bool) -> int:  # fmt: skip
-    """Log an event of kind ``code`` for each of ``persons`` (when ``known_only``, for those who
-    are somebody: not -1); return the new count."""
-    for person in persons:
-        if person >= 0 or not known_only:
-            n = log_event(rows, counts, n, week, code, person)
-    return n
 
 
 def allocate(model: ModelState, rng: np.random.Generator | UniformStream) -> None:
