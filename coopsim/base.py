@@ -201,6 +201,9 @@ class Mechanism(Params):
     events: ClassVar[tuple[str, ...]] = ()
     controls: ClassVar[tuple[LeverControl, ...]] = ()
     phase: ClassVar[str] = "none"  # the process after which ``act`` runs
+    # True when ``act`` draws uniforms only (any other kind from ``plain_generator(rng)``):
+    # its stream is then read ahead in blocks its kernels read (coopsim.compiled.UniformStream)
+    uniforms_only: ClassVar[bool] = False
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -219,13 +219,58 @@ def draw_without_replacement(rng: np.random.Generator, pool: np.ndarray, k: int,
     return chosen_each(pool, k, times, bounded_draws(rng, choice_bounds_each(pool.size, k, times, -1)))
 
 
-class UniformStream:
-    """A named stream that draws uniforms only, read ahead in blocks so that a kernel can take
-    its uniforms straight from the block: the numbers, in order, are those the generator's
-    ``random`` would give call after call (a uniform is one 64-bit draw, whatever the shape
-    asked), so a process reads the same uniforms whether it calls :meth:`random` or hands
-    :meth:`block` to a kernel. Any other kind of draw is refused (it has no method here):
-    reading ahead is only sound for a stream that draws nothing else.
+class ReadAhead:
+    """A named stream that draws one kind of number only, read ahead in blocks so that a
+    kernel can take its numbers straight from the block: the numbers, in order, are those
+    the generator would give call after call for this kind (one number never depends on how
+    many are asked at once), so a process reads the same numbers whether it draws them one
+    call at a time or hands :meth:`block` to a kernel. Any other kind of draw is refused (it
+    has no method here): reading ahead is only sound for a stream that draws nothing else,
+    or whose other draws first take the generator back with :meth:`UniformStream.plain`.
+
+    Example:
+        >>> import numpy as np
+        >>> stream = UniformStream(np.random.default_rng(1))
+        >>> block, start = stream.block(10)                    # at least 10 unread from ``start``
+        >>> block.size - start >= 10, isinstance(stream, ReadAhead)
+        (True, True)
+    """
+
+    BLOCK = 4096  # numbers read ahead at a time (at least as many as asked)
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.buffer = np.zeros(0)
+        self.position = 0
+
+    def _fresh(self, size: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def block(self, count: int) -> tuple[np.ndarray, int]:
+        """The read-ahead block, holding at least ``count`` unread numbers from the returned
+        position on; say how far they were read with :meth:`advance`."""
+        if self.position + count > self.buffer.size:
+            fresh = self._fresh(max(self.BLOCK, count))
+            self.buffer = np.concatenate((self.buffer[self.position :], fresh))
+            self.position = 0
+        return self.buffer, self.position
+
+    def advance(self, position: int) -> None:
+        """The numbers of the block before ``position`` have been read."""
+        self.position = position
+
+    def _take(self, size: int | tuple[int, ...] | None) -> Any:
+        count = 1 if size is None else int(np.prod(size))
+        buffer, start = self.block(count)
+        self.position = start + count
+        if size is None:
+            return float(buffer[start])
+        return buffer[start : start + count].reshape(size)
+
+
+class UniformStream(ReadAhead):
+    """A stream of uniforms read ahead (:class:`ReadAhead`): a uniform is one 64-bit draw,
+    whatever the shape asked, so the block holds the numbers of successive ``random`` calls.
 
     Example:
         >>> import numpy as np
@@ -238,34 +283,82 @@ class UniformStream:
         (True, True, True)
     """
 
-    BLOCK = 4096  # uniforms read ahead at a time (at least as many as asked)
-
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
-        self.buffer = np.zeros(0)
-        self.position = 0
-
-    def block(self, count: int) -> tuple[np.ndarray, int]:
-        """The read-ahead block, holding at least ``count`` unread uniforms from the returned
-        position on; say how far they were read with :meth:`advance`."""
-        if self.position + count > self.buffer.size:
-            fresh = self.rng.random(max(self.BLOCK, count))
-            self.buffer = np.concatenate((self.buffer[self.position :], fresh))
-            self.position = 0
-        return self.buffer, self.position
-
-    def advance(self, position: int) -> None:
-        """The uniforms of the block before ``position`` have been read."""
-        self.position = position
+    def _fresh(self, size: int) -> np.ndarray:
+        return self.rng.random(size)
 
     def random(self, size: int | tuple[int, ...] | None = None) -> Any:
         """Like ``numpy.random.Generator.random``: a float, or an array of this size."""
-        count = 1 if size is None else int(np.prod(size))
-        buffer, start = self.block(count)
-        self.position = start + count
-        if size is None:
-            return float(buffer[start])
-        return buffer[start : start + count].reshape(size)
+        return self._take(size)
+
+    def plain(self) -> np.random.Generator:
+        """The generator itself, where the stream's reader has got to: the uniforms read
+        ahead and not yet read are given back (the generator steps back over them: each was
+        one step of PCG64, which jumps either way), so that a draw of another kind (integers,
+        a permutation) comes from where the plain generator would be.
+
+        Example:
+            >>> import numpy as np
+            >>> stream, plain = UniformStream(np.random.default_rng(5)), np.random.default_rng(5)
+            >>> _ = stream.random(3), plain.random(3)
+            >>> stream.plain().integers(0, 10, 4).tolist() == plain.integers(0, 10, 4).tolist()
+            True
+        """
+        unread = self.buffer.size - self.position
+        if unread:
+            generator = self.rng.bit_generator
+            if not isinstance(generator, np.random.PCG64):
+                raise TypeError(
+                    f"stepping back needs numpy's PCG64 (the model's streams), not {type(generator).__name__}"
+                )
+            before = generator.state
+            generator.advance(2**128 - unread)  # back by ``unread`` steps, modulo the period
+            after: Any = generator.state  # advance clears the half-used 64 bits that integers keep
+            after["has_uint32"], after["uinteger"] = before["has_uint32"], before["uinteger"]
+            generator.state = after
+        self.buffer, self.position = np.zeros(0), 0
+        return self.rng
+
+
+class NormalStream(ReadAhead):
+    """A stream of standard normals read ahead (:class:`ReadAhead`); ``rng.normal(0, s, k)``
+    is ``0.0 + s * z`` for the next ``k`` of them (numpy's own rule for a normal draw).
+
+    Example:
+        >>> import numpy as np
+        >>> stream, plain = NormalStream(np.random.default_rng(3)), np.random.default_rng(3)
+        >>> bool((0.0 + 0.2 * stream.standard_normal(5) == plain.normal(0.0, 0.2, 5)).all())
+        True
+    """
+
+    def _fresh(self, size: int) -> np.ndarray:
+        return self.rng.standard_normal(size)
+
+    def standard_normal(self, size: int | tuple[int, ...] | None = None) -> Any:
+        """Like ``numpy.random.Generator.standard_normal``."""
+        return self._take(size)
+
+
+class GammaStream(ReadAhead):
+    """A stream of standard gammas of one ``shape`` read ahead (:class:`ReadAhead`);
+    ``rng.gamma(shape, scale)`` is ``scale * g`` for the next of them (numpy's own rule).
+
+    Example:
+        >>> import numpy as np
+        >>> stream, plain = GammaStream(np.random.default_rng(3), 4.0), np.random.default_rng(3)
+        >>> [2.5 * stream.standard_gamma() for _ in range(3)] == [plain.gamma(4.0, 2.5) for _ in range(3)]
+        True
+    """
+
+    def __init__(self, rng: np.random.Generator, shape: float) -> None:
+        super().__init__(rng)
+        self.shape = shape
+
+    def _fresh(self, size: int) -> np.ndarray:
+        return self.rng.standard_gamma(self.shape, size)
+
+    def standard_gamma(self, size: int | tuple[int, ...] | None = None) -> Any:
+        """Like ``numpy.random.Generator.standard_gamma(shape)``."""
+        return self._take(size)
 
 
 def uniform_stream(rng: np.random.Generator | UniformStream) -> UniformStream:
@@ -279,6 +372,151 @@ def uniform_stream(rng: np.random.Generator | UniformStream) -> UniformStream:
         True
     """
     return rng if isinstance(rng, UniformStream) else UniformStream(rng)
+
+
+def standard_normals(rng: np.random.Generator | NormalStream, count: int) -> tuple[np.ndarray, int]:
+    """``count`` standard normals for a kernel, as a block and the position they start at:
+    the read-ahead block of a :class:`NormalStream` (say how far it was read with its
+    ``advance``), or ``count`` fresh ones drawn from a plain generator (position 0).
+
+    Example:
+        >>> import numpy as np
+        >>> block, start = standard_normals(NormalStream(np.random.default_rng(1)), 3)
+        >>> bool((block[start : start + 3] == standard_normals(np.random.default_rng(1), 3)[0]).all())
+        True
+    """
+    if isinstance(rng, NormalStream):
+        return rng.block(count)
+    return rng.standard_normal(count), 0
+
+
+def gamma(rng: np.random.Generator | GammaStream, shape: float, scale: float) -> float:
+    """``rng.gamma(shape, scale)``, from a :class:`GammaStream`'s block when ``rng`` is one
+    (of this ``shape``): the same number either way.
+
+    Example:
+        >>> import numpy as np
+        >>> gamma(GammaStream(np.random.default_rng(1), 4.0), 4.0, 2.0) == gamma(np.random.default_rng(1), 4.0, 2.0)
+        True
+    """
+    if not isinstance(rng, GammaStream):
+        return float(rng.gamma(shape, scale))
+    if rng.shape != shape:
+        raise ValueError(f"a stream of gammas of shape {rng.shape} cannot draw shape {shape}")
+    return scale * rng.standard_gamma()
+
+
+def plain_generator(rng: np.random.Generator | UniformStream) -> np.random.Generator:
+    """The generator itself, where the reader of a :class:`UniformStream` has got to
+    (:meth:`UniformStream.plain`), or ``rng`` when it is a plain generator.
+
+    Example:
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(1)
+        >>> plain_generator(rng) is rng, plain_generator(UniformStream(rng)) is rng
+        (True, True)
+    """
+    return rng.plain() if isinstance(rng, UniformStream) else rng
+
+
+@kernel
+def poisson_from(block: np.ndarray, position: int, lam: float) -> tuple[int, int]:
+    """A Poisson draw of mean ``lam`` made from the uniforms of ``block`` from ``position``
+    on, by numpy's own algorithms (a product of uniforms below a mean of 10, Hörmann's
+    transformed rejection from 10 on), so that the draw, and the uniforms it uses, are those
+    of numpy's ``Generator.poisson``. Returns the draw and the new position, or ``(-1,
+    position)`` when the block ran out first (read more ahead and draw again).
+
+    Example:
+        >>> import numpy as np
+        >>> block, plain = np.random.default_rng(7).random(200), np.random.default_rng(7)
+        >>> k1, at = poisson_from(block, 0, 3.5)
+        >>> k2, at = poisson_from(block, at, 42.0)
+        >>> (k1, k2) == (plain.poisson(3.5), plain.poisson(42.0)), poisson_from(block, 199, 42.0)
+        (True, (-1, 199))
+    """
+    start = position
+    if lam == 0:
+        return 0, position
+    if lam < 10:
+        limit = np.exp(-lam)
+        k, product = 0, 1.0
+        while position < block.size:
+            product *= block[position]
+            position += 1
+            if product > limit:
+                k += 1
+            else:
+                return k, position
+        return -1, start
+    root, log_lam = np.sqrt(lam), np.log(lam)
+    b = 0.931 + 2.53 * root
+    a = -0.059 + 0.02483 * b
+    inv_alpha = 1.1239 + 1.1328 / (b - 3.4)
+    v_r = 0.9277 - 3.6224 / (b - 2)
+    while position + 1 < block.size:
+        u = block[position] - 0.5
+        v = block[position + 1]
+        position += 2
+        us = 0.5 - abs(u)
+        k = int(np.floor((2 * a / us + b) * u + lam + 0.43))
+        if us >= 0.07 and v <= v_r:
+            return k, position
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        if np.log(v) + np.log(inv_alpha) - np.log(a / (us * us) + b) <= -lam + k * log_lam - _log_gamma(k + 1.0):
+            return k, position
+    return -1, start
+
+
+@kernel
+def _log_gamma(x: float) -> float:
+    """log Γ(x) by numpy's own series (the one its Poisson draws use)."""
+    if x == 1.0 or x == 2.0:
+        return 0.0
+    shift = int(7 - x) if x < 7.0 else 0
+    x0 = x + shift
+    x2 = (1.0 / x0) * (1.0 / x0)
+    series = _LOG_GAMMA_SERIES[9]
+    for k in range(8, -1, -1):
+        series *= x2
+        series += _LOG_GAMMA_SERIES[k]
+    value = series / x0 + 0.5 * 1.8378770664093453 + (x0 - 0.5) * np.log(x0) - x0
+    for _ in range(shift):
+        value -= np.log(x0 - 1.0)
+        x0 -= 1.0
+    return value
+
+
+_LOG_GAMMA_SERIES = np.array(
+    [
+        8.333333333333333e-02, -2.777777777777778e-03, 7.936507936507937e-04, -5.952380952380952e-04,
+        8.417508417508418e-04, -1.917526917526918e-03, 6.410256410256410e-03, -2.955065359477124e-02,
+        1.796443723688307e-01, -1.39243221690590e00,
+    ]
+)  # fmt: skip
+
+
+def poisson(rng: np.random.Generator | UniformStream, lam: float) -> int:
+    """A Poisson draw of mean ``lam``: from a stream of uniforms by :func:`poisson_from`, or
+    numpy's ``Generator.poisson`` itself from a plain generator; the same number either way.
+
+    Example:
+        >>> import numpy as np
+        >>> stream, plain = UniformStream(np.random.default_rng(2)), np.random.default_rng(2)
+        >>> [poisson(stream, m) for m in (0.3, 12.0, 800.0)] == [plain.poisson(m) for m in (0.3, 12.0, 800.0)]
+        True
+    """
+    if not isinstance(rng, UniformStream):
+        return int(rng.poisson(lam))
+    ask = 64
+    while True:
+        block, start = rng.block(ask)
+        k, position = poisson_from(block, start, lam)
+        if k >= 0:
+            rng.advance(position)
+            return k
+        ask *= 4
 
 
 def bounded_draws(rng: np.random.Generator, bounds: np.ndarray) -> np.ndarray:

@@ -101,6 +101,45 @@ def count_open(
         counts[tie_ints[TIE_INT.b, e]] += weight
 
 
+@kernel
+def close_conflicts(
+    open_ids: np.ndarray, closing: np.ndarray, tie_of: np.ndarray, festering: np.ndarray, tie_ints: np.ndarray,
+    code: int, log_rows: np.ndarray, log_counts: np.ndarray, logged: int, week: int,
+) -> tuple[int, int]:  # fmt: skip
+    """Close the open conflicts ``closing`` (ascending, all in ``open_ids``): they leave
+    ``open_ids`` (the conflicts still open are moved to its first entries, in order), no
+    longer fester, free their ties, and each is logged as ``code`` for its first party, in
+    order (room reserved). Returns the number still open and of events logged; what
+    :meth:`coopsim.network.Conflicts.close` and :func:`close` do in numpy.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim.events import EventLog
+        >>> log, open_ids = EventLog(20), np.array([1, 4, 6])
+        >>> tie_of, festering = np.array([0, 0, 0, 0, 1, 0, 2]), np.ones(7, dtype=bool)
+        >>> ties = np.array([[7, 8, 9], [1, 2, 3], [-1, 4, -1]])  # first party, second party, conflict
+        >>> log.reserve(1)
+        >>> still, logged = close_conflicts(open_ids, np.array([4]), tie_of, festering, ties, 12, log.rows,
+        ...                                 log.week_counts, log.n, 5)
+        >>> open_ids[:still].tolist(), bool(festering[4]), int(ties[2, 1]), log.rows[:, 0].tolist()
+        ([1, 6], False, -1, [5, 12, 8])
+    """
+    k = 0
+    still = 0
+    for j in range(open_ids.size):
+        c = open_ids[j]
+        if k < closing.size and closing[k] == c:
+            k += 1
+            festering[c] = False
+            e = tie_of[c]
+            tie_ints[TIE_INT.conflict, e] = -1
+            logged = log_event(log_rows, log_counts, logged, week, code, tie_ints[TIE_INT.a, e])
+        else:
+            open_ids[still] = c
+            still += 1
+    return still, logged
+
+
 def close(model: ModelState, conflict_ids: np.ndarray, kind: str | None) -> None:
     """Close conflicts, free their ties and record ``kind`` for the first party.
 

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import Params, Status, clip
-from .compiled import kernel
+from .compiled import kernel, poisson
 from .model_state import ModelState
 from .population import INT
 
@@ -124,7 +124,7 @@ def decide(model: ModelState, rng: np.random.Generator) -> None:
     """
     gp, R = model.scenario.governance, model.roles
     active, circles = _active_and_staffed(model.people.ints, model.people.n, R.holder, R.unit, R.unit_is_circle)
-    arriving = rng.poisson(gp.decisions_per_member * active)
+    arriving = poisson(rng, gp.decisions_per_member * active)
     capacity = _capacity(gp, model.mods.delegation, active, circles)
     model.week_decision_capacity = capacity
     waiting = model.backlog * (1.0 - gp.lapse) + arriving

@@ -44,7 +44,16 @@ import numpy as np
 from pydantic import Field
 
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Params, Status, packed
-from .compiled import UniformStream, bounded_draws, choice_bounds, choice_bounds_each, chosen, kernel, uniform_stream
+from .compiled import (
+    UniformStream,
+    bounded_draws,
+    choice_bounds,
+    choice_bounds_each,
+    chosen,
+    kernel,
+    plain_generator,
+    uniform_stream,
+)
 from .events import log_event, log_exit
 from .governance import consent_probability
 from .model_state import ModelState
@@ -536,7 +545,9 @@ def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator
         R.holder, R.unit, R.unit_names.index(WELCOME_CIRCLE), P.ints, P.n, model.mods.welcome_introductions,
         newcomers.size,
     )  # fmt: skip
-    draws = bounded_draws(rng, bounds)  # each newcomer's referent (if any), then the members met, numpy's way
+    # each newcomer's referent (if any), then the members met: numpy's integers, from the
+    # stream's plain generator
+    draws = bounded_draws(plain_generator(rng), bounds)
     N.reserve(newcomers.size * (k + 1))
     N.m = _introductions(newcomers, referents, members, k, draws, N.ints, N.floats, N.m, N.pairs)
 

@@ -20,8 +20,9 @@ its own *named stream*: a generator made from the seed and a stable key of the s
 name (:func:`named_stream`), never from its position in a list. Adding, removing or
 switching a mechanism therefore changes no other stream: two variants with the same seed
 share their random numbers until their states diverge (common random numbers). The
-streams of the processes that draw uniforms only (:data:`UNIFORM_STREAMS`) read them ahead
-in blocks their kernels read from: the same numbers, in the same order.
+streams of the processes that draw one kind of number only (:data:`READ_AHEAD`: uniforms,
+normals, gammas) read them ahead in blocks their kernels read from: the same numbers, in the
+same order.
 """
 
 from __future__ import annotations
@@ -37,7 +38,17 @@ import numpy as np
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
-from .compiled import UniformStream, announce_compilation, bounded_draws, choice_bounds_each, chosen_each, kernel
+from .compiled import (
+    GammaStream,
+    NormalStream,
+    ReadAhead,
+    UniformStream,
+    announce_compilation,
+    bounded_draws,
+    choice_bounds_each,
+    chosen_each,
+    kernel,
+)
 from .events import log_event
 from .network import Conflicts, Network, add_pairs, founding_network
 from .population import FLAG, INT, People, count_with_status, with_status
@@ -57,9 +68,19 @@ PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
     ("money", money.flows),
 ]
 SETUP_STREAMS = ("founders", "network", "newcomers")
-# the processes whose stream draws uniforms only: read ahead in blocks that a kernel reads
-# from (coopsim.compiled.UniformStream; the same numbers as the plain generator)
-UNIFORM_STREAMS = ("work", "strain", "interactions", "conflict", "membership")
+# the processes whose stream draws one kind of number only, and how it is read ahead in
+# blocks that a kernel reads from (coopsim.compiled.ReadAhead: the plain generator's numbers)
+READ_AHEAD: dict[str, Callable[[np.random.Generator], ReadAhead]] = {
+    "work": UniformStream,
+    "strain": UniformStream,
+    "interactions": UniformStream,
+    "conflict": UniformStream,
+    "engagement": NormalStream,
+    "membership": UniformStream,
+    "arrivals": UniformStream,  # the integers of a welcome are drawn from it at its plain() position
+    "governance": UniformStream,
+    "money": lambda rng: GammaStream(rng, money.GIFT_SHAPE),
+}
 ACTIVE, DEPARTED, VOLUNTEER, STIPEND, SALARIED = (
     Status.ACTIVE,
     Status.DEPARTED,
@@ -197,8 +218,11 @@ class CoopModel(mesa.Model):
 
         names = [name for name, _ in PROCESSES] + [name for name, _ in scenario.mechanisms()] + list(SETUP_STREAMS)
         self.streams: dict[str, Any] = {name: named_stream(self.seed, name) for name in names}
-        for name in UNIFORM_STREAMS:
-            self.streams[name] = UniformStream(self.streams[name])
+        for name, read_ahead in READ_AHEAD.items():
+            self.streams[name] = read_ahead(self.streams[name])
+        for name, lever in scenario.mechanisms():
+            if lever.uniforms_only:
+                self.streams[name] = UniformStream(self.streams[name])
 
         self.week = 0
         self.month_start = True

@@ -24,13 +24,14 @@ import numpy as np
 from pydantic import Field
 
 from .base import WEEKS_PER_YEAR, WORK_CODE, Params, Status, packed
-from .compiled import kernel, numpy_sum
+from .compiled import gamma, kernel, numpy_sum
 from .ledger import FLOW, OUTSIDE, Ledger, transfer
 from .model_state import ModelState
 from .population import FLOAT, INT
 from .structures import ABEILLE, ASSOCIATION, COOP, FUND, QRT, SCI, STRUCTURE_KEYS, circles_staffed
 
 OPERATIONAL = WORK_CODE["operational"]
+GIFT_SHAPE = 4.0  # the week's gifts: a gamma draw of this shape (its mean is the gifts per week)
 ACTIVE = Status.ACTIVE
 DEPARTED = Status.DEPARTED
 
@@ -234,7 +235,7 @@ def flows(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     L, mp, P, R = model.ledger, model.scenario.money, model.people, model.roles
-    gifts = rng.gamma(4.0, mp.gifts_per_year / WEEKS_PER_YEAR / 4.0)
+    gifts = gamma(rng, GIFT_SHAPE, mp.gifts_per_year / WEEKS_PER_YEAR / GIFT_SHAPE)
     unpaid = np.empty(R.count, dtype=np.int64)
     k = payments_of_the_week(
         L.treasury, L.totals, L.flows, R.holder, R.structure, R.kind, R.unit, R.unit_is_circle, R.hours, R.salaried,

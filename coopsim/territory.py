@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import Params, Status, packed
-from .compiled import kernel, numpy_sum
+from .compiled import kernel, numpy_sum, poisson
 from .model_state import ModelState
 from .population import FLOAT, INT
 
@@ -101,7 +101,7 @@ def arrivals_this_week(model: ModelState, rng: np.random.Generator) -> int:
 
 
 def _arrivals(model: ModelState, rng: np.random.Generator, present: int, active: int) -> int:
-    return int(rng.poisson(arrival_rate(model.acceptance, present, active, packed(model.scenario.territory))))
+    return poisson(rng, arrival_rate(model.acceptance, present, active, packed(model.scenario.territory)))
 
 
 @kernel
@@ -142,7 +142,7 @@ def acceptance_and_arrivals(model: ModelState, rng: np.random.Generator) -> int:
     model.acceptance, rate = acceptance_and_rate(
         P.floats, P.ints, P.n, model.acceptance, packed(model.scenario.territory), model.mods.acceptance_gain
     )
-    return int(rng.poisson(rate))
+    return poisson(rng, rate)
 
 
 @kernel

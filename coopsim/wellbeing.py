@@ -27,7 +27,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import EVENT_CODE, Paid, Params, Status, packed
-from .compiled import UniformStream, kernel, numpy_sum, uniform_stream
+from .compiled import NormalStream, UniformStream, kernel, numpy_sum, standard_normals, uniform_stream
 from .events import log_event
 from .membership import burn_out
 from .model_state import ModelState
@@ -248,17 +248,20 @@ def update_engagement(model: ModelState, rng: np.random.Generator) -> None:
     """
     P, wp, mods, R = model.people, model.scenario.wellbeing, model.mods, model.roles
     n = P.n
-    noise = rng.normal(0.0, wp.engagement_noise, n)
+    normals, start = standard_normals(rng, n)  # each person's noise: numpy's normal(0, engagement_noise)
     _engage(
-        P.floats, P.ints, n, noise, R.holder, R.formal, model.backlog, mods.formal_recognition,
+        P.floats, P.ints, n, normals, start, R.holder, R.formal, model.backlog, mods.formal_recognition,
         mods.description_recognition, packed(wp),
     )  # fmt: skip
+    if isinstance(rng, NormalStream):
+        rng.advance(start + n)
 
 
 @kernel
 def _engage(
-    floats: np.ndarray, ints: np.ndarray, n: int, noise: np.ndarray, holder: np.ndarray, formal: np.ndarray,
-    backlog: float, formal_recognition: float, description_recognition: float, wellbeing: np.ndarray,
+    floats: np.ndarray, ints: np.ndarray, n: int, normals: np.ndarray, start: int, holder: np.ndarray,
+    formal: np.ndarray, backlog: float, formal_recognition: float, description_recognition: float,
+    wellbeing: np.ndarray,
 ) -> None:  # fmt: skip
     """Each person's recognition, security, shared meaning and engagement for the week.
 
@@ -271,7 +274,8 @@ def _engage(
     moves towards its target (:func:`_engagement_target`: meaning, trust, recognition,
     security, less exhaustion, pressure, open conflicts, the backlog per active member, and
     the frustration of working much more than the mean present person unrecognised), plus
-    its ``noise``."""
+    its noise (``engagement_noise`` times the person's standard normal, ``normals`` from
+    ``start`` on, one per person)."""
     wp = wellbeing[0]  # the process's constants (WellbeingParams)
     engagement_rate, w_backlog, w_frustration = wp["engagement_rate"], wp["w_backlog"], wp["w_frustration"]
     status, paid, conflicts = ints[INT.status], ints[INT.paid], ints[INT.conflicts]
@@ -301,7 +305,8 @@ def _engage(
                 wp, meaning, trust, rec, fin, emo, floats[FLOAT.exhaustion, i], floats[FLOAT.pressure, i],
                 conflicts[i], backlog_term, frustration,
             )  # fmt: skip
-            eng = eng + (engagement_rate * (target - eng) + noise[i])
+            noise = 0.0 + wp["engagement_noise"] * normals[start + i]  # numpy's normal(0, engagement_noise)
+            eng = eng + (engagement_rate * (target - eng) + noise)
         floats[FLOAT.engagement, i] = min(max(eng, 0.0), 1.0)
 
 

@@ -24,7 +24,7 @@ import pytest
 
 from coopsim import CoopModel, run
 from coopsim.base import WEEKS_PER_YEAR, WORK_CODE, Modifiers, Paid, Status
-from coopsim.compiled import UniformStream
+from coopsim.compiled import UniformStream, poisson
 from coopsim.conflict import disagree, open_counts
 from coopsim.governance import consent_probability, decide, decision_capacity
 from coopsim.interactions import interact
@@ -584,7 +584,7 @@ def test_engagement_backlog_per_active_member_and_security_of_pay(small_model) -
     P.pressure[:4] = [0.2, 0.0, 0.0, 0.0]
     P.engagement[:4] = [0.5, 0.6, 0.3, 0.7]
     m.backlog = 1.0  # shared by the two active members: 0.5 each
-    noise = copy.deepcopy(m.streams["engagement"]).normal(0.0, wp.engagement_noise, 4)
+    noise = 0.0 + wp.engagement_noise * copy.deepcopy(m.streams["engagement"]).standard_normal(4)  # read ahead
     before = {name: getattr(P, name)[:4].copy() for name in ("recognition", "security_fin", "security_emo", "meaning")}
     engagement = P.engagement[:4].copy()
 
@@ -815,7 +815,7 @@ def test_backlog_arithmetic(small_model) -> None:
     gp = m.scenario.governance
     active = m.count(Status.ACTIVE)
     m.backlog = 10.0
-    arriving = copy.deepcopy(m.streams["governance"]).poisson(gp.decisions_per_member * active)
+    arriving = poisson(copy.deepcopy(m.streams["governance"]), gp.decisions_per_member * active)  # numpy's, read ahead
     capacity = gp.consent_capacity * (gp.reference_size / max(active, gp.reference_size)) ** gp.consent_exponent
 
     decide(m, m.streams["governance"])
@@ -1095,7 +1095,7 @@ def test_engagement_arithmetic(small_model) -> None:
     P.pressure[:4] = [0.0, 0.3, 0.0, 0.0]
     P.engagement[:4] = [0.6, 0.5, 0.4, 0.7]
     m.backlog = 2.0
-    noise = copy.deepcopy(m.streams["engagement"]).normal(0.0, wp.engagement_noise, 4)
+    noise = 0.0 + wp.engagement_noise * copy.deepcopy(m.streams["engagement"]).standard_normal(4)  # read ahead
     before = P.engagement[:4].copy()
 
     update_engagement(m, m.streams["engagement"])
@@ -1470,7 +1470,10 @@ def test_rex_resolution_chance_follows_mutual_trust(small_model, below: bool) ->
     open_counts(m)
     chance = 0.8 * 0.5 * (N.trust_ab[:2] + N.trust_ba[:2])
 
-    m.scenario.rex.act(m, Scripted(np.zeros((2, 4)), at(chance, below)))
+    rng = ScriptedUniforms(np.zeros((2, 4)), at(chance, below))
+    m.scenario.rex.act(m, rng)
+
+    assert rng.read == rng.scripted.size
 
     assert events(m, "conflict_resolved") == ([0, 2] if below else [])
     np.testing.assert_array_equal(P.conflicts[:4], 0 if below else 1)
@@ -1581,7 +1584,10 @@ def test_mediation_success_arithmetic(small_model, below: bool) -> None:
     N.trust_ab[1], N.trust_ba[1] = 0.9, 0.7
     med.resolution_probability = 0.6
 
-    m.scenario.mediation.act(m, Scripted(at(p, below)))
+    rng = ScriptedUniforms(at(p, below))
+    m.scenario.mediation.act(m, rng)
+
+    assert rng.read == rng.scripted.size
 
     assert events(m, "conflict_mediated") == [0, 2, 1]
     assert events(m, "conflict_resolved") == ([0, 2, 1] if below else [])
@@ -1628,7 +1634,10 @@ def test_rex_agreement_handover_and_room_for_participants(small_model) -> None:
     P.meaning[:5] = 0.5
     m.week = 3
 
-    rex.act(m, Scripted(np.zeros((2, 5)), np.zeros(0)))  # all would attend; every overloaded one hands over
+    rng = ScriptedUniforms(np.zeros((2, 5)), np.zeros(0))
+    rex.act(m, rng)  # all would attend; every overloaded one hands over
+
+    assert rng.read == rng.scripted.size
 
     np.testing.assert_allclose(P.meaning[:5], [0.5 + rex.meaning_gain] * 3 + [0.5, 0.5])  # the first three
     # beyond capacity: the agreement is kept, or raised to `limits`; the others' fade

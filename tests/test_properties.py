@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from coopsim import CoopModel, load_scenario
 from coopsim.base import Status
-from coopsim.compiled import UniformStream
+from coopsim.compiled import GammaStream, NormalStream, UniformStream, gamma, poisson, standard_normals
 from coopsim.network import Network
 from coopsim.scenario import MECHANISM_NAMES
 
@@ -249,3 +249,47 @@ def test_a_uniform_stream_gives_the_generators_numbers(seed: int, asks: list[tup
             assert np.array_equal(block[start : start + taken], plain.random(taken))
             stream.advance(start + taken)
     assert stream.random() == plain.random()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    asks=st.lists(
+        st.tuples(
+            st.sampled_from(["uniforms", "poisson", "integers", "permutation"]),
+            st.floats(0.0, 2000.0, allow_nan=False),
+        ),
+        max_size=25,
+    ),
+)
+def test_a_uniform_stream_draws_poissons_and_gives_the_generator_back(seed: int, asks: list[tuple[str, float]]) -> None:
+    """Poisson draws from a :class:`UniformStream`'s block (numpy's algorithms, any mean),
+    and draws of other kinds from its :meth:`~UniformStream.plain` generator (the uniforms
+    read ahead given back), interleaved with uniforms in any order: the numbers of the plain
+    generator, which ends in the same state."""
+    stream, plain = UniformStream(np.random.default_rng(seed)), np.random.default_rng(seed)
+    for how, x in asks:
+        if how == "uniforms":
+            assert np.array_equal(stream.random(int(x) % 50), plain.random(int(x) % 50))
+        elif how == "poisson":
+            assert poisson(stream, x) == plain.poisson(x)
+        elif how == "integers":  # 32-bit draws: half a 64-bit draw may be kept for the next
+            bound = 1 + int(x) % 40
+            assert np.array_equal(stream.plain().integers(0, bound, 3), plain.integers(0, bound, 3))
+        else:
+            assert np.array_equal(stream.plain().permutation(1 + int(x) % 30), plain.permutation(1 + int(x) % 30))
+    assert stream.plain().bit_generator.state == plain.bit_generator.state
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), sizes=st.lists(st.integers(0, 3000), max_size=12), shape=st.floats(0.1, 20.0))
+def test_normal_and_gamma_streams_give_the_generators_numbers(seed: int, sizes: list[int], shape: float) -> None:
+    """Normals and gammas read ahead in blocks are numpy's ``normal`` and ``gamma`` draws,
+    in order, however many are asked at a time (across refills)."""
+    normals, gammas = NormalStream(np.random.default_rng(seed)), GammaStream(np.random.default_rng(seed), shape)
+    plain_n, plain_g = np.random.default_rng(seed), np.random.default_rng(seed)
+    for size in sizes:
+        block, start = standard_normals(normals, size)
+        assert np.array_equal(0.0 + 0.3 * block[start : start + size], plain_n.normal(0.0, 0.3, size))
+        normals.advance(start + size)
+        assert gamma(gammas, shape, 2.5) == plain_g.gamma(shape, 2.5)

@@ -31,14 +31,17 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import LeverControl, Mechanism
-from ..compiled import kernel
+from ..base import EVENT_CODE, LeverControl, Mechanism, packed
+from ..compiled import UniformStream, kernel, uniform_stream
 from ..conflict import count_open
+from ..events import log_events
 from ..model_state import ModelState
 from ..network import TIE_FLOAT, TIE_INT
+from ..structures import unit_staffed
 
 MEDIATION_CIRCLE = "Écoute & Médiation"
 MEDIATED, RESOLVED = range(2)  # the rows of the first parties of the conflicts mediated, resolved
+CONFLICT_MEDIATED, CONFLICT_RESOLVED = EVENT_CODE["conflict_mediated"], EVENT_CODE["conflict_resolved"]
 
 
 class Mediation(Mechanism):
@@ -81,6 +84,7 @@ class Mediation(Mechanism):
     )
 
     phase: ClassVar[str] = "conflict"
+    uniforms_only: ClassVar[bool] = True
 
     capacity_per_month: int = Field(2, ge=0, le=100000, description="mediations the commission can run per month")
     resolution_probability: float = Field(
@@ -98,32 +102,25 @@ class Mediation(Mechanism):
         2, ge=1, le=1000, description="mediation sessions a dispute may have before the commission lets it go"
     )
 
-    def act(self, model: ModelState, rng: np.random.Generator) -> None:
+    def act(self, model: ModelState, rng: np.random.Generator | UniformStream) -> None:
+        """At the start of each month, the month's mediations (:func:`month`)."""
         if not model.month_start:
             return
-        N, C = model.network, model.conflicts
-        u = rng.random(C.open_ids.size)
-        if C.open_ids.size == 0:
-            return
-        if self.needs_circle and not model.roles.staffed(MEDIATION_CIRCLE):
-            return
-        taken = _taken_up(
-            C.open_ids, C.opened, C.sessions, model.week, self.min_age_weeks, self.capacity_per_month,
-            self.max_sessions_per_dispute,
+        N, C, R, P = model.network, model.conflicts, model.roles, model.people
+        stream, log = uniform_stream(rng), model.recorder.log
+        block, start = stream.block(C.open_ids.size)
+        log.reserve(2 * self.capacity_per_month)
+        circle = R.unit_names.index(MEDIATION_CIRCLE) if self.needs_circle and C.open_ids.size else -1
+        read, logged, n_open, mediated, resolved = month(
+            block, start, packed(self), circle, R.holder, R.unit, C.open_ids, C.opened, C.sessions, C.tie,
+            C.festering.flags, C.settled_by_mediation.flags, N.ints, N.floats, P.ints, P.n, model.week, log.rows,
+            log.week_counts, log.n,
         )  # fmt: skip
-        if taken.size == 0:
-            return
-        parties = np.empty((2, taken.size), dtype=np.int64)  # first party of those mediated, of those resolved
-        n_resolved, n_open = _mediate(
-            C.open_ids, taken, u, C.tie, C.festering.flags, C.sessions, C.settled_by_mediation.flags, N.ints,
-            N.floats, model.people.ints, model.people.n, self.resolution_probability, self.festering_factor, parties,
-        )  # fmt: skip
-        model.emit("conflict_mediated", parties[MEDIATED])
-        model.week_mediated += int(taken.size)
-        model.week_mediated_ok += n_resolved
+        stream.advance(read)
+        log.written(logged)
         C.open_ids = C.open_ids[:n_open]
-        if n_resolved:
-            model.emit("conflict_resolved", parties[RESOLVED, :n_resolved])
+        model.week_mediated += mediated
+        model.week_mediated_ok += resolved
 
     def success_probability(self, model: ModelState, conflict_ids: np.ndarray, ties: np.ndarray) -> np.ndarray:
         """Each mediation's chance: ``resolution_probability × (0.5 + mutual trust)``, times
@@ -141,6 +138,38 @@ class Mediation(Mechanism):
         festering = model.conflicts.festering.flags[conflict_ids]
         p = self.resolution_probability * (0.5 + trust) * np.where(festering, self.festering_factor, 1.0)
         return np.minimum(p, 1.0)
+
+
+@kernel
+def month(
+    block: np.ndarray, start: int, mediation: np.ndarray, circle: int, holder: np.ndarray, unit: np.ndarray,
+    open_ids: np.ndarray, opened: np.ndarray, sessions: np.ndarray, tie_of: np.ndarray, festering: np.ndarray,
+    settled: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, people_ints: np.ndarray, n: int, week: int,
+    log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
+) -> tuple[int, int, int, int, int]:  # fmt: skip
+    """A month's mediations (``mediation``: the lever's settings, packed), reading a uniform
+    per open conflict from ``block``: when the commission is staffed (someone holds a role
+    in the unit ``circle``; -1: not needed), the conflicts it takes up (:func:`_taken_up`)
+    are mediated (:func:`_mediate`), each logged, then those resolved. Returns the
+    position read to, the events logged, the conflicts still open (first in ``open_ids``),
+    mediated and resolved."""
+    p = mediation[0]
+    read = start + open_ids.size
+    if open_ids.size == 0 or (circle >= 0 and not unit_staffed(holder, unit, circle)):
+        return read, logged, open_ids.size, 0, 0
+    taken = _taken_up(
+        open_ids, opened, sessions, week, p["min_age_weeks"], p["capacity_per_month"], p["max_sessions_per_dispute"]
+    )
+    if taken.size == 0:
+        return read, logged, open_ids.size, 0, 0
+    parties = np.empty((2, taken.size), dtype=np.int64)  # first party of those mediated, of those resolved
+    resolved, still_open = _mediate(
+        open_ids, taken, block[start:read], tie_of, festering, sessions, settled, tie_ints, tie_floats, people_ints,
+        n, p["resolution_probability"], p["festering_factor"], parties,
+    )  # fmt: skip
+    logged = log_events(log_rows, log_counts, logged, week, CONFLICT_MEDIATED, parties[MEDIATED])
+    logged = log_events(log_rows, log_counts, logged, week, CONFLICT_RESOLVED, parties[RESOLVED, :resolved])
+    return read, logged, still_open, taken.size, resolved
 
 
 @kernel

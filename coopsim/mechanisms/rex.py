@@ -39,14 +39,21 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import LeverControl, Mechanism, Status
-from ..compiled import kernel
-from ..conflict import close, open_counts
+from ..base import EVENT_CODE, LeverControl, Mechanism, Status, packed
+from ..compiled import UniformStream, kernel, plain_generator, uniform_stream
+from ..conflict import close_conflicts, count_open
+from ..events import log_event
 from ..model_state import ModelState
 from ..network import TIE_FLOAT, TIE_INT
 from ..population import FLAG, FLOAT, INT
+from ..structures import hand_over
 
-ACTIVE = Status.ACTIVE  # a plain integer, for the kernels
+ACTIVE = Status.ACTIVE  # plain integers, for the kernels
+REX_SESSION, CONFLICT_RESOLVED, ROLE_DROPPED = (
+    EVENT_CODE["rex_session"],
+    EVENT_CODE["conflict_resolved"],
+    EVENT_CODE["role_dropped"],
+)
 
 
 class Rex(Mechanism):
@@ -85,6 +92,7 @@ class Rex(Mechanism):
     )
 
     phase: ClassVar[str] = "interactions"
+    uniforms_only: ClassVar[bool] = True
 
     every_weeks: int = Field(8, ge=1, le=520, description="weeks between two sessions")
     facilitators: int = Field(12, ge=0, le=100000, description="members trained to facilitate at the start (TERA: 12)")
@@ -126,44 +134,78 @@ class Rex(Mechanism):
         0.01, ge=0, le=1, description="weekly drift of a role's organisation back to its original hours"
     )
 
-    def act(self, model: ModelState, rng: np.random.Generator) -> None:
+    def act(self, model: ModelState, rng: np.random.Generator | UniformStream) -> None:
+        """Every week, agreements and reorganisations fade; every ``every_weeks`` weeks, a
+        session (:func:`session`), the facilitators trained before the first."""
         P, R = model.people, model.roles
         _fade(P.floats, P.n, R.effort, 1.0 - self.limits_fade, self.forgetting)
         if (model.week - self.start_week) % self.every_weeks:
             return
-        N, n = model.network, P.n
+        n = P.n
         state = model.mechanism_state.setdefault("rex", {})
         if not state.get("trained"):
             state["trained"] = True
             pool = np.flatnonzero((P.status[:n] == Status.ACTIVE) & ~P.burned_out[:n])
-            chosen = rng.permutation(pool)[: self.facilitators]
+            chosen = plain_generator(rng).permutation(pool)[: self.facilitators]
             P.rex_trained[chosen] = True
-        u = rng.random((2, n))  # u_attend, u_hand
-        attend = _attendance(P.ints, P.flags, n, u[0], self.participation, self.per_facilitator)
-        if attend.size < 2:
-            return
-        model.emit("rex_session", np.array([-1]))
-        inside, handing = _debrief(
-            P.floats, P.ints, n, attend, N.ints, N.floats, N.m, R.holder, R.effort, u[1],
-            self.recognition_gain, self.meaning_gain, self.trust_gain, self.streamlining, self.effort_floor,
-            self.limits, self.handover,
+        N, C, stream, log = model.network, model.conflicts, uniform_stream(rng), model.recorder.log
+        block, start = stream.block(2 * n + C.open_ids.size)
+        log.reserve(2 + C.open_ids.size + n)  # the session, the conflicts resolved, the roles handed over
+        read, logged, n_open = session(
+            block, start, packed(self), P.floats, P.ints, P.flags, n, N.ints, N.floats, N.m, R.holder,
+            R.vacant_since, R.announced, R.hours, R.salaried, R.effort, C.open_ids, C.tie, C.festering.flags,
+            model.week, log.rows, log.week_counts, log.n,
         )  # fmt: skip
-        self._revisit_conflicts(model, inside, rng)
-        for i in handing.tolist():
-            model.hand_over_one_role(i, announced=True)
+        C.open_ids = C.open_ids[:n_open]
+        stream.advance(read)
+        log.written(logged)
 
-    def _revisit_conflicts(self, model: ModelState, inside: np.ndarray, rng: np.random.Generator) -> None:
-        """Open conflicts between two participants may be resolved: the session revisits the
-        work situations and the difficulties met ("identifier les difficultés rencontrées et
-        trouver des réponses"), the more easily the more the two still trust each other."""
-        N, C = model.network, model.conflicts
-        u_resolve = rng.random(C.open_ids.size)
-        if C.open_ids.size == 0 or self.conflict_resolution == 0:
-            return
-        resolved = _resolved_between(C.open_ids, C.tie, N.ints, N.floats, inside, u_resolve, self.conflict_resolution)
+
+@kernel
+def session(
+    block: np.ndarray, start: int, rex: np.ndarray, people_floats: np.ndarray, people_ints: np.ndarray,
+    people_flags: np.ndarray, n: int, tie_ints: np.ndarray, tie_floats: np.ndarray, m: int, holder: np.ndarray,
+    vacant_since: np.ndarray, announced: np.ndarray, hours: np.ndarray, salaried: np.ndarray, effort: np.ndarray,
+    open_ids: np.ndarray, tie_of: np.ndarray, festering: np.ndarray, week: int, log_rows: np.ndarray,
+    log_counts: np.ndarray, logged: int,
+) -> tuple[int, int, int]:  # fmt: skip
+    """A session (``rex``: the lever's settings, packed), reading its uniforms from
+    ``block``: who attends (:func:`_attendance`); with two participants or more, the
+    session (logged) and what it does for them (:func:`_debrief`); the open conflicts
+    between two participants revisited (:func:`_resolved_between`): the work situations
+    and the difficulties met ("identifier les difficultés rencontrées et trouver des
+    réponses"), resolved the more easily the more the two still trust each other (closed,
+    logged, ``open_ids`` kept in order in its first entries, open conflicts counted again);
+    the overloaded participants each hand over their heaviest role, openly. Returns the
+    position read to, the events logged and the number of conflicts still open."""
+    p = rex[0]
+    u_attend, u_hand = block[start : start + n], block[start + n : start + 2 * n]
+    read = start + 2 * n
+    attend = _attendance(people_ints, people_flags, n, u_attend, p["participation"], p["per_facilitator"])
+    if attend.size < 2:
+        return read, logged, open_ids.size
+    logged = log_event(log_rows, log_counts, logged, week, REX_SESSION, -1)
+    inside, handing = _debrief(
+        people_floats, people_ints, n, attend, tie_ints, tie_floats, m, holder, effort, u_hand,
+        p["recognition_gain"], p["meaning_gain"], p["trust_gain"], p["streamlining"], p["effort_floor"], p["limits"],
+        p["handover"],
+    )  # fmt: skip
+    u_resolve = block[read : read + open_ids.size]
+    read += open_ids.size
+    still_open = open_ids.size
+    if open_ids.size and p["conflict_resolution"] != 0:
+        resolved = _resolved_between(
+            open_ids, tie_of, tie_ints, tie_floats, inside, u_resolve, p["conflict_resolution"]
+        )
         if resolved.size:
-            close(model, resolved, "conflict_resolved")
-            open_counts(model)
+            still_open, logged = close_conflicts(
+                open_ids, resolved, tie_of, festering, tie_ints, CONFLICT_RESOLVED, log_rows, log_counts, logged, week
+            )
+            count_open(people_ints, n, tie_ints, open_ids[:still_open], tie_of, festering)
+    for i in handing:
+        if hand_over(holder, vacant_since, announced, people_ints, hours, salaried, i, week, True):
+            logged = log_event(log_rows, log_counts, logged, week, ROLE_DROPPED, i)
+    return read, logged, still_open
 
 
 @kernel
