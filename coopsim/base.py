@@ -204,6 +204,9 @@ class Mechanism(Params):
     # True when ``act`` draws uniforms only (any other kind from ``plain_generator(rng)``):
     # its stream is then read ahead in blocks its kernels read (coopsim.compiled.UniformStream)
     uniforms_only: ClassVar[bool] = False
+    # True when ``modify`` reads the lever's settings only, never the state: the compiled
+    # weeks (coopsim.week) then set the modifiers once for many weeks
+    modifies_from_settings: ClassVar[bool] = False
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

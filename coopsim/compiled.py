@@ -236,10 +236,11 @@ class ReadAhead:
         (True, True)
     """
 
-    BLOCK = 4096  # numbers read ahead at a time (at least as many as asked)
+    BLOCK = 4096  # numbers read ahead at a time by default (at least as many as asked)
 
-    def __init__(self, rng: np.random.Generator) -> None:
+    def __init__(self, rng: np.random.Generator, block: int = BLOCK) -> None:
         self.rng = rng
+        self.block_size = block
         self.buffer = np.zeros(0)
         self.position = 0
 
@@ -250,7 +251,7 @@ class ReadAhead:
         """The read-ahead block, holding at least ``count`` unread numbers from the returned
         position on; say how far they were read with :meth:`advance`."""
         if self.position + count > self.buffer.size:
-            fresh = self._fresh(max(self.BLOCK, count))
+            fresh = self._fresh(max(self.block_size, count))
             self.buffer = np.concatenate((self.buffer[self.position :], fresh))
             self.position = 0
         return self.buffer, self.position

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status, clip
+from .base import Params, Status, clip, packed
 from .compiled import kernel, poisson
 from .model_state import ModelState
 from .population import INT
@@ -63,21 +63,24 @@ def decision_capacity(model: ModelState) -> float:
         True
     """
     R = model.roles
-    active, circles = _active_and_staffed(model.people.ints, model.people.n, R.holder, R.unit, R.unit_is_circle)
-    return _capacity(model.scenario.governance, model.mods.delegation, active, circles)
-
-
-def _capacity(gp: GovernanceParams, delegation: bool, active: int, circles: int) -> float:
-    """Under delegation, each staffed circle decides its matters; under consent of all, the
-    capacity shrinks as the active group outgrows the reference size."""
-    if delegation:
-        return gp.circle_capacity * circles + gp.consent_capacity * 0.5
-    active = max(active, 1)
-    return gp.consent_capacity * (gp.reference_size / max(active, gp.reference_size)) ** gp.consent_exponent
+    active, circles = active_and_staffed(model.people.ints, model.people.n, R.holder, R.unit, R.unit_is_circle)
+    return capacity(packed(model.scenario.governance), model.mods.delegation, active, circles)
 
 
 @kernel
-def _active_and_staffed(
+def capacity(governance: np.ndarray, delegation: bool, active: int, circles: int) -> float:
+    """Decisions a week (``governance``: the process's constants, packed): under delegation,
+    each staffed circle decides its matters; under consent of all, the capacity shrinks as
+    the active group outgrows the reference size."""
+    gp = governance[0]
+    if delegation:
+        return gp["circle_capacity"] * circles + gp["consent_capacity"] * 0.5
+    active = max(active, 1)
+    return gp["consent_capacity"] * (gp["reference_size"] / max(active, gp["reference_size"])) ** gp["consent_exponent"]
+
+
+@kernel
+def active_and_staffed(
     people_ints: np.ndarray, n: int, holder: np.ndarray, unit: np.ndarray, unit_is_circle: np.ndarray
 ) -> tuple[int, int]:
     """The active members, and the circles with at least one role held."""
@@ -123,9 +126,9 @@ def decide(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     gp, R = model.scenario.governance, model.roles
-    active, circles = _active_and_staffed(model.people.ints, model.people.n, R.holder, R.unit, R.unit_is_circle)
+    active, circles = active_and_staffed(model.people.ints, model.people.n, R.holder, R.unit, R.unit_is_circle)
     arriving = poisson(rng, gp.decisions_per_member * active)
-    capacity = _capacity(gp, model.mods.delegation, active, circles)
-    model.week_decision_capacity = capacity
+    decided = capacity(packed(gp), model.mods.delegation, active, circles)
+    model.week_decision_capacity = decided
     waiting = model.backlog * (1.0 - gp.lapse) + arriving
-    model.backlog = max(0.0, waiting - capacity)
+    model.backlog = max(0.0, waiting - decided)

@@ -475,21 +475,69 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
         >>> m.people.n >= n                                      # rows are only ever added
         True
     """
-    P, R, mods, mp = model.people, model.roles, model.mods, model.scenario.membership
     count = acceptance_and_arrivals(model, rng)
     if count:
         model.add_newcomers(count)
+    integrate(model, rng)
+
+
+def integrate(model: ModelState, rng: np.random.Generator) -> None:
+    """The welcome and the integration of the week (:func:`arrive_and_integrate`, once the
+    newcomers have come): a consent draw per person, the welcome and the ready
+    (:func:`welcome_and_ready`), then :func:`finish_integration`.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.add_newcomers(2)
+        >>> stream = UniformStream(np.random.default_rng(0))
+        >>> integrate(m, stream)                                 # nobody welcomed or ready yet
+        >>> stream.position == m.people.n                         # a consent draw per person
+        True
+    """
+    P, R, mods, mp = model.people, model.roles, model.mods, model.scenario.membership
     u_consent = rng.random(P.n)
-    circle = R.unit_names.index(WELCOME_CIRCLE) if mods.welcome_capacity > 0 else -1
+    circle = _welcome_circle(model)
     found = np.empty((2, P.n), dtype=np.int64)  # the newly welcomed, the ready
     welcomed, k = welcome_and_ready(
         P.ints, P.flags, P.n, found, model.week, R.unit, R.holder, circle, mods.welcome_capacity,
         mods.integration_weeks, mp.integration_weeks_unwelcomed,
     )  # fmt: skip
+    finish_integration(model, rng, u_consent, found, welcomed, k)
+
+
+def _welcome_circle(model: ModelState) -> int:
+    """The welcome circle's unit when the welcome is on (its capacity above zero), else -1."""
+    return model.roles.unit_names.index(WELCOME_CIRCLE) if model.mods.welcome_capacity > 0 else -1
+
+
+def finish_integration(
+    model: ModelState, rng: np.random.Generator, u_consent: np.ndarray, found: np.ndarray, welcomed: int, k: int
+) -> None:
+    """The newly welcomed (``found[WELCOMED, :welcomed]``) are introduced (:func:`introduce`);
+    each of the ``k`` ready (``found[READY, :k]``), in index order, becomes an active member
+    if nobody among the deciders objects (every active member, or the welcome circle under
+    delegation; their consent draws ``u_consent``), and is otherwise asked again after half
+    the integration time.
+
+    Example:
+        >>> import numpy as np
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> m.add_newcomers(1)
+        >>> newcomer = m.people.n - 1
+        >>> found = np.array([[0], [newcomer]])               # nobody welcomed, one ready
+        >>> finish_integration(m, np.random.default_rng(0), np.zeros(m.people.n), found, 0, 1)
+        >>> int(m.people.status[newcomer]) == Status.ACTIVE       # a draw of 0: nobody objected
+        True
+    """
+    P, R, mods, mp = model.people, model.roles, model.mods, model.scenario.membership
     if welcomed:
         introduce(model, found[WELCOMED, :welcomed], rng)
     if k == 0:
         return
+    circle = _welcome_circle(model)
     ready = found[READY]
     welcomers = R.unit_holders(WELCOME_CIRCLE) if mods.delegation and circle >= 0 else np.zeros(0, dtype=np.int64)
     deciders = welcomers if welcomers.size else with_status(P.ints, P.n, ACTIVE)

@@ -37,7 +37,7 @@ import numpy as np
 
 from . import conflict, governance, interactions, membership, money, wellbeing, work
 from .agents import Person
-from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Paid, Status, params_edits
+from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Status, packed, params_edits
 from .compiled import (
     GammaStream,
     NormalStream,
@@ -51,10 +51,11 @@ from .compiled import (
 )
 from .events import log_event
 from .network import Conflicts, Network, add_pairs, founding_network
-from .population import FLAG, INT, People, count_with_status, with_status
+from .population import People, count_with_status, paid_status, with_status
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .structures import Roles, assign, hand_over, release
+from .week import CompiledWeek
 
 PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
     ("work", work.allocate),
@@ -77,18 +78,17 @@ READ_AHEAD: dict[str, Callable[[np.random.Generator], ReadAhead]] = {
     "conflict": UniformStream,
     "engagement": NormalStream,
     "membership": UniformStream,
-    "arrivals": UniformStream,  # the integers of a welcome are drawn from it at its plain() position
+    # the integers of a welcome are drawn at its plain() position, which drops what was read
+    # ahead: little is
+    "arrivals": lambda rng: UniformStream(rng, block=256),
     "governance": UniformStream,
     "money": lambda rng: GammaStream(rng, money.GIFT_SHAPE),
 }
-ACTIVE, DEPARTED, VOLUNTEER, STIPEND, SALARIED = (
-    Status.ACTIVE,
-    Status.DEPARTED,
-    Paid.VOLUNTEER,
-    Paid.STIPEND,
-    Paid.SALARIED,
-)
+ACTIVE = Status.ACTIVE
 ARRIVAL = EVENT_CODE["arrival"]
+#: the parameter groups the week's kernel reads, in the order it unpacks them
+PARAMETER_GROUPS = ("work", "wellbeing", "interactions", "conflict", "membership", "territory", "governance", "money",
+                    "population", "structures")  # fmt: skip
 
 
 def stream_key(name: str) -> int:
@@ -113,20 +113,6 @@ def named_stream(seed: int, name: str) -> np.random.Generator:
         (True, True)
     """
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream_key(name),)))
-
-
-@kernel
-def _paid_status(ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray, salaried: np.ndarray) -> None:
-    """Each person's paid status: salaried when holding a salaried role, else on stipend when a
-    recipient still living there, else volunteer."""
-    for i in range(n):
-        if flags[FLAG.stipend, i] and ints[INT.status, i] != DEPARTED:
-            ints[INT.paid, i] = STIPEND
-        else:
-            ints[INT.paid, i] = VOLUNTEER
-    for r in range(holder.size):
-        if holder[r] >= 0 and salaried[r]:
-            ints[INT.paid, holder[r]] = SALARIED
 
 
 @kernel
@@ -245,6 +231,8 @@ class CoopModel(mesa.Model):
         self.ledger = money.Ledger(self._start_treasuries())
         self.recorder = Recorder(self)
         self.datacollector = MesaRecords(self)
+        # the week in one compiled call (coopsim.week); None: process by process, in Python
+        self.compiled_week: CompiledWeek | None = CompiledWeek(self)
         self._found()
         self._plan_the_week()
 
@@ -406,7 +394,7 @@ class CoopModel(mesa.Model):
 
     def update_paid_status(self) -> None:
         """Salaried if holding a salaried role; on stipend if a recipient still living there; else volunteer."""
-        _paid_status(self.people.ints, self.people.flags, self.people.n, self.roles.holder, self.roles.salaried)
+        paid_status(self.people.ints, self.people.flags, self.people.n, self.roles.holder, self.roles.salaried)
 
     # --- the week ---------------------------------------------------------------------
 
@@ -421,13 +409,35 @@ class CoopModel(mesa.Model):
             (name, process, self.streams[name], [(lever, rng) for lever, rng in levers if lever.phase == name])
             for name, process in PROCESSES
         ]
+        self._params = tuple(packed(getattr(self.scenario, group)) for group in PARAMETER_GROUPS)
         self._planned = params_edits()
+
+    def run_weeks(self, stop: int, progress: Callable[[int], Any] | None = None) -> None:
+        """Run the weeks up to ``stop`` (excluded): as many at a time as the compiled weeks
+        allow (:mod:`coopsim.week`), or one :meth:`step` at a time; ``progress`` is called
+        with the number of weeks done after each call."""
+        if self.compiled_week is None:
+            while self.week < stop:
+                self.step()
+                if progress is not None:
+                    progress(1)
+            return
+        if params_edits() != self._planned:
+            self._plan_the_week()
+        start = self.week
+        self.compiled_week.run_until(stop, progress)
+        self.steps += self.week - start
+        self.running = self.week < self.horizon
 
     def step(self) -> None:
         """One week: modifiers, then each process followed by the mechanisms of its phase."""
         week = self.week
         if params_edits() != self._planned:
             self._plan_the_week()
+        if self.compiled_week is not None:
+            self.compiled_week.run_until(week + 1)
+            self.running = self.week < self.horizon
+            return
         self.month_start = week == 0 or int(week * 12 / WEEKS_PER_YEAR) != int((week - 1) * 12 / WEEKS_PER_YEAR)
         self.week_mediated = self.week_mediated_ok = 0
         mods = self.mods
@@ -455,5 +465,4 @@ class CoopModel(mesa.Model):
 
     def run_model(self) -> None:
         """Run to the horizon."""
-        while self.running:
-            self.step()
+        self.run_weeks(self.horizon)

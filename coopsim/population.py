@@ -292,4 +292,19 @@ INT = _field_index("IntRows", People.INT_FIELDS)
 FLAG = _field_index("FlagRows", People.BOOL_FIELDS)
 
 
-VOLUNTEER = Paid.VOLUNTEER  # a plain integer, for the kernel
+VOLUNTEER, STIPEND, SALARIED = Paid.VOLUNTEER, Paid.STIPEND, Paid.SALARIED  # plain integers, for the kernels
+DEPARTED = Status.DEPARTED
+
+
+@kernel
+def paid_status(ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray, salaried: np.ndarray) -> None:
+    """Each person's paid status: salaried when holding a salaried role, else on stipend when a
+    recipient still living there, else volunteer."""
+    for i in range(n):
+        if flags[FLAG.stipend, i] and ints[INT.status, i] != DEPARTED:
+            ints[INT.paid, i] = STIPEND
+        else:
+            ints[INT.paid, i] = VOLUNTEER
+    for r in range(holder.size):
+        if holder[r] >= 0 and salaried[r]:
+            ints[INT.paid, holder[r]] = SALARIED

@@ -92,10 +92,7 @@ def run(
         (3, False)
     """
     model = CoopModel(scenario, seed=seed, years=years, overrides=overrides)
-    while model.running:
-        model.step()
-        if progress is not None:
-            progress(1)
+    model.run_weeks(model.horizon, progress)
     rec = model.recorder
     summ = summary(model)
     summ["seed"] = model.seed

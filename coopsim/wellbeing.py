@@ -249,7 +249,7 @@ def update_engagement(model: ModelState, rng: np.random.Generator) -> None:
     P, wp, mods, R = model.people, model.scenario.wellbeing, model.mods, model.roles
     n = P.n
     normals, start = standard_normals(rng, n)  # each person's noise: numpy's normal(0, engagement_noise)
-    _engage(
+    engage(
         P.floats, P.ints, n, normals, start, R.holder, R.formal, model.backlog, mods.formal_recognition,
         mods.description_recognition, packed(wp),
     )  # fmt: skip
@@ -258,7 +258,7 @@ def update_engagement(model: ModelState, rng: np.random.Generator) -> None:
 
 
 @kernel
-def _engage(
+def engage(
     floats: np.ndarray, ints: np.ndarray, n: int, normals: np.ndarray, start: int, holder: np.ndarray,
     formal: np.ndarray, backlog: float, formal_recognition: float, description_recognition: float,
     wellbeing: np.ndarray,

@@ -75,6 +75,7 @@ class Contractualisation(Mechanism):
     )
 
     phase: ClassVar[str] = "work"
+    modifies_from_settings: ClassVar[bool] = True
 
     share_formalised: float = Field(1.0, ge=0, le=1, description="share of roles covered by a cooperation agreement")
     max_roles_per_person: int = Field(3, ge=0, le=1000, description="most roles one person may hold (0: no cap)")

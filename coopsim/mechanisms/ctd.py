@@ -41,6 +41,7 @@ class TerritorialDialogue(Mechanism):
     sentence_en = "Dialogue with the territory's actors slowly raises its acceptance, at a cost in hours of work."
 
     phase: ClassVar[str] = "none"
+    modifies_from_settings: ClassVar[bool] = True
 
     acceptance_gain_per_year: float = Field(
         0.08, ge=0, le=1, description="share of the gap to full acceptance closed per year"

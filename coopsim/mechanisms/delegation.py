@@ -46,6 +46,7 @@ class Delegation(Mechanism):
     sentence_en = "Decisions no longer wait for everyone's consent: they stop slowing down as the group grows."
 
     phase: ClassVar[str] = "none"
+    modifies_from_settings: ClassVar[bool] = True
 
     def modify(self, mods: Modifiers, model: ModelState) -> None:
         mods.delegation = True

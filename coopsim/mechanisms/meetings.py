@@ -41,6 +41,7 @@ class MeetingPractices(Mechanism):
     sentence_en = "Weather round, closing round and mood watcher defuse disagreements and notice exhaustion."
 
     phase: ClassVar[str] = "none"
+    modifies_from_settings: ClassVar[bool] = True
 
     tour_meteo: bool = True
     tour_cloture: bool = True

@@ -138,7 +138,7 @@ class Rex(Mechanism):
         """Every week, agreements and reorganisations fade; every ``every_weeks`` weeks, a
         session (:func:`session`), the facilitators trained before the first."""
         P, R = model.people, model.roles
-        _fade(P.floats, P.n, R.effort, 1.0 - self.limits_fade, self.forgetting)
+        fade(P.floats, P.n, R.effort, 1.0 - self.limits_fade, self.forgetting)
         if (model.week - self.start_week) % self.every_weeks:
             return
         n = P.n
@@ -209,7 +209,7 @@ def session(
 
 
 @kernel
-def _fade(people_floats: np.ndarray, n: int, effort: np.ndarray, keep: float, forgetting: float) -> None:
+def fade(people_floats: np.ndarray, n: int, effort: np.ndarray, keep: float, forgetting: float) -> None:
     """Every week: each person's agreement to stop imposing extra hours fades (``keep`` of it
     stays), and each role's organisation drifts back towards its original hours."""
     for i in range(n):

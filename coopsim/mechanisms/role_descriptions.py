@@ -42,6 +42,7 @@ class RoleDescriptions(Mechanism):
     sentence_en = "Writing down what each role involves makes it easier to take and recognises its holder."
 
     phase: ClassVar[str] = "none"
+    modifies_from_settings: ClassVar[bool] = True
 
     fill_boost: float = Field(0.3, ge=0, le=5, description="relative rise in the chance a vacant role is taken")
     recognition_per_week: float = Field(0.004, ge=0, le=1, description="recognition a role holder gains weekly")

@@ -47,6 +47,7 @@ class SphereSeparation(Mechanism):
     sentence_en = "Work, home and politics kept apart: less conflict spill-over and saturation, slower trust."
 
     phase: ClassVar[str] = "none"
+    modifies_from_settings: ClassVar[bool] = True
 
     strength: float = Field(0.5, ge=0, le=1, description="share of the life-sphere overlap removed")
 

@@ -35,7 +35,7 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import WEEKS_PER_YEAR, LeverControl, Mechanism, Paid, Status
+from ..base import WEEKS_PER_YEAR, LeverControl, Mechanism, Paid, Status, packed
 from ..compiled import kernel
 from ..ledger import transfer
 from ..model_state import ModelState
@@ -176,12 +176,23 @@ class RevenuDeTransition(Mechanism):
         if model.month_start:
             self._pay(model)
 
-        since = model.week - self.start_week  # the first follow-up comes one review period after the start
-        review = self.with_objectives and since > 0 and since % self.review_weeks == 0
-        _expectations_and_pressure(
-            P.floats, P.ints, P.flags, n, self.with_objectives, review, self.hours_bought(), self.expectation_rate,
-            self.pressure_rate,
-        )  # fmt: skip
+        follow_up(packed(self), P.floats, P.ints, P.flags, n, model.week)
+
+
+@kernel
+def follow_up(
+    stipend: np.ndarray, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, week: int
+) -> None:  # fmt: skip
+    """The week's expectations and pressure (:func:`_expectations_and_pressure`;
+    ``stipend``: the lever's settings, packed), with a follow-up of agreed objectives every
+    ``review_weeks``, the first one review period after the start."""
+    p = stipend[0]
+    since = week - p["start_week"]
+    review = p["with_objectives"] and since > 0 and since % p["review_weeks"] == 0
+    hours_bought = p["amount_per_month"] * 12 / WEEKS_PER_YEAR / p["reference_wage"]  # as hours_bought() computes
+    _expectations_and_pressure(
+        floats, ints, flags, n, p["with_objectives"], review, hours_bought, p["expectation_rate"], p["pressure_rate"]
+    )
 
 
 @kernel

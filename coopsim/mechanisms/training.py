@@ -56,7 +56,7 @@ class InternalTraining(Mechanism):
     )
 
     def modify(self, mods: Modifiers, model: ModelState) -> None:
-        aiders = _active_first_aiders(model.people.flags, model.people.ints, model.people.n)
+        aiders = active_first_aiders(model.people.flags, model.people.ints, model.people.n)
         mods.exhaustion_notice = min(0.9, mods.exhaustion_notice + self.notice_per_first_aider * aiders)
 
     def act(self, model: ModelState, rng: np.random.Generator) -> None:
@@ -76,7 +76,7 @@ class InternalTraining(Mechanism):
 
 
 @kernel
-def _active_first_aiders(flags: np.ndarray, ints: np.ndarray, n: int) -> int:
+def active_first_aiders(flags: np.ndarray, ints: np.ndarray, n: int) -> int:
     """The active members trained in mental-health first aid."""
     aiders = 0
     for i in range(n):

@@ -44,6 +44,7 @@ class WelcomeCircle(Mechanism):
     sentence_en = "Newcomers are welcomed, introduced to a few members and integrated sooner."
 
     phase: ClassVar[str] = "none"
+    modifies_from_settings: ClassVar[bool] = True
 
     capacity: int = Field(6, ge=0, le=100000, description="newcomers in integration at once")
     introductions: int = Field(
