@@ -8,11 +8,12 @@ after install), no fast-math (the kernels must give the numbers the numpy rules 
 numpy's handling of division by zero. ``NUMBA_DISABLE_JIT=1`` runs the same loops as plain
 Python, for debugging (slowly).
 
-Random numbers are never drawn inside a kernel: each process draws its numbers from its
-named stream in numpy and passes them in, so that the draws do not depend on how the rule
-is computed. A process whose stream draws uniforms only reads them ahead in blocks
-(:class:`UniformStream`): its kernel takes as many as it needs from the block, the very
-numbers that drawing them one call at a time would give. A draw without replacement draws
+Random numbers are drawn in numpy, never by a kernel's own generator: each process's
+stream draws one kind of number (uniforms, normals, gammas), read ahead in blocks
+(:class:`ReadAhead`) that its kernel reads from, the very numbers that drawing them one
+call at a time would give. A Poisson draw is made from a block's uniforms by numpy's own
+algorithms (:func:`poisson_from`); a rare draw of another kind comes from the generator
+stepped back to where the stream's reader is (:meth:`UniformStream.plain`). A draw without replacement draws
 its integers in numpy too, all at once, and a kernel follows numpy's own algorithm with them
 (:func:`draw_without_replacement`): the members chosen and the stream's state after are
 those of ``rng.choice(pool, k, replace=False)``, in one call however many are drawn.
@@ -79,7 +80,7 @@ def announce_compilation() -> None:
         return
     _announced = True
     if not kernels_compiled():
-        sys.stderr.write("coopsim: compiling the model's kernels (once after install, a few seconds)...\n")
+        sys.stderr.write("coopsim: compiling the model's kernels (once after install, about a minute)...\n")
 
 
 @kernel

@@ -35,7 +35,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from . import conflict, governance, interactions, membership, money, wellbeing, work
+from . import conflict, governance, interactions, membership, money, week, wellbeing, work
 from .agents import Person
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Status, packed, params_edits
 from .compiled import (
@@ -135,6 +135,19 @@ def _newcomers_meet(
     return m, logged
 
 
+def _number(place: int, kind: type, doc: str) -> Any:
+    """A model attribute kept in ``model.numbers`` at ``place`` (as ``kind``), where the
+    compiled weeks read and write it."""
+
+    def get(model: CoopModel) -> Any:
+        return kind(model.numbers[place])
+
+    def set_(model: CoopModel, value: Any) -> None:
+        model.numbers[place] = value
+
+    return property(get, set_, doc=doc)
+
+
 def _scenario_with_overrides(
     scenario: Scenario | str | Path | None, overrides: list[str] | dict[str, Any] | None, params: dict[str, Any]
 ) -> Scenario:
@@ -185,6 +198,10 @@ class CoopModel(mesa.Model):
         52
     """
 
+    #: run the weeks many at a time in one compiled call (:mod:`coopsim.week`); False (or a
+    #: model's ``compiled_week`` set to None): each week process by process, in Python
+    compiled: bool = True
+
     def __init__(
         self,
         scenario: Scenario | str | Path | None = None,
@@ -212,16 +229,11 @@ class CoopModel(mesa.Model):
 
         self.week = 0
         self.month_start = True
-        self.backlog = 0.0
+        self.numbers = np.zeros(len(week.NUMBERS))  # the week's numbers below, kept where the kernels write them
         self.acceptance = scenario.territory.acceptance_start
         self.mods = Modifiers()
         self.mechanism_state: dict[str, dict[str, Any]] = {}
         self.contact = np.zeros(0, dtype=bool)
-        self.week_demand = 0.0
-        self.week_unmet = 0.0
-        self.week_decision_capacity = 0.0
-        self.week_mediated = 0
-        self.week_mediated_ok = 0
         self._persons: list[Person] = []
 
         self.people = People(capacity=max(64, 2 * scenario.population.founders))
@@ -231,8 +243,7 @@ class CoopModel(mesa.Model):
         self.ledger = money.Ledger(self._start_treasuries())
         self.recorder = Recorder(self)
         self.datacollector = MesaRecords(self)
-        # the week in one compiled call (coopsim.week); None: process by process, in Python
-        self.compiled_week: CompiledWeek | None = CompiledWeek(self)
+        self.compiled_week: CompiledWeek | None = CompiledWeek(self) if self.compiled else None
         self._found()
         self._plan_the_week()
 
@@ -411,6 +422,14 @@ class CoopModel(mesa.Model):
         ]
         self._params = tuple(packed(getattr(self.scenario, group)) for group in PARAMETER_GROUPS)
         self._planned = params_edits()
+
+    backlog = _number(week.BACKLOG, float, "matters waiting for a decision")
+    acceptance = _number(week.ACCEPTANCE, float, "the territory's acceptance of the ecosystem")
+    week_demand = _number(week.DEMAND, float, "hours the week's work asked")
+    week_unmet = _number(week.UNMET, float, "hours of the week's work left undone")
+    week_decision_capacity = _number(week.DECISION_CAPACITY, float, "decisions the week could take")
+    week_mediated = _number(week.MEDIATED, int, "mediations held this week")
+    week_mediated_ok = _number(week.MEDIATED_OK, int, "mediations that settled their dispute this week")
 
     def run_weeks(self, stop: int, progress: Callable[[int], Any] | None = None) -> None:
         """Run the weeks up to ``stop`` (excluded): as many at a time as the compiled weeks

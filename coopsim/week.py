@@ -90,10 +90,11 @@ STREAMS = ("work", "strain", "interactions", "conflict", "engagement", "membersh
            "rex", "mediation")  # fmt: skip
 (S_WORK, S_STRAIN, S_INTERACTIONS, S_CONFLICT, S_ENGAGEMENT, S_MEMBERSHIP, S_ARRIVALS, S_GOVERNANCE, S_MONEY, S_REX,
  S_MEDIATION) = range(len(STREAMS))  # fmt: skip
-#: the model's numbers the kernel reads and writes (the model's attributes of these names)
-SCALARS = ("backlog", "acceptance", "week_demand", "week_unmet", "week_decision_capacity", "week_mediated",
-           "week_mediated_ok")  # fmt: skip
-BACKLOG, ACCEPTANCE, DEMAND, UNMET, DECISION_CAPACITY, MEDIATED, MEDIATED_OK, NOTICE = range(len(SCALARS) + 1)
+#: the model's numbers the kernel reads and writes, in ``model.numbers`` (the model's
+#: attributes of these names, and the week's notice of exhaustion)
+NUMBERS = ("backlog", "acceptance", "week_demand", "week_unmet", "week_decision_capacity", "week_mediated",
+           "week_mediated_ok", "notice")  # fmt: skip
+BACKLOG, ACCEPTANCE, DEMAND, UNMET, DECISION_CAPACITY, MEDIATED, MEDIATED_OK, NOTICE = range(len(NUMBERS))
 #: the counts the kernel reads and writes: events and exits logged, ties, conflicts, open
 #: conflicts, newcomers ready to be integrated, numbers a short stream needs, weeks
 #: recorded, rows used in the snapshot chunk, snapshots taken in this call
@@ -116,7 +117,7 @@ MODIFIER_DTYPE = np.dtype(
 
 @kernel
 def run_weeks(
-    week: int, phase: int, stop: int, horizon: int, people_every: int, n: int, scalars: np.ndarray,
+    week: int, phase: int, stop: int, horizon: int, people_every: int, n: int, numbers: np.ndarray,
     counts: np.ndarray, blocks: tuple, positions: np.ndarray, levers: np.ndarray, lever_state: np.ndarray,
     python_phases: np.ndarray, python_after: np.ndarray, mods: np.ndarray,
     floats: np.ndarray, ints: np.ndarray, flags: np.ndarray,
@@ -135,8 +136,8 @@ def run_weeks(
     phase whose levers Python runs, the newcomers arriving, the stream to read further
     ahead), the network's contact flags and the open conflicts (both may be new arrays).
 
-    The numbers it reads and writes are in ``scalars`` (:data:`SCALARS`, then the week's
-    notice of exhaustion), ``counts`` and ``positions``; ``params`` are the packed
+    The numbers it reads and writes are in ``numbers`` (:data:`NUMBERS`: the model's own,
+    and the week's notice of exhaustion), ``counts`` and ``positions``; ``params`` are the packed
     parameter groups (:data:`coopsim.model.PARAMETER_GROUPS`), ``roles`` the role slots'
     arrays (:data:`ROLE_ARRAYS`), ``lever_settings`` the compiled levers' settings, packed
     (:data:`COMPILED_LEVERS`)."""
@@ -145,17 +146,17 @@ def run_weeks(
             if _no_room(counts, n, week, people_every, horizon, roles[R_UNIT].size, log_rows, exits, tie_ints, tie_of,
                         table, chunk_floats, snapshots):  # fmt: skip
                 return week, WORK, ROOM, 0, contact, open_ids
-            _start_week(week, n, scalars, levers, lever_state, python_phases, python_after, mods, floats, ints, flags,
+            _start_week(week, n, numbers, levers, lever_state, python_phases, python_after, mods, floats, ints, flags,
                         lever_settings)  # fmt: skip
         phase, why, value, contact, open_ids = _week(
-            phase, week, n, scalars, counts, blocks, positions, levers, python_after, mods, floats, ints, flags,
+            phase, week, n, numbers, counts, blocks, positions, levers, python_after, mods, floats, ints, flags,
             tie_ints, tie_floats, pairs, contact, roles, welcome_circle, mediation_circle, open_ids, tie_of, opened,
             sessions, festering, settled, treasury, totals, flows, unpaid, found, log_rows, log_counts, exits, params,
             lever_settings,
         )  # fmt: skip
         if why != FINISHED:
             return week, phase, why, value, contact, open_ids
-        _record(week, n, horizon, people_every, scalars, counts, floats, ints, flags, roles, log_counts, event_totals,
+        _record(week, n, horizon, people_every, numbers, counts, floats, ints, flags, roles, log_counts, event_totals,
                 treasury, totals, table, chunk_floats, chunk_counts, chunk_codes, snapshots)  # fmt: skip
         week += 1
         phase = WORK
@@ -203,7 +204,7 @@ def log_room(roles: int, n: int, m: int, open_: int) -> int:
 
 @kernel
 def _start_week(
-    week: int, n: int, scalars: np.ndarray, levers: np.ndarray, lever_state: np.ndarray, python_phases: np.ndarray,
+    week: int, n: int, numbers: np.ndarray, levers: np.ndarray, lever_state: np.ndarray, python_phases: np.ndarray,
     python_after: np.ndarray, mods: np.ndarray, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray,
     lever_settings: tuple,
 ) -> None:  # fmt: skip
@@ -212,14 +213,14 @@ def _start_week(
     levers without a compiled form, and the compiled levers' weeks that need Python: a
     first REX session, the stipend's start, end and months, the yearly training)."""
     rex, _, stipend, training = lever_settings
-    scalars[MEDIATED] = 0.0
-    scalars[MEDIATED_OK] = 0.0
+    numbers[MEDIATED] = 0.0
+    numbers[MEDIATED_OK] = 0.0
     python_after[:] = python_phases
     notice = mods[0]["exhaustion_notice"]
     if levers[TRAINING]:
         notice = min(0.9, notice + training[0]["notice_per_first_aider"] * active_first_aiders(flags, ints, n))
         python_after[ENGAGEMENT] |= (week - training[0]["start_week"]) % WEEKS_PER_YEAR == 0
-    scalars[NOTICE] = notice
+    numbers[NOTICE] = notice
     if levers[REX]:
         python_after[INTERACTIONS] |= (
             not lever_state[TRAINED] and (week - rex[0]["start_week"]) % rex[0]["every_weeks"] == 0
@@ -232,7 +233,7 @@ def _start_week(
 
 @kernel
 def _record(
-    week: int, n: int, horizon: int, people_every: int, scalars: np.ndarray, counts: np.ndarray, floats: np.ndarray,
+    week: int, n: int, horizon: int, people_every: int, numbers: np.ndarray, counts: np.ndarray, floats: np.ndarray,
     ints: np.ndarray, flags: np.ndarray, roles: tuple, log_counts: np.ndarray, event_totals: np.ndarray,
     treasury: np.ndarray, totals: np.ndarray, table: np.ndarray, chunk_floats: np.ndarray, chunk_counts: np.ndarray,
     chunk_codes: np.ndarray, snapshots: np.ndarray,
@@ -242,8 +243,8 @@ def _record(
     snapshot = week % people_every == 0 or week == horizon - 1
     present = week_row(
         table, counts[WEEKS], floats, ints, flags, n, week, roles[R_HOLDER], roles[R_OPEN], log_counts, event_totals, treasury,
-        counts[OPEN], scalars[DEMAND], scalars[UNMET], scalars[BACKLOG], scalars[DECISION_CAPACITY],
-        scalars[ACCEPTANCE], scalars[MEDIATED], scalars[MEDIATED_OK], totals, snapshot, chunk_floats, chunk_counts,
+        counts[OPEN], numbers[DEMAND], numbers[UNMET], numbers[BACKLOG], numbers[DECISION_CAPACITY],
+        numbers[ACCEPTANCE], numbers[MEDIATED], numbers[MEDIATED_OK], totals, snapshot, chunk_floats, chunk_counts,
         chunk_codes, counts[CHUNK_USED],
     )  # fmt: skip
     if snapshot:
@@ -256,7 +257,7 @@ def _record(
 
 @kernel
 def _week(
-    phase: int, week: int, n: int, scalars: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray,
+    phase: int, week: int, n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray,
     levers: np.ndarray, python_after: np.ndarray, mods: np.ndarray, floats: np.ndarray, ints: np.ndarray,
     flags: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, pairs: np.ndarray, contact: np.ndarray,
     roles: tuple, welcome_circle: int, mediation_circle: int, open_ids: np.ndarray, tie_of: np.ndarray,
@@ -276,9 +277,9 @@ def _week(
     while phase != DONE:
         why, value = CONTINUE, 0
         if phase == WORK:
-            why, value = _work(week, n, scalars, counts, blocks, positions, md, people, roles, logs, params)
+            why, value = _work(week, n, numbers, counts, blocks, positions, md, people, roles, logs, params)
         elif phase == STRAIN:
-            why, value = _strain(week, n, scalars, counts, blocks, positions, md, people, roles, logs, params)
+            why, value = _strain(week, n, numbers, counts, blocks, positions, md, people, roles, logs, params)
         elif phase == INTERACTIONS:
             why, value, contact = _interactions(
                 n, counts, blocks, positions, levers, md, people, tie_ints, tie_floats, pairs, contact, roles, params
@@ -289,16 +290,16 @@ def _week(
                 tie_of, opened, festering, logs, params,
             )  # fmt: skip
         elif phase == ENGAGEMENT:
-            why, value = _engagement(n, scalars, blocks, positions, counts, md, people, roles, params)
+            why, value = _engagement(n, numbers, blocks, positions, counts, md, people, roles, params)
         elif phase == MEMBERSHIP:
-            why, value = _membership(week, n, scalars, counts, blocks, positions, people, roles, logs, params)
+            why, value = _membership(week, n, numbers, counts, blocks, positions, people, roles, logs, params)
         elif phase == ARRIVALS:
-            why, value = _arrivals(week, n, scalars, counts, blocks, positions, md, people, roles, welcome_circle,
+            why, value = _arrivals(week, n, numbers, counts, blocks, positions, md, people, roles, welcome_circle,
                                    found, params)  # fmt: skip
         elif phase == GOVERNANCE:
-            why, value = _governance(n, scalars, counts, blocks, positions, md, ints, roles, params)
+            why, value = _governance(n, numbers, counts, blocks, positions, md, ints, roles, params)
         else:
-            why, value = _money(week, n, scalars, counts, blocks, positions, floats, ints, roles, treasury, totals,
+            why, value = _money(week, n, numbers, counts, blocks, positions, floats, ints, roles, treasury, totals,
                                 flows, unpaid, logs, params)  # fmt: skip
         if why == MORE:
             return phase, MORE, value, contact, open_ids
@@ -317,7 +318,7 @@ def _week(
             open_ids = open_ids[: counts[OPEN]]
         elif done == CONFLICT and levers[MEDIATION] and month_start(week):
             open_ids = _mediation_month(
-                week, n, scalars, counts, blocks, positions, mediation, mediation_circle, holder, unit, open_ids,
+                week, n, numbers, counts, blocks, positions, mediation, mediation_circle, holder, unit, open_ids,
                 opened, sessions, tie_of, festering, settled, tie_ints, tie_floats, ints, log_rows, log_counts,
             )  # fmt: skip
         elif done == MONEY and levers[STIPEND]:
@@ -327,7 +328,7 @@ def _week(
 
 @kernel
 def _work(
-    week: int, n: int, scalars: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any,
+    week: int, n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any,
     people: tuple, roles: tuple, logs: tuple, params: tuple,
 ) -> tuple[int, int]:  # fmt: skip
     """Process *work* (:func:`coopsim.work.allocate`), then each person's paid status."""
@@ -338,10 +339,10 @@ def _work(
     wp, s, duty_hold = params[0], params[9][0], params[8][0]["duty_hold"]
     if short(blocks, positions, counts, S_WORK, 5 * unit.size):
         return MORE, S_WORK
-    positions[S_WORK], counts[LOGGED], scalars[DEMAND], scalars[UNMET] = work_week(
+    positions[S_WORK], counts[LOGGED], numbers[DEMAND], numbers[UNMET] = work_week(
         blocks[S_WORK], positions[S_WORK], log_rows, log_counts, counts[LOGGED], unit, kind, hours, appeal, salaried,
         effort, holder, since, vacant_since, formal, announced, notice_by, notice_end, open_, opened_week, opens_week,
-        opens_at_active, floats, ints, flags, n, week, scalars[BACKLOG], wp, s["demand_growth"],
+        opens_at_active, floats, ints, flags, n, week, numbers[BACKLOG], wp, s["demand_growth"],
         s["coordination_growth"], s["pool_hours_per_member"], duty_hold, md["notice_weeks"], md["formal_appeal_cost"],
         md["fill_boost"], md["role_cap"], md["extra_common_hours"], md["hours_cap"],
     )  # fmt: skip
@@ -351,7 +352,7 @@ def _work(
 
 @kernel
 def _strain(
-    week: int, n: int, scalars: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any,
+    week: int, n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any,
     people: tuple, roles: tuple, logs: tuple, params: tuple,
 ) -> tuple[int, int]:  # fmt: skip
     """Process *strain* (:func:`coopsim.wellbeing.strain_and_recovery`)."""
@@ -363,7 +364,7 @@ def _strain(
         return MORE, S_MEMBERSHIP
     (positions[S_STRAIN], positions[S_MEMBERSHIP], counts[EXITED], counts[LOGGED]) = strain_week(
         blocks[S_STRAIN], positions[S_STRAIN], blocks[S_MEMBERSHIP], positions[S_MEMBERSHIP], floats, ints, flags,
-        n, params[1], md["sphere_mixing"], scalars[NOTICE], params[8][0]["duty_hold"],
+        n, params[1], md["sphere_mixing"], numbers[NOTICE], params[8][0]["duty_hold"],
         params[4][0]["burnout_departure"], week, roles[R_HOLDER], roles[R_VACANT_SINCE], roles[R_FORMAL],
         roles[R_ANNOUNCED], roles[R_HOURS], roles[R_SALARIED], exits, counts[EXITED], log_rows, log_counts,
         counts[LOGGED],
@@ -418,7 +419,7 @@ def _conflict(
 
 @kernel
 def _mediation_month(
-    week: int, n: int, scalars: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray,
+    week: int, n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray,
     mediation: np.ndarray, circle: int, holder: np.ndarray, unit: np.ndarray, open_ids: np.ndarray,
     opened: np.ndarray, sessions: np.ndarray, tie_of: np.ndarray, festering: np.ndarray, settled: np.ndarray,
     tie_ints: np.ndarray, tie_floats: np.ndarray, ints: np.ndarray, log_rows: np.ndarray, log_counts: np.ndarray,
@@ -431,14 +432,14 @@ def _mediation_month(
     )  # fmt: skip
     positions[S_MEDIATION] = read
     counts[OPEN] = still_open
-    scalars[MEDIATED] += mediated
-    scalars[MEDIATED_OK] += resolved
+    numbers[MEDIATED] += mediated
+    numbers[MEDIATED_OK] += resolved
     return open_ids[:still_open]
 
 
 @kernel
 def _engagement(
-    n: int, scalars: np.ndarray, blocks: tuple, positions: np.ndarray, counts: np.ndarray, md: Any, people: tuple,
+    n: int, numbers: np.ndarray, blocks: tuple, positions: np.ndarray, counts: np.ndarray, md: Any, people: tuple,
     roles: tuple, params: tuple,
 ) -> tuple[int, int]:  # fmt: skip
     """Process *engagement* (:func:`coopsim.wellbeing.update_engagement`)."""
@@ -446,7 +447,7 @@ def _engagement(
         return MORE, S_ENGAGEMENT
     start = positions[S_ENGAGEMENT]
     engage(
-        people[0], people[1], n, blocks[S_ENGAGEMENT], start, roles[R_HOLDER], roles[R_FORMAL], scalars[BACKLOG],
+        people[0], people[1], n, blocks[S_ENGAGEMENT], start, roles[R_HOLDER], roles[R_FORMAL], numbers[BACKLOG],
         md["formal_recognition"], md["description_recognition"], params[1],
     )  # fmt: skip
     positions[S_ENGAGEMENT] = start + n
@@ -455,7 +456,7 @@ def _engagement(
 
 @kernel
 def _membership(
-    week: int, n: int, scalars: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, people: tuple,
+    week: int, n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, people: tuple,
     roles: tuple, logs: tuple, params: tuple,
 ) -> tuple[int, int]:  # fmt: skip
     """Process *membership* (:func:`coopsim.membership.leave_or_withdraw`)."""
@@ -464,7 +465,7 @@ def _membership(
     if short(blocks, positions, counts, S_MEMBERSHIP, 3 * n):
         return MORE, S_MEMBERSHIP
     positions[S_MEMBERSHIP], counts[EXITED], counts[LOGGED] = membership_week(
-        blocks[S_MEMBERSHIP], positions[S_MEMBERSHIP], floats, ints, flags, n, week, scalars[ACCEPTANCE],
+        blocks[S_MEMBERSHIP], positions[S_MEMBERSHIP], floats, ints, flags, n, week, numbers[ACCEPTANCE],
         params[8][0]["duty_hold"], params[4], roles[R_HOLDER], roles[R_VACANT_SINCE], roles[R_FORMAL],
         roles[R_ANNOUNCED], exits, counts[EXITED], log_rows, log_counts, counts[LOGGED],
     )  # fmt: skip
@@ -473,7 +474,7 @@ def _membership(
 
 @kernel
 def _arrivals(
-    week: int, n: int, scalars: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any,
+    week: int, n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any,
     people: tuple, roles: tuple, welcome_circle: int, found: np.ndarray, params: tuple,
 ) -> tuple[int, int]:  # fmt: skip
     """Process *arrivals* (:func:`coopsim.membership.arrive_and_integrate`) as far as no
@@ -482,13 +483,13 @@ def _arrivals(
     ``INTEGRATION`` and how many were welcomed (``counts[READY]``: how many are ready),
     for Python to go on."""
     floats, ints, flags = people
-    acceptance, rate = acceptance_and_rate(floats, ints, n, scalars[ACCEPTANCE], params[5], md["acceptance_gain"])
+    acceptance, rate = acceptance_and_rate(floats, ints, n, numbers[ACCEPTANCE], params[5], md["acceptance_gain"])
     arriving, read = poisson_from(blocks[S_ARRIVALS], positions[S_ARRIVALS], rate)
     used = read - positions[S_ARRIVALS]
     if arriving < 0 or (arriving == 0 and short(blocks, positions, counts, S_ARRIVALS, used + n)):
         counts[NEED] = max(counts[NEED], 64)
         return MORE, S_ARRIVALS  # nothing has changed: the phase starts again
-    scalars[ACCEPTANCE] = acceptance
+    numbers[ACCEPTANCE] = acceptance
     positions[S_ARRIVALS] = read
     if arriving > 0:
         return NEWCOMERS, arriving
@@ -506,7 +507,7 @@ def _arrivals(
 
 @kernel
 def _governance(
-    n: int, scalars: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any, ints: np.ndarray,
+    n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any, ints: np.ndarray,
     roles: tuple, params: tuple,
 ) -> tuple[int, int]:  # fmt: skip
     """Process *governance* (:func:`coopsim.governance.decide`)."""
@@ -518,14 +519,14 @@ def _governance(
         return MORE, S_GOVERNANCE
     positions[S_GOVERNANCE] = read
     decided = capacity(gp, md["delegation"], active, circles)
-    scalars[DECISION_CAPACITY] = decided
-    scalars[BACKLOG] = max(0.0, scalars[BACKLOG] * (1.0 - gp[0]["lapse"]) + arriving - decided)
+    numbers[DECISION_CAPACITY] = decided
+    numbers[BACKLOG] = max(0.0, numbers[BACKLOG] * (1.0 - gp[0]["lapse"]) + arriving - decided)
     return CONTINUE, 0
 
 
 @kernel
 def _money(
-    week: int, n: int, scalars: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray,
+    week: int, n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray,
     floats: np.ndarray, ints: np.ndarray, roles: tuple, treasury: np.ndarray, totals: np.ndarray, flows: np.ndarray,
     unpaid: np.ndarray, logs: tuple, params: tuple,
 ) -> tuple[int, int]:  # fmt: skip
@@ -537,7 +538,7 @@ def _money(
     positions[S_MONEY] += 1
     k = payments_of_the_week(
         treasury, totals, flows, roles[R_HOLDER], roles[R_STRUCTURE], roles[R_KIND], roles[R_UNIT],
-        roles[R_UNIT_IS_CIRCLE], roles[R_HOURS], roles[R_SALARIED], floats, ints, n, gifts, scalars[ACCEPTANCE],
+        roles[R_UNIT_IS_CIRCLE], roles[R_HOURS], roles[R_SALARIED], floats, ints, n, gifts, numbers[ACCEPTANCE],
         money, unpaid,
     )  # fmt: skip
     counts[LOGGED] = log_events(logs[0], logs[1], counts[LOGGED], week, SALARY_UNPAID, unpaid[:k])
@@ -600,7 +601,6 @@ class CompiledWeek:
 
     def __init__(self, model: CoopModel) -> None:
         self.model = model
-        self.scalars = np.zeros(len(SCALARS) + 1)
         self.counts = np.zeros(10, dtype=np.int64)
         self.positions = np.zeros(len(STREAMS), dtype=np.int64)
         self.levers = np.zeros(len(COMPILED_LEVERS), dtype=bool)
@@ -732,9 +732,7 @@ class CompiledWeek:
             state.get("stipend", {}).get("chosen", False),
             state.get("stipend", {}).get("ended", False),
         )
-        scalars, counts, positions = self.scalars, self.counts, self.positions
-        for j, name in enumerate(SCALARS):
-            scalars[j] = getattr(model, name)
+        counts, positions = self.counts, self.positions
         blocks = [self._no_block] * len(STREAMS)
         for s, stream in self._streams:
             blocks[s] = stream.buffer
@@ -744,7 +742,7 @@ class CompiledWeek:
         chunk = rec._chunk_with_room(0)
         counts[:] = (rec.log.n, rec.exit_log.n, N.m, C.total, C.open_ids.size, 0, 0, rec.weeks, chunk[3], 0)
         week, phase, why, value, model.contact, C.open_ids = run_weeks(
-            model.week, phase, stop, model.horizon, model.scenario.record.people_every, P.n, scalars, counts,
+            model.week, phase, stop, model.horizon, model.scenario.record.people_every, P.n, model.numbers, counts,
             tuple(blocks), positions, self.levers, self.lever_state, self.python_phases, self.python_after, self.mods,
             P.floats, P.ints, P.flags, N.ints, N.floats, N.pairs, model.contact, self.roles, self._welcome,
             self._mediation_circle, C.open_ids, C.tie, C.opened, C.sessions, C.festering.flags,
@@ -757,9 +755,7 @@ class CompiledWeek:
         rec.log.written(int(counts[LOGGED]))
         rec.exit_log.written(int(counts[EXITED]))
         N.m, C.total = int(counts[TIES]), int(counts[CONFLICTS])
-        for j, name in enumerate(SCALARS):
-            setattr(model, name, type(getattr(model, name))(scalars[j]))
-        model.mods.exhaustion_notice = float(scalars[NOTICE])
+        model.mods.exhaustion_notice = float(model.numbers[NOTICE])
         model.week, model.month_start = int(week), bool(month_start(int(week)))
         self._took_records(int(counts[SNAPSHOTS]), chunk, why == FINISHED)
         return int(phase), int(why), int(value)
