@@ -245,16 +245,18 @@ class ReadAhead:
         self.buffer = np.zeros(0)
         self.position = 0
 
-    def _fresh(self, size: int) -> np.ndarray:
+    def _fill(self, out: np.ndarray) -> None:
         raise NotImplementedError
 
     def block(self, count: int) -> tuple[np.ndarray, int]:
         """The read-ahead block, holding at least ``count`` unread numbers from the returned
         position on; say how far they were read with :meth:`advance`."""
         if self.position + count > self.buffer.size:
-            fresh = self._fresh(max(self.block_size, count))
-            self.buffer = np.concatenate((self.buffer[self.position :], fresh))
-            self.position = 0
+            unread = self.buffer.size - self.position
+            buffer = np.empty(unread + max(self.block_size, count))
+            buffer[:unread] = self.buffer[self.position :]
+            self._fill(buffer[unread:])  # drawn in place: no copy of the fresh numbers
+            self.buffer, self.position = buffer, 0
         return self.buffer, self.position
 
     def advance(self, position: int) -> None:
@@ -285,8 +287,8 @@ class UniformStream(ReadAhead):
         (True, True, True)
     """
 
-    def _fresh(self, size: int) -> np.ndarray:
-        return self.rng.random(size)
+    def _fill(self, out: np.ndarray) -> None:
+        self.rng.random(out=out)
 
     def random(self, size: int | tuple[int, ...] | None = None) -> Any:
         """Like ``numpy.random.Generator.random``: a float, or an array of this size."""
@@ -332,8 +334,8 @@ class NormalStream(ReadAhead):
         True
     """
 
-    def _fresh(self, size: int) -> np.ndarray:
-        return self.rng.standard_normal(size)
+    def _fill(self, out: np.ndarray) -> None:
+        self.rng.standard_normal(out=out)
 
     def standard_normal(self, size: int | tuple[int, ...] | None = None) -> Any:
         """Like ``numpy.random.Generator.standard_normal``."""
@@ -355,8 +357,8 @@ class GammaStream(ReadAhead):
         super().__init__(rng)
         self.shape = shape
 
-    def _fresh(self, size: int) -> np.ndarray:
-        return self.rng.standard_gamma(self.shape, size)
+    def _fill(self, out: np.ndarray) -> None:
+        self.rng.standard_gamma(self.shape, out=out)
 
     def standard_gamma(self, size: int | tuple[int, ...] | None = None) -> Any:
         """Like ``numpy.random.Generator.standard_gamma(shape)``."""

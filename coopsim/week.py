@@ -673,15 +673,16 @@ class CompiledWeek:
                 return
             if why == LEVERS:
                 self._levers(value)
+                self._read_ahead()
             elif why == NEWCOMERS:
                 model.add_newcomers(value)
                 integrate(model, model.streams["arrivals"])
                 self._levers(ARRIVALS)
-                self._read_ahead(S_ARRIVALS, only=True)
+                self._read_ahead()
             elif why == INTEGRATION:
                 self._integration(value)
                 self._levers(ARRIVALS)
-                self._read_ahead(S_ARRIVALS, only=True)
+                self._read_ahead()
             elif why == MORE:
                 self._read_ahead(value, int(self.counts[NEED]))
             else:  # ROOM
@@ -787,18 +788,16 @@ class CompiledWeek:
         u_consent = stream.buffer[stream.position - n : stream.position].copy()
         finish_integration(model, stream, u_consent, self.found, welcomed, int(self.counts[READY]))
 
-    def _read_ahead(self, short: int = -1, need: int = 0, only: bool = False) -> None:
+    def _read_ahead(self, short: int = -1, need: int = 0) -> None:
         """Each stream with fewer numbers read ahead than two weeks may need reads ahead for
         eight (the needs of a week: the bounds the kernel checks, from the people, ties,
-        role slots and open conflicts now); the stream ``short`` reads at least ``need``
-        (and alone, when ``only``)."""
+        role slots and open conflicts now); the stream ``short`` reads at least ``need``.
+        Done whenever the call returns for Python, so that it seldom returns for this."""
         model = self.model
         n, m, roles, open_ = model.people.n, model.network.m, model.roles.count, model.conflicts.open_ids.size
         weekly = (5 * roles, 2 * n, m + 2 * n, 4 * (m + n) + open_, n, 4 * n, 64 + n, 64, 1, 2 * n + open_,
                   open_ + m + n)  # fmt: skip
         for s, stream in self._streams:
-            if only and s != short:
-                continue
             wanted = max(weekly[s], need) if s == short else weekly[s]
             if stream.buffer.size - stream.position < 2 * wanted:
                 stream.block(8 * wanted)
