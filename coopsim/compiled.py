@@ -239,9 +239,9 @@ class ReadAhead:
 
     BLOCK = 4096  # numbers read ahead at a time by default (at least as many as asked)
 
-    def __init__(self, rng: np.random.Generator, block: int = BLOCK) -> None:
+    def __init__(self, rng: np.random.Generator, block: int | None = None) -> None:
         self.rng = rng
-        self.block_size = block
+        self.block_size = block or self.BLOCK
         self.buffer = np.zeros(0)
         self.position = 0
 

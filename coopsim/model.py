@@ -55,7 +55,7 @@ from .population import People, count_with_status, paid_status, with_status
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .structures import Roles, assign, hand_over, release
-from .week import CompiledWeek
+from .week import CompiledWeek, month_start
 
 PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
     ("work", work.allocate),
@@ -457,7 +457,7 @@ class CoopModel(mesa.Model):
             self.compiled_week.run_until(week + 1)
             self.running = self.week < self.horizon
             return
-        self.month_start = week == 0 or int(week * 12 / WEEKS_PER_YEAR) != int((week - 1) * 12 / WEEKS_PER_YEAR)
+        self.month_start = bool(month_start(week))
         self.week_mediated = self.week_mediated_ok = 0
         mods = self.mods
         mods.reset(self.scenario.membership.integration_weeks_unwelcomed)

@@ -32,7 +32,7 @@ lever's modifiers read the state.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -57,9 +57,6 @@ from .records import week_row
 from .territory import acceptance_and_rate
 from .wellbeing import engage, strain_week
 from .work import work_week
-
-if TYPE_CHECKING:
-    from .model import CoopModel
 
 #: where a week resumes: before each process; DONE: the week is over
 WORK, STRAIN, INTERACTIONS, CONFLICT, ENGAGEMENT, MEMBERSHIP, ARRIVALS, GOVERNANCE, MONEY, DONE = range(10)
@@ -599,8 +596,8 @@ class CompiledWeek:
         True
     """
 
-    def __init__(self, model: CoopModel) -> None:
-        self.model = model
+    def __init__(self, model: Any) -> None:
+        self.model = model  # a coopsim.model.CoopModel (typed loosely: the model imports this module)
         self.counts = np.zeros(10, dtype=np.int64)
         self.positions = np.zeros(len(STREAMS), dtype=np.int64)
         self.levers = np.zeros(len(COMPILED_LEVERS), dtype=bool)
@@ -671,22 +668,22 @@ class CompiledWeek:
             phase, why, value = self._call(phase, stop)
             if why == FINISHED:
                 return
+            if why == MORE:
+                self._read_ahead(value, int(self.counts[NEED]))
+                continue
             if why == LEVERS:
                 self._levers(value)
-                self._read_ahead()
             elif why == NEWCOMERS:
                 model.add_newcomers(value)
                 integrate(model, model.streams["arrivals"])
                 self._levers(ARRIVALS)
-                self._read_ahead()
             elif why == INTEGRATION:
                 self._integration(value)
                 self._levers(ARRIVALS)
-                self._read_ahead()
-            elif why == MORE:
-                self._read_ahead(value, int(self.counts[NEED]))
-            else:  # ROOM
-                self._room()
+            # Python may have added people, ties or events: room for the rest of the week
+            # (the snapshot's rows above all) as a whole week needs it
+            self._room()
+            self._read_ahead()
 
     def _modifiers(self) -> None:
         """This call's modifiers: the levers' settings (the dynamic ones' share is the kernel's)."""

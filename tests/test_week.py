@@ -19,7 +19,8 @@ from test_core_reference import mismatches
 
 from coopsim import CoopModel, Scenario
 from coopsim.base import Mechanism, Modifiers
-from coopsim.week import CompiledWeek
+from coopsim.compiled import ReadAhead
+from coopsim.week import MORE, ROOM, CompiledWeek
 
 
 def _frames(model: CoopModel) -> tuple[Any, ...]:
@@ -127,4 +128,35 @@ def test_a_lever_in_python_only_gives_the_python_weeks(monkeypatch: pytest.Monke
     else:
         assert set(weeks_a_call) == {1}, "modifiers that read the state: a week a call"
     python.run_model()
+    assert_same_run(compiled, python)
+
+
+def test_short_blocks_and_little_room_give_the_same_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streams read ahead only when a call finds them short, a few numbers at a time, and
+    snapshots kept in small chunks: the call returns for more numbers and more room all the
+    time, and the run is the same."""
+    import coopsim.records
+
+    monkeypatch.setattr(ReadAhead, "BLOCK", 8)
+    monkeypatch.setattr(coopsim.records, "SNAPSHOT_MIN_CHUNK", 1)
+    read_ahead = CompiledWeek._read_ahead
+
+    def when_short(self: CompiledWeek, short: int = -1, need: int = 0) -> None:
+        if short >= 0:  # not ahead of time: only for the stream the call found short
+            read_ahead(self, short, need)
+
+    monkeypatch.setattr(CompiledWeek, "_read_ahead", when_short)
+    returns: list[int] = []
+    call = CompiledWeek._call
+
+    def counted(self: CompiledWeek, phase: int, stop: int) -> tuple[int, int, int]:
+        result = call(self, phase, stop)
+        returns.append(result[1])
+        return result
+
+    monkeypatch.setattr(CompiledWeek, "_call", counted)
+    compiled, python = CoopModel("tera-all", seed=6, years=3), python_weeks(CoopModel("tera-all", seed=6, years=3))
+    compiled.run_model()
+    python.run_model()
+    assert {MORE, ROOM} <= set(returns)
     assert_same_run(compiled, python)
