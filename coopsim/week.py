@@ -104,6 +104,7 @@ ROLE_ARRAYS = ("unit", "kind", "hours", "appeal", "salaried", "effort", "holder"
  R_NOTICE_BY, R_NOTICE_END, R_OPEN, R_OPENED_WEEK, R_OPENS_WEEK, R_OPENS_AT_ACTIVE, R_STRUCTURE,
  R_UNIT_IS_CIRCLE) = range(len(ROLE_ARRAYS))  # fmt: skip
 SALARY_UNPAID = EVENT_CODE["salary_unpaid"]
+READ_AHEAD_NUMBERS = 2**17  # numbers a stream reads ahead at most, unless a week needs more (1 MiB)
 MODIFIER_DTYPE = np.dtype(
     [
         (k, np.float64 if type(v) is float else np.bool_ if type(v) is bool else np.int64)
@@ -787,17 +788,22 @@ class CompiledWeek:
 
     def _read_ahead(self, short: int = -1, need: int = 0) -> None:
         """Each stream with fewer numbers read ahead than two weeks may need reads ahead for
-        eight (the needs of a week: the bounds the kernel checks, from the people, ties,
-        role slots and open conflicts now); the stream ``short`` reads at least ``need``.
-        Done whenever the call returns for Python, so that it seldom returns for this."""
+        up to eight (the needs of a week: the bounds the kernel checks, from the people,
+        ties, role slots and open conflicts now), as many as :data:`READ_AHEAD_NUMBERS`
+        allows (a fresh block of many megabytes costs more to map than to fill); the
+        arrivals' stream for one week only, since a welcome drops what it read ahead
+        (:meth:`coopsim.compiled.UniformStream.plain`). The stream ``short`` reads at least
+        ``need``. Done whenever the call returns for Python, so that it seldom returns for
+        this."""
         model = self.model
         n, m, roles, open_ = model.people.n, model.network.m, model.roles.count, model.conflicts.open_ids.size
         weekly = (5 * roles, 2 * n, m + 2 * n, 4 * (m + n) + open_, n, 4 * n, 64 + n, 64, 1, 2 * n + open_,
                   open_ + m + n)  # fmt: skip
         for s, stream in self._streams:
             wanted = max(weekly[s], need) if s == short else weekly[s]
-            if stream.buffer.size - stream.position < 2 * wanted:
-                stream.block(8 * wanted)
+            weeks = 1 if s == S_ARRIVALS else max(1, min(8, READ_AHEAD_NUMBERS // max(wanted, 1)))
+            if stream.buffer.size - stream.position < min(2, weeks) * wanted:
+                stream.block(weeks * wanted)
 
     def _room(self) -> None:
         """Room for what a week may add to the logs, ties, conflicts and snapshots (the room
