@@ -791,7 +791,7 @@ class CompiledWeek:
         up to eight (the needs of a week: the bounds the kernel checks, from the people,
         ties, role slots and open conflicts now), as many as :data:`READ_AHEAD_NUMBERS`
         allows (a fresh block of many megabytes costs more to map than to fill); the
-        arrivals' stream for one week only, since a welcome drops what it read ahead
+        arrivals' stream for three weeks only, since a welcome drops what it read ahead
         (:meth:`coopsim.compiled.UniformStream.plain`). The stream ``short`` reads at least
         ``need``. Done whenever the call returns for Python, so that it seldom returns for
         this."""
@@ -801,7 +801,7 @@ class CompiledWeek:
                   open_ + m + n)  # fmt: skip
         for s, stream in self._streams:
             wanted = max(weekly[s], need) if s == short else weekly[s]
-            weeks = 1 if s == S_ARRIVALS else max(1, min(8, READ_AHEAD_NUMBERS // max(wanted, 1)))
+            weeks = 3 if s == S_ARRIVALS else max(1, min(8, READ_AHEAD_NUMBERS // max(wanted, 1)))
             if stream.buffer.size - stream.position < min(2, weeks) * wanted:
                 stream.block(weeks * wanted)
 
