@@ -266,6 +266,17 @@ def _empty_chunk(size: int) -> list[Any]:
     ]
 
 
+def window_eve(horizon: int) -> int:
+    """The week before the last year's window of a run to ``horizon``: the hours everyone has
+    worked by its end are kept (``Recorder.hours_at_window_start``).
+
+    Example:
+        >>> window_eve(520)
+        467
+    """
+    return horizon - WEEKS_PER_YEAR - 1
+
+
 @functools.lru_cache(maxsize=8)
 def categories(names: tuple[str, ...]) -> pd.CategoricalDtype:
     """The categorical type of a frame column whose codes index ``names`` (made once: making
@@ -345,7 +356,7 @@ class Recorder:
         if snapshot:
             chunk[3] += present
             self._snapshots.append((model.week, present))
-        if model.week == model.horizon - WEEKS_PER_YEAR - 1:  # end of the week before the last 52
+        if model.week == window_eve(model.horizon):
             self.hours_at_window_start = P.hours_total[: P.n].copy()
         self.weeks += 1
 

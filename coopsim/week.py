@@ -53,7 +53,7 @@ from .mechanisms.training import InternalTraining, active_first_aiders
 from .membership import WELCOME_CIRCLE, finish_integration, integrate, membership_week, welcome_and_ready
 from .money import GIFT_SHAPE, payments_of_the_week
 from .population import paid_status
-from .records import week_row
+from .records import week_row, window_eve
 from .territory import acceptance_and_rate
 from .wellbeing import engage, strain_week
 from .work import work_week
@@ -609,7 +609,7 @@ class CompiledWeek:
         self.unpaid = np.empty(model.roles.count, dtype=np.int64)
         self.found = np.empty((2, 0), dtype=np.int64)
         self.snapshots = np.empty((2, 0), dtype=np.int64)
-        self.roles = tuple(getattr(model.roles, name) for name in ROLE_ARRAYS)
+        self.roles = tuple(getattr(model.roles, name) for name in ROLE_ARRAYS)  # role slots never move
         self._no_block = np.zeros(0)
         self._schedule: list[Any] | None = None
         self._streams: list[tuple[int, ReadAhead]] = []
@@ -642,7 +642,7 @@ class CompiledWeek:
         model = self.model
         week = model.week
         end = stop
-        window = model.horizon - WEEKS_PER_YEAR - 1
+        window = window_eve(model.horizon)
         if week <= window:
             end = min(end, window + 1)
         for _, lever in model.scenario.mechanisms():
@@ -765,7 +765,7 @@ class CompiledWeek:
         rec.weeks = int(counts[WEEKS])
         chunk[3] = int(counts[CHUNK_USED])
         rec._snapshots.extend(zip(self.snapshots[0, :taken].tolist(), self.snapshots[1, :taken].tolist()))
-        if finished and model.week - 1 == model.horizon - WEEKS_PER_YEAR - 1:  # a call ends there (_segment_end)
+        if finished and model.week - 1 == window_eve(model.horizon):  # a call ends there (_segment_end)
             rec.hours_at_window_start = model.people.hours_total[: model.people.n].copy()
 
     def _levers(self, phase: int) -> None:

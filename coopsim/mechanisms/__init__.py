@@ -19,7 +19,10 @@ every module of this package is imported and searched for levers when the packag
 imported), the process it nudges (what the process reads: a model helper its ``act``
 calls, or a field of :class:`coopsim.base.Modifiers` with its neutral value, the one
 interface between levers and processes), and its test file. Give it a free ``order`` (the
-levers shipped use 10, 20, ... 110). A lever defined elsewhere (a notebook, a test) is
+levers shipped use 10, 20, ... 110). Its ``act`` runs in Python between the compiled phases
+of the week (:mod:`coopsim.week`); declare ``modifies_from_settings = True`` when its
+``modify`` reads its own settings only (then the weeks run many at a time in one compiled
+call), and ``uniforms_only = True`` when its ``act`` draws uniforms only. A lever defined elsewhere (a notebook, a test) is
 added with :func:`register` and removed with :func:`unregister`; what is built from the
 registry follows (:func:`on_change`).
 
