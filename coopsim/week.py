@@ -31,7 +31,8 @@ lever's modifiers read the state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -574,6 +575,36 @@ def _rex_week(
     return logged
 
 
+@contextlib.contextmanager
+def ctrl_c_as_itself() -> Iterator[None]:
+    """A Ctrl-C that lands while a compiled call runs Python (numba reads a constant it
+    keeps pickled the first time a kernel needs it) comes back from the call as a
+    ``SystemError`` ("returned a result with an exception set") caused, one or more
+    ``SystemError`` down, by the ``KeyboardInterrupt``; raise the interruption itself, so
+    that whoever stops on Ctrl-C (a sweep that saves what completed, the command line) sees
+    one.
+
+    Example:
+        >>> inner = SystemError("returned a result with an exception set")
+        >>> inner.__cause__ = KeyboardInterrupt()
+        >>> try:
+        ...     with ctrl_c_as_itself():
+        ...         raise SystemError("returned a result with an exception set") from inner
+        ... except KeyboardInterrupt:
+        ...     print("interrupted")
+        interrupted
+    """
+    try:
+        yield
+    except SystemError as error:
+        cause: BaseException | None = error
+        while isinstance(cause, SystemError):
+            cause = cause.__cause__
+        if isinstance(cause, KeyboardInterrupt):
+            raise KeyboardInterrupt from error
+        raise
+
+
 #: the compiled levers whose modifiers the kernel computes each week (they read the state)
 DYNAMIC_MODIFIERS = ("training",)
 
@@ -740,15 +771,16 @@ class CompiledWeek:
             self.found = np.empty((2, 2 * P.n), dtype=np.int64)
         chunk = rec._chunk_with_room(0)
         counts[:] = (rec.log.n, rec.exit_log.n, N.m, C.total, C.open_ids.size, 0, 0, rec.weeks, chunk[3], 0)
-        week, phase, why, value, model.contact, C.open_ids = run_weeks(
-            model.week, phase, stop, model.horizon, model.scenario.record.people_every, P.n, model.numbers, counts,
-            tuple(blocks), positions, self.levers, self.lever_state, self.python_phases, self.python_after, self.mods,
-            P.floats, P.ints, P.flags, N.ints, N.floats, N.pairs, model.contact, self.roles, self._welcome,
-            self._mediation_circle, C.open_ids, C.tie, C.opened, C.sessions, C.festering.flags,
-            C.settled_by_mediation.flags, L.treasury, L.totals, L.flows, self.unpaid, self.found, rec.log.rows,
-            rec.log.week_counts, rec.event_totals, rec.exit_log.rows, rec.table, chunk[0], chunk[1], chunk[2],
-            self.snapshots, model._params, self._settings,
-        )  # fmt: skip
+        with ctrl_c_as_itself():
+            week, phase, why, value, model.contact, C.open_ids = run_weeks(
+                model.week, phase, stop, model.horizon, model.scenario.record.people_every, P.n, model.numbers,
+                counts, tuple(blocks), positions, self.levers, self.lever_state, self.python_phases,
+                self.python_after, self.mods, P.floats, P.ints, P.flags, N.ints, N.floats, N.pairs, model.contact,
+                self.roles, self._welcome, self._mediation_circle, C.open_ids, C.tie, C.opened, C.sessions,
+                C.festering.flags, C.settled_by_mediation.flags, L.treasury, L.totals, L.flows, self.unpaid,
+                self.found, rec.log.rows, rec.log.week_counts, rec.event_totals, rec.exit_log.rows, rec.table,
+                chunk[0], chunk[1], chunk[2], self.snapshots, model._params, self._settings,
+            )  # fmt: skip
         for s, stream in self._streams:
             stream.position = int(positions[s])
         rec.log.written(int(counts[LOGGED]))

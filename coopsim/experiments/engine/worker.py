@@ -38,8 +38,7 @@ def simulate(scenario: Scenario, seed: int, years: float | None) -> tuple[dict[s
         (26, True)
     """
     model = CoopModel(scenario, seed=seed, years=years)
-    while model.running:
-        model.step()
+    model.run_model()
     return summary(model), model.recorder.model_frame()
 
 
