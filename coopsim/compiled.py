@@ -1,11 +1,11 @@
 """Compiled kernels: the per-person and per-tie loops of the weekly processes.
 
-Python orchestrates the week (processes in order, mechanisms at their phase, recording);
-each process hands its per-person work to a kernel, a plain loop that reads like the rule
-for one person, compiled by numba. :func:`kernel` is numba's ``njit`` with the project's
-settings: results cached on disk (the compilation, a few seconds in all, is paid once
-after install), no fast-math (the kernels must give the numbers the numpy rules give), and
-numpy's handling of division by zero. ``NUMBA_DISABLE_JIT=1`` runs the same loops as plain
+Each process hands its per-person work to a kernel, a plain loop that reads like the rule
+for one person, compiled by numba (:mod:`coopsim.week` runs the processes' kernels week
+after week in one compiled call). :func:`kernel` is numba's ``njit`` with the project's
+settings: results cached on disk (the compilation, about a minute and a quarter on a
+two-core laptop, is paid once after install), no fast-math (the kernels must give the
+numbers the numpy rules give), and numpy's handling of division by zero. ``NUMBA_DISABLE_JIT=1`` runs the same loops as plain
 Python, for debugging (slowly).
 
 Random numbers are drawn in numpy, never by a kernel's own generator: each process's
