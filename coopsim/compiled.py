@@ -5,18 +5,19 @@ for one person, compiled by numba (:mod:`coopsim.week` runs the processes' kerne
 after week in one compiled call). :func:`kernel` is numba's ``njit`` with the project's
 settings: results cached on disk (the compilation, about a minute and a quarter on a
 two-core laptop, is paid once after install), no fast-math (the kernels must give the
-numbers the numpy rules give), and numpy's handling of division by zero. ``NUMBA_DISABLE_JIT=1`` runs the same loops as plain
-Python, for debugging (slowly).
+numbers the numpy rules give), and numpy's handling of division by zero.
+``NUMBA_DISABLE_JIT=1`` runs the same loops as plain Python, for debugging (slowly).
 
 Random numbers are drawn in numpy, never by a kernel's own generator: each process's
 stream draws one kind of number (uniforms, normals, gammas), read ahead in blocks
 (:class:`ReadAhead`) that its kernel reads from, the very numbers that drawing them one
 call at a time would give. A Poisson draw is made from a block's uniforms by numpy's own
 algorithms (:func:`poisson_from`); a rare draw of another kind comes from the generator
-stepped back to where the stream's reader is (:meth:`UniformStream.plain`). A draw without replacement draws
-its integers in numpy too, all at once, and a kernel follows numpy's own algorithm with them
-(:func:`draw_without_replacement`): the members chosen and the stream's state after are
-those of ``rng.choice(pool, k, replace=False)``, in one call however many are drawn.
+stepped back to where the stream's reader is (:meth:`UniformStream.plain`). A draw without
+replacement draws its integers in numpy too, all at once, and a kernel follows numpy's own
+algorithm with them (:func:`draw_without_replacement`): the members chosen and the stream's
+state after are those of ``rng.choice(pool, k, replace=False)``, in one call however many
+are drawn.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def announce_compilation() -> None:
         return
     _announced = True
     if not kernels_compiled():
-        sys.stderr.write("coopsim: compiling the model's kernels (once after install, about a minute)...\n")
+        sys.stderr.write("coopsim: compiling the model's kernels (once after install, a minute or two)...\n")
 
 
 @kernel

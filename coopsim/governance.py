@@ -130,5 +130,16 @@ def decide(model: ModelState, rng: np.random.Generator) -> None:
     arriving = poisson(rng, gp.decisions_per_member * active)
     decided = capacity(packed(gp), model.mods.delegation, active, circles)
     model.week_decision_capacity = decided
-    waiting = model.backlog * (1.0 - gp.lapse) + arriving
-    model.backlog = max(0.0, waiting - decided)
+    model.backlog = backlog_after(packed(gp), model.backlog, arriving, decided)
+
+
+@kernel
+def backlog_after(governance: np.ndarray, backlog: float, arriving: int, decided: float) -> float:
+    """The backlog after a week (``governance``: the process's constants, packed): what
+    waited, less what lapsed, plus the matters ``arriving``, less what was ``decided``.
+
+    Example:
+        >>> backlog_after(packed(GovernanceParams(lapse=0.1)), 10.0, 3, 4.0)
+        8.0
+    """
+    return max(0.0, backlog * (1.0 - governance[0]["lapse"]) + arriving - decided)

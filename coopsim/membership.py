@@ -498,7 +498,7 @@ def integrate(model: ModelState, rng: np.random.Generator) -> None:
     """
     P, R, mods, mp = model.people, model.roles, model.mods, model.scenario.membership
     u_consent = rng.random(P.n)
-    circle = _welcome_circle(model)
+    circle = welcome_circle(model)
     found = np.empty((2, P.n), dtype=np.int64)  # the newly welcomed, the ready
     welcomed, k = welcome_and_ready(
         P.ints, P.flags, P.n, found, model.week, R.unit, R.holder, circle, mods.welcome_capacity,
@@ -507,8 +507,18 @@ def integrate(model: ModelState, rng: np.random.Generator) -> None:
     finish_integration(model, rng, u_consent, found, welcomed, k)
 
 
-def _welcome_circle(model: ModelState) -> int:
-    """The welcome circle's unit when the welcome is on (its capacity above zero), else -1."""
+def welcome_circle(model: ModelState) -> int:
+    """The welcome circle's unit when the welcome is on (its capacity above zero), else -1.
+
+    Example:
+        >>> from coopsim import CoopModel
+        >>> m = CoopModel("tera", seed=1)
+        >>> welcome_circle(m)                                    # week 0: no modifier set yet
+        -1
+        >>> m.step()
+        >>> m.roles.unit_names[welcome_circle(m)]
+        'Accueil-Intégration'
+    """
     return model.roles.unit_names.index(WELCOME_CIRCLE) if model.mods.welcome_capacity > 0 else -1
 
 
@@ -537,7 +547,7 @@ def finish_integration(
         introduce(model, found[WELCOMED, :welcomed], rng)
     if k == 0:
         return
-    circle = _welcome_circle(model)
+    circle = welcome_circle(model)
     ready = found[READY]
     welcomers = R.unit_holders(WELCOME_CIRCLE) if mods.delegation and circle >= 0 else np.zeros(0, dtype=np.int64)
     deciders = welcomers if welcomers.size else with_status(P.ints, P.n, ACTIVE)

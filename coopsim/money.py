@@ -220,6 +220,18 @@ def payments_of_the_week(
     return salaries_unpaid(treasury, totals, flows, holder, salaried, structure, weekly, floats, unpaid)
 
 
+@kernel
+def gift_scale(money: np.ndarray) -> float:
+    """The scale of the week's gifts, a gamma draw of shape :data:`GIFT_SHAPE` whose mean is
+    the gifts per week (``money``: the process's constants, packed).
+
+    Example:
+        >>> gift_scale(packed(MoneyParams(gifts_per_year=5200.0)))
+        25.0
+    """
+    return money[0]["gifts_per_year"] / WEEKS_PER_YEAR / GIFT_SHAPE
+
+
 def flows(model: ModelState, rng: np.random.Generator) -> None:
     """Process *money*: the week's sales, rents, gifts, subsidies, grants and pay.
 
@@ -235,7 +247,7 @@ def flows(model: ModelState, rng: np.random.Generator) -> None:
         True
     """
     L, mp, P, R = model.ledger, model.scenario.money, model.people, model.roles
-    gifts = gamma(rng, GIFT_SHAPE, mp.gifts_per_year / WEEKS_PER_YEAR / GIFT_SHAPE)
+    gifts = gamma(rng, GIFT_SHAPE, gift_scale(packed(mp)))
     unpaid = np.empty(R.count, dtype=np.int64)
     k = payments_of_the_week(
         L.treasury, L.totals, L.flows, R.holder, R.structure, R.kind, R.unit, R.unit_is_circle, R.hours, R.salaried,

@@ -266,6 +266,18 @@ def _empty_chunk(size: int) -> list[Any]:
     ]
 
 
+@kernel
+def snapshot_week(week: int, people_every: int, horizon: int) -> bool:
+    """Whether the people present are recorded at the end of ``week``: every ``people_every``
+    weeks, and the last week before ``horizon``.
+
+    Example:
+        >>> [w for w in range(10) if snapshot_week(w, 4, 10)]
+        [0, 4, 8, 9]
+    """
+    return week % people_every == 0 or week == horizon - 1
+
+
 def window_eve(horizon: int) -> int:
     """The week before the last year's window of a run to ``horizon``: the hours everyone has
     worked by its end are kept (``Recorder.hours_at_window_start``).
@@ -344,7 +356,7 @@ class Recorder:
         if self.weeks >= self.table.shape[0]:
             self._grow()
         P, L = model.people, model.ledger
-        snapshot = model.week % model.scenario.record.people_every == 0 or model.week == model.horizon - 1
+        snapshot = snapshot_week(model.week, model.scenario.record.people_every, model.horizon)
         chunk = self._chunk_with_room(P.n) if snapshot else self._no_chunk
         present = week_row(
             self.table, self.weeks, P.floats, P.ints, P.flags, P.n, model.week, model.roles.holder, model.roles.open,

@@ -41,20 +41,20 @@ from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, packed
 from .compiled import ReadAhead, kernel, poisson_from
 from .conflict import conflict_week
 from .events import log_events
-from .governance import active_and_staffed, capacity
+from .governance import active_and_staffed, backlog_after, capacity
 from .interactions import interactions_week
 from .mechanisms.mediation import MEDIATION_CIRCLE, Mediation
 from .mechanisms.mediation import month as mediation_month
-from .mechanisms.rex import Rex
+from .mechanisms.rex import Rex, session_due
 from .mechanisms.rex import fade as rex_fade
 from .mechanisms.rex import session as rex_session
-from .mechanisms.stipend import RevenuDeTransition
+from .mechanisms.stipend import RevenuDeTransition, ends_this_week
 from .mechanisms.stipend import follow_up as stipend_follow_up
-from .mechanisms.training import InternalTraining, active_first_aiders
-from .membership import WELCOME_CIRCLE, finish_integration, integrate, membership_week, welcome_and_ready
-from .money import GIFT_SHAPE, payments_of_the_week
+from .mechanisms.training import InternalTraining, acts_this_week, notice_with_first_aiders
+from .membership import finish_integration, integrate, membership_week, welcome_and_ready, welcome_circle
+from .money import gift_scale, payments_of_the_week
 from .population import paid_status
-from .records import week_row, window_eve
+from .records import snapshot_week, week_row, window_eve
 from .territory import acceptance_and_rate
 from .wellbeing import engage, strain_week
 from .work import work_week
@@ -182,7 +182,7 @@ def _no_room(
     """Whether a week could overflow what Python made room for (:meth:`CompiledWeek._room`
     makes the same room)."""
     m, open_ = counts[TIES], counts[OPEN]
-    snapshot = week % people_every == 0 or week == horizon - 1
+    snapshot = snapshot_week(week, people_every, horizon)
     return (
         counts[LOGGED] + log_room(roles, n, m, open_) > log_rows.shape[1]
         or counts[EXITED] + 2 * n > exits.shape[1]
@@ -217,16 +217,13 @@ def _start_week(
     python_after[:] = python_phases
     notice = mods[0]["exhaustion_notice"]
     if levers[TRAINING]:
-        notice = min(0.9, notice + training[0]["notice_per_first_aider"] * active_first_aiders(flags, ints, n))
-        python_after[ENGAGEMENT] |= (week - training[0]["start_week"]) % WEEKS_PER_YEAR == 0
+        notice = notice_with_first_aiders(training, notice, flags, ints, n)
+        python_after[ENGAGEMENT] |= acts_this_week(training, week)
     numbers[NOTICE] = notice
     if levers[REX]:
-        python_after[INTERACTIONS] |= (
-            not lever_state[TRAINED] and (week - rex[0]["start_week"]) % rex[0]["every_weeks"] == 0
-        )
+        python_after[INTERACTIONS] |= not lever_state[TRAINED] and session_due(rex, week)
     if levers[STIPEND]:
-        p = stipend[0]
-        ending = p["duration_weeks"] > 0 and week >= p["start_week"] + p["duration_weeks"] and not lever_state[ENDED]
+        ending = ends_this_week(stipend, week, lever_state[ENDED])
         python_after[MONEY] |= not lever_state[CHOSEN] or ending or month_start(week)
 
 
@@ -239,7 +236,7 @@ def _record(
 ) -> None:  # fmt: skip
     """The week's row of the records and, on a snapshot week, the people present
     (:meth:`coopsim.records.Recorder.record_week` in Python)."""
-    snapshot = week % people_every == 0 or week == horizon - 1
+    snapshot = snapshot_week(week, people_every, horizon)
     present = week_row(
         table, counts[WEEKS], floats, ints, flags, n, week, roles[R_HOLDER], roles[R_OPEN], log_counts, event_totals, treasury,
         counts[OPEN], numbers[DEMAND], numbers[UNMET], numbers[BACKLOG], numbers[DECISION_CAPACITY],
@@ -519,7 +516,7 @@ def _governance(
     positions[S_GOVERNANCE] = read
     decided = capacity(gp, md["delegation"], active, circles)
     numbers[DECISION_CAPACITY] = decided
-    numbers[BACKLOG] = max(0.0, numbers[BACKLOG] * (1.0 - gp[0]["lapse"]) + arriving - decided)
+    numbers[BACKLOG] = backlog_after(gp, numbers[BACKLOG], arriving, decided)
     return CONTINUE, 0
 
 
@@ -533,7 +530,7 @@ def _money(
     if short(blocks, positions, counts, S_MONEY, 1):
         return MORE, S_MONEY
     money = params[7]
-    gifts = money[0]["gifts_per_year"] / WEEKS_PER_YEAR / GIFT_SHAPE * blocks[S_MONEY][positions[S_MONEY]]
+    gifts = gift_scale(money) * blocks[S_MONEY][positions[S_MONEY]]
     positions[S_MONEY] += 1
     k = payments_of_the_week(
         treasury, totals, flows, roles[R_HOLDER], roles[R_STRUCTURE], roles[R_KIND], roles[R_UNIT],
@@ -565,7 +562,7 @@ def _rex_week(
     events logged; ``counts[OPEN]`` says how many conflicts are still open."""
     p = rex[0]
     rex_fade(floats, n, effort, 1.0 - p["limits_fade"], p["forgetting"])
-    if (week - p["start_week"]) % p["every_weeks"]:
+    if not session_due(rex, week):
         return counts[LOGGED]
     positions[S_REX], logged, counts[OPEN] = rex_session(
         block, positions[S_REX], rex, floats, ints, flags, n, tie_ints, tie_floats, counts[TIES], holder,
@@ -693,8 +690,9 @@ class CompiledWeek:
         self._read_ahead()
         while rec.weeks + stop - model.week > rec.table.shape[0]:
             rec._grow()
-        if self.snapshots.shape[1] < (stop - model.week) // model.scenario.record.people_every + 2:
-            self.snapshots = np.empty((2, (stop - model.week) // model.scenario.record.people_every + 2), np.int64)
+        snapshots = (stop - model.week) // model.scenario.record.people_every + 2
+        if self.snapshots.shape[1] < snapshots:
+            self.snapshots = np.empty((2, snapshots), np.int64)
         phase = WORK
         while True:
             phase, why, value = self._call(phase, stop)
@@ -749,7 +747,7 @@ class CompiledWeek:
             if lever.key in DYNAMIC_MODIFIERS and lever.active(week):
                 self.levers[COMPILED_LEVERS[lever.key]] = True
         self._settings = tuple(packed(getattr(model.scenario, key, None) or DEFAULTS[key]) for key in COMPILED_LEVERS)
-        self._welcome = names.index(WELCOME_CIRCLE) if model.mods.welcome_capacity > 0 else -1
+        self._welcome = welcome_circle(model)
         self._mediation_circle = names.index(MEDIATION_CIRCLE) if MEDIATION_CIRCLE in names else -1
 
     def _call(self, phase: int, stop: int) -> tuple[int, int, int]:

@@ -296,8 +296,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     M(
         "governance.py",
-        "waiting = model.backlog * (1.0 - gp.lapse) + arriving",
-        "waiting = model.backlog + arriving",
+        'return max(0.0, backlog * (1.0 - governance[0]["lapse"]) + arriving - decided)',
+        "return max(0.0, backlog + arriving - decided)",
         "governance: nothing in the backlog lapses",
     ),
     M(

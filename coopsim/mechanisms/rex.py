@@ -139,7 +139,7 @@ class Rex(Mechanism):
         session (:func:`session`), the facilitators trained before the first."""
         P, R = model.people, model.roles
         fade(P.floats, P.n, R.effort, 1.0 - self.limits_fade, self.forgetting)
-        if (model.week - self.start_week) % self.every_weeks:
+        if not session_due(packed(self), model.week):
             return
         n = P.n
         state = model.mechanism_state.setdefault("rex", {})
@@ -159,6 +159,18 @@ class Rex(Mechanism):
         C.open_ids = C.open_ids[:n_open]
         stream.advance(read)
         log.written(logged)
+
+
+@kernel
+def session_due(rex: np.ndarray, week: int) -> bool:
+    """Whether ``week`` has a session (``rex``: the lever's settings, packed): every
+    ``every_weeks`` weeks from its start.
+
+    Example:
+        >>> [w for w in range(104, 116) if session_due(packed(Rex(start_week=104, every_weeks=4)), w)]
+        [104, 108, 112]
+    """
+    return (week - rex[0]["start_week"]) % rex[0]["every_weeks"] == 0
 
 
 @kernel

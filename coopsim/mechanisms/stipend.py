@@ -169,7 +169,7 @@ class RevenuDeTransition(Mechanism):
             state["chosen"] = True
             self._choose_recipients(model, rng)
         n = P.n
-        if self.duration_weeks and model.week >= self.start_week + self.duration_weeks and not state.get("ended"):
+        if ends_this_week(packed(self), model.week, bool(state.get("ended"))):
             state["ended"] = True
             P.capacity[:n][P.stipend[:n]] -= self.freed_hours  # the time the income freed goes with it
             P.stipend[:n] = False
@@ -177,6 +177,19 @@ class RevenuDeTransition(Mechanism):
             self._pay(model)
 
         follow_up(packed(self), P.floats, P.ints, P.flags, n, model.week)
+
+
+@kernel
+def ends_this_week(stipend: np.ndarray, week: int, ended: bool) -> bool:
+    """Whether the stipend ends in ``week`` (``stipend``: its settings, packed): a stipend
+    paid for ``duration_weeks`` (0: until the end) and not ``ended`` yet.
+
+    Example:
+        >>> ends_this_week(packed(RevenuDeTransition(start_week=10, duration_weeks=5)), 15, False)
+        True
+    """
+    p = stipend[0]
+    return p["duration_weeks"] > 0 and week >= p["start_week"] + p["duration_weeks"] and not ended
 
 
 @kernel

@@ -22,7 +22,7 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import WEEKS_PER_YEAR, Mechanism, Modifiers, Status
+from ..base import WEEKS_PER_YEAR, Mechanism, Modifiers, Status, packed
 from ..compiled import kernel
 from ..model_state import ModelState
 from ..population import FLAG, INT
@@ -56,11 +56,11 @@ class InternalTraining(Mechanism):
     )
 
     def modify(self, mods: Modifiers, model: ModelState) -> None:
-        aiders = active_first_aiders(model.people.flags, model.people.ints, model.people.n)
-        mods.exhaustion_notice = min(0.9, mods.exhaustion_notice + self.notice_per_first_aider * aiders)
+        P = model.people
+        mods.exhaustion_notice = notice_with_first_aiders(packed(self), mods.exhaustion_notice, P.flags, P.ints, P.n)
 
     def act(self, model: ModelState, rng: np.random.Generator) -> None:
-        if (model.week - self.start_week) % WEEKS_PER_YEAR:
+        if not acts_this_week(packed(self), model.week):
             return
         P = model.people
         n = P.n
@@ -73,6 +73,24 @@ class InternalTraining(Mechanism):
         if missing > 0:
             candidates = [i for i in order.tolist() if active[i] and not P.first_aider[i]]
             P.first_aider[candidates[:missing]] = True
+
+
+@kernel
+def notice_with_first_aiders(training: np.ndarray, notice: float, flags: np.ndarray, ints: np.ndarray, n: int) -> float:
+    """The chance an exhausted member is noticed, ``notice`` before the training (``training``:
+    its settings, packed), with what each active first aider adds (at most 0.9)."""
+    return min(0.9, notice + training[0]["notice_per_first_aider"] * active_first_aiders(flags, ints, n))
+
+
+@kernel
+def acts_this_week(training: np.ndarray, week: int) -> bool:
+    """Whether the training acts in ``week``: once a year from its start.
+
+    Example:
+        >>> [w for w in range(0, 200) if acts_this_week(packed(InternalTraining(start_week=30)), w)]
+        [30, 82, 134, 186]
+    """
+    return (week - training[0]["start_week"]) % WEEKS_PER_YEAR == 0
 
 
 @kernel
