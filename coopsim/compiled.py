@@ -14,10 +14,11 @@ stream draws one kind of number (uniforms, normals, gammas), read ahead in block
 call at a time would give. A Poisson draw is made from a block's uniforms by numpy's own
 algorithms (:func:`poisson_from`); a rare draw of another kind comes from the generator
 stepped back to where the stream's reader is (:meth:`UniformStream.plain`). A draw without
-replacement draws its integers in numpy too, all at once, and a kernel follows numpy's own
-algorithm with them (:func:`draw_without_replacement`): the members chosen and the stream's
-state after are those of ``rng.choice(pool, k, replace=False)``, in one call however many
-are drawn.
+replacement follows numpy's own algorithm (:func:`chosen`) with integers made from a block's
+uniforms (:func:`integers_from`: the weeks' draws, a newcomer's hosts and a welcome's
+introductions, so that their stream is read ahead like any other), or drawn by numpy itself
+(:func:`draw_without_replacement`: the members chosen and the generator's state after are
+those of ``rng.choice(pool, k, replace=False)``).
 """
 
 from __future__ import annotations
@@ -537,6 +538,24 @@ def bounded_draws(rng: np.random.Generator, bounds: np.ndarray) -> np.ndarray:
     if bounds.size == 0:
         return np.zeros(0, dtype=np.int64)
     return rng.integers(0, bounds, endpoint=True)
+
+
+@kernel
+def integers_from(block: np.ndarray, start: int, bounds: np.ndarray) -> np.ndarray:
+    """One integer from 0 to each bound (inclusive), from the uniforms ``block[start:]``, one
+    each in order: ``floor(u * (bound + 1))``. A uniform stream's integers, for the draws
+    without replacement the weeks make (a newcomer's hosts, a welcome's introductions), so
+    that the stream stays one kind of number and is read ahead like any other.
+
+    Example:
+        >>> import numpy as np
+        >>> integers_from(np.array([0.0, 0.5, 0.999999, 0.3]), 1, np.array([9, 0, 2])).tolist()
+        [5, 0, 0]
+    """
+    out = np.empty(bounds.size, dtype=np.int64)
+    for t in range(bounds.size):
+        out[t] = min(int(block[start + t] * (bounds[t] + 1)), bounds[t])
+    return out
 
 
 @kernel

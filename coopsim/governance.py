@@ -18,10 +18,10 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .base import Params, Status, clip, packed
-from .compiled import kernel, poisson
+from .base import Params, Status, packed
+from .compiled import kernel, numpy_sum, poisson
 from .model_state import ModelState
-from .population import INT
+from .population import FLOAT, INT
 
 ACTIVE = Status.ACTIVE  # a plain integer, for the kernel
 
@@ -96,7 +96,7 @@ def active_and_staffed(
 
 
 def consent_probability(model: ModelState, deciders: np.ndarray) -> float:
-    """Chance that nobody among ``deciders`` objects to an integration.
+    """Chance that nobody among ``deciders`` objects to an integration (:func:`consent_chance`).
 
     Example:
         >>> import numpy as np
@@ -108,9 +108,29 @@ def consent_probability(model: ModelState, deciders: np.ndarray) -> float:
         >>> 0 < consent_probability(m, members) <= consent_probability(m, members[:3]) <= 1   # more deciders, less consent
         True
     """
-    gp = model.scenario.governance
-    p_obj = gp.objection * (1.0 - model.people.trust[deciders])
-    return float(np.exp(np.log1p(-clip(p_obj, 0.0, 0.999)).sum()))
+    deciders = np.asarray(deciders, dtype=np.int64)
+    return float(consent_chance(model.scenario.governance.objection, model.people.floats, deciders))
+
+
+@kernel
+def consent_chance(objection: float, floats: np.ndarray, deciders: np.ndarray) -> float:
+    """Chance that nobody among ``deciders`` objects: each objects with the chance
+    ``objection`` times their distrust (1 - trust), at most 0.999; the product of the chances
+    that each does not, taken as the exponential of a sum of logs (in numpy's order of
+    additions, :func:`coopsim.compiled.numpy_sum`).
+
+    Example:
+        >>> import numpy as np
+        >>> floats = np.zeros((FLOAT.trust + 1, 3))
+        >>> floats[FLOAT.trust] = [0.9, 0.5, 0.2]                # objections 0.03, 0.15, 0.24
+        >>> round(consent_chance(0.3, floats, np.arange(3)), 12) == round(0.97 * 0.85 * 0.76, 12)
+        True
+    """
+    logs = np.empty(deciders.size)
+    for t in range(deciders.size):
+        p_obj = objection * (1.0 - floats[FLOAT.trust, deciders[t]])
+        logs[t] = np.log1p(-min(max(p_obj, 0.0), 0.999))
+    return np.exp(numpy_sum(logs, logs.size))
 
 
 def decide(model: ModelState, rng: np.random.Generator) -> None:

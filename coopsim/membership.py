@@ -46,19 +46,19 @@ from pydantic import Field
 from .base import EVENT_CODE, WEEKS_PER_YEAR, Params, Status, packed
 from .compiled import (
     UniformStream,
-    bounded_draws,
     choice_bounds,
     choice_bounds_each,
     chosen,
+    chosen_each,
+    integers_from,
     kernel,
-    plain_generator,
     uniform_stream,
 )
 from .events import log_event, log_exit
-from .governance import consent_probability
+from .governance import consent_chance
 from .model_state import ModelState
 from .network import add_pairs
-from .population import FLAG, FLOAT, INT, with_status
+from .population import FLAG, FLOAT, INT, count_with_status, newcomer_rows, with_status
 from .structures import holders_of_unit, release_all
 from .territory import acceptance_and_arrivals
 
@@ -69,6 +69,7 @@ WELCOMED, READY = range(2)  # the rows of the newcomers the welcome kernel finds
 FIRST_TIES_TRUST = 0.45  # trust on a newcomer's first ties, made on arrival
 WELCOME_TRUST = 0.55  # trust on a tie made by a welcome
 INTEGRATION, INTEGRATION_REFUSED = EVENT_CODE["integration"], EVENT_CODE["integration_refused"]
+ARRIVAL = EVENT_CODE["arrival"]
 ROLE_DROPPED, DEPARTURE, BURNOUT = EVENT_CODE["role_dropped"], EVENT_CODE["departure"], EVENT_CODE["burnout"]
 WITHDRAWAL, REENGAGEMENT = EVENT_CODE["withdrawal"], EVENT_CODE["reengagement"]
 
@@ -459,11 +460,13 @@ def _leaving_chance(
 def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
     """Process *arrivals*: newcomers come, are welcomed, and are integrated by consent.
 
-    The territory's acceptance moves and newcomers arrive (:mod:`coopsim.territory`); the
-    kernel :func:`welcome_and_ready` welcomes the waiting newcomers the welcome circle has
-    room for and says who has waited long enough; each of those, in index order, becomes an
-    active member if nobody among the deciders objects (every active member, or the welcome
-    circle under delegation), and is otherwise asked again after half the integration time.
+    The territory's acceptance moves and newcomers arrive (:mod:`coopsim.territory`; their
+    traits and first ties: :func:`newcomers_arrive`); then the week's integration
+    (:func:`integration_week`): the welcome circle welcomes the waiting newcomers it has room
+    for, who are introduced to a few members, and each newcomer who has waited long enough,
+    in index order, becomes an active member if nobody among the deciders objects (every
+    active member, or the welcome circle under delegation), and is otherwise asked again
+    after half the integration time. Every uniform of the week comes from this one stream.
 
     Example:
         >>> import numpy as np
@@ -475,16 +478,16 @@ def arrive_and_integrate(model: ModelState, rng: np.random.Generator) -> None:
         >>> m.people.n >= n                                      # rows are only ever added
         True
     """
-    count = acceptance_and_arrivals(model, rng)
+    stream = uniform_stream(rng)
+    count = acceptance_and_arrivals(model, stream)
     if count:
-        model.add_newcomers(count)
-    integrate(model, rng)
+        model.add_newcomers(count, stream)
+    integrate(model, stream)
 
 
-def integrate(model: ModelState, rng: np.random.Generator) -> None:
-    """The welcome and the integration of the week (:func:`arrive_and_integrate`, once the
-    newcomers have come): a consent draw per person, the welcome and the ready
-    (:func:`welcome_and_ready`), then :func:`finish_integration`.
+def integrate(model: ModelState, rng: np.random.Generator | UniformStream) -> None:
+    """The welcome and the integration of the week, once the newcomers have come
+    (:func:`integration_week`).
 
     Example:
         >>> import numpy as np
@@ -496,15 +499,25 @@ def integrate(model: ModelState, rng: np.random.Generator) -> None:
         >>> stream.position == m.people.n                         # a consent draw per person
         True
     """
-    P, R, mods, mp = model.people, model.roles, model.mods, model.scenario.membership
-    u_consent = rng.random(P.n)
+    P, R, N, mods, mp = model.people, model.roles, model.network, model.mods, model.scenario.membership
+    stream, log = uniform_stream(rng), model.recorder.log
     circle = welcome_circle(model)
-    found = np.empty((2, P.n), dtype=np.int64)  # the newly welcomed, the ready
-    welcomed, k = welcome_and_ready(
-        P.ints, P.flags, P.n, found, model.week, R.unit, R.holder, circle, mods.welcome_capacity,
-        mods.integration_weeks, mp.integration_weeks_unwelcomed,
+    waiting = int(count_with_status(P.ints, P.n, NEWCOMER))
+    N.reserve(waiting * (mods.welcome_introductions + 1))
+    log.reserve(waiting)
+    block, start = stream.block(
+        integration_uniforms(P.ints, P.flags, P.n, R.holder, R.unit, circle, mods.welcome_capacity,
+                             mods.welcome_introductions, 0)
     )  # fmt: skip
-    finish_integration(model, rng, u_consent, found, welcomed, k)
+    found = np.empty((2, P.n), dtype=np.int64)
+    read, N.m, logged = integration_week(
+        block, start, P.floats, P.ints, P.flags, P.n, found, model.week, R.holder, R.unit, circle,
+        mods.welcome_capacity, mods.integration_weeks, mp.integration_weeks_unwelcomed, mods.welcome_introductions,
+        mods.delegation, model.scenario.governance.objection, N.ints, N.floats, N.m, N.pairs, log.rows,
+        log.week_counts, log.n,
+    )  # fmt: skip
+    stream.advance(read)
+    log.written(logged)
 
 
 def welcome_circle(model: ModelState) -> int:
@@ -522,43 +535,97 @@ def welcome_circle(model: ModelState) -> int:
     return model.roles.unit_names.index(WELCOME_CIRCLE) if model.mods.welcome_capacity > 0 else -1
 
 
-def finish_integration(
-    model: ModelState, rng: np.random.Generator, u_consent: np.ndarray, found: np.ndarray, welcomed: int, k: int
-) -> None:
-    """The newly welcomed (``found[WELCOMED, :welcomed]``) are introduced (:func:`introduce`);
-    each of the ``k`` ready (``found[READY, :k]``), in index order, becomes an active member
-    if nobody among the deciders objects (every active member, or the welcome circle under
-    delegation; their consent draws ``u_consent``), and is otherwise asked again after half
-    the integration time.
+@kernel
+def arrival_uniforms(ints: np.ndarray, n: int, count: int, ties: int) -> int:
+    """The uniforms the arrival of ``count`` newcomers reads (:func:`newcomers_arrive`): two
+    traits each, and the draws that choose the ``ties`` active members each meets."""
+    hosts = count_with_status(ints, n, ACTIVE)
+    return 2 * count + count * choice_bounds(hosts, min(ties, hosts)).size
 
-    Example:
-        >>> import numpy as np
-        >>> from coopsim import CoopModel
-        >>> m = CoopModel("tera", seed=1)
-        >>> m.add_newcomers(1)
-        >>> newcomer = m.people.n - 1
-        >>> found = np.array([[0], [newcomer]])               # nobody welcomed, one ready
-        >>> finish_integration(m, np.random.default_rng(0), np.zeros(m.people.n), found, 0, 1)
-        >>> int(m.people.status[newcomer]) == Status.ACTIVE       # a draw of 0: nobody objected
-        True
-    """
-    P, R, mods, mp = model.people, model.roles, model.mods, model.scenario.membership
+
+@kernel
+def newcomers_arrive(
+    count: int, week: int, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int, normals: np.ndarray,
+    normals_at: int, uniforms: np.ndarray, uniforms_at: int, population: np.ndarray, tie_ints: np.ndarray,
+    tie_floats: np.ndarray, m: int, pairs: np.ndarray, log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
+) -> tuple[int, int, int, int]:  # fmt: skip
+    """``count`` newcomers arrive, in the rows from ``n`` (room made for them, their ties and
+    their events): their traits (:func:`coopsim.population.newcomer_rows`), then each in turn
+    meets ``newcomer_ties`` active members chosen without replacement
+    (:func:`coopsim.compiled.chosen_each`, from the uniforms), a tie each at
+    ``FIRST_TIES_TRUST``; then their arrivals are logged. Returns where the readers of the
+    normals and of the uniforms got to, the number of ties and of events."""
+    newcomer_rows(floats, ints, flags, n, count, week, normals, normals_at, uniforms, uniforms_at, population)
+    uniforms_at += 2 * count
+    hosts = with_status(ints, n + count, ACTIVE)
+    k = min(population[0]["newcomer_ties"], hosts.size)
+    bounds = choice_bounds_each(hosts.size, k, count, -1)
+    met = chosen_each(hosts, k, count, integers_from(uniforms, uniforms_at, bounds))
+    newcomer = np.empty(count * k, dtype=np.int64)
+    for t in range(count):
+        newcomer[t * k : (t + 1) * k] = n + t
+    m = add_pairs(tie_ints, tie_floats, m, pairs, newcomer, met, FIRST_TIES_TRUST)
+    for t in range(count):
+        logged = log_event(log_rows, log_counts, logged, week, ARRIVAL, n + t)
+    return normals_at + 5 * count, uniforms_at + bounds.size, m, logged
+
+
+@kernel
+def integration_uniforms(
+    ints: np.ndarray, flags: np.ndarray, n: int, holder: np.ndarray, unit: np.ndarray, circle: int, capacity: int,
+    introductions: int, arriving: int,
+) -> int:  # fmt: skip
+    """The uniforms a week's integration reads at most (:func:`integration_week`), once
+    ``arriving`` more newcomers have come: a consent draw per person, and the draws of the
+    introductions of as many newcomers as the welcome may take."""
+    if circle < 0:
+        return n + arriving
+    waiting = arriving
+    for i in range(n):
+        if ints[INT.status, i] == NEWCOMER and not flags[FLAG.welcomed, i]:
+            waiting += 1
+    members = count_with_status(ints, n, ACTIVE)
+    per = 1 + choice_bounds(members, min(introductions, members)).size
+    return n + arriving + min(waiting, max(capacity, 0)) * per
+
+
+@kernel
+def integration_week(
+    uniforms: np.ndarray, at: int, floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, n: int,
+    found: np.ndarray, week: int, holder: np.ndarray, unit: np.ndarray, circle: int, capacity: int,
+    weeks_welcomed: int, weeks_unwelcomed: int, introductions: int, delegation: bool, objection: float,
+    tie_ints: np.ndarray, tie_floats: np.ndarray, m: int, pairs: np.ndarray, log_rows: np.ndarray,
+    log_counts: np.ndarray, logged: int,
+) -> tuple[int, int, int]:  # fmt: skip
+    """The week's welcome and integration, from the uniforms ``uniforms[at:]`` (room made
+    for the ties and events): a consent draw per person; the welcome and the ready
+    (:func:`welcome_and_ready`, the welcome circle ``circle``, -1 when the welcome is off);
+    each newly welcomed newcomer meets a referent of the circle and is introduced to
+    ``introductions`` active members ("l'activité de la commission Accueil s'appuie sur les
+    porteurs d'activité": :func:`_introductions`); then each ready newcomer is asked
+    (:func:`_consent`; the deciders: the welcome circle under ``delegation``, else every
+    active member). Returns where the uniforms' reader got to, the number of ties and of
+    events."""
+    consent = uniforms[at : at + n]
+    at += n
+    welcomed, k = welcome_and_ready(
+        ints, flags, n, found, week, unit, holder, circle, capacity, weeks_welcomed, weeks_unwelcomed
+    )
     if welcomed:
-        introduce(model, found[WELCOMED, :welcomed], rng)
-    if k == 0:
-        return
-    circle = welcome_circle(model)
-    ready = found[READY]
-    welcomers = R.unit_holders(WELCOME_CIRCLE) if mods.delegation and circle >= 0 else np.zeros(0, dtype=np.int64)
-    deciders = welcomers if welcomers.size else with_status(P.ints, P.n, ACTIVE)
-    log = model.recorder.log
-    log.reserve(k)
-    log.written(
-        _consent(
-            ready[:k], u_consent, consent_probability(model, deciders), P.ints, P.flags, model.week,
-            mods.integration_weeks, mp.integration_weeks_unwelcomed, log.rows, log.week_counts, log.n,
-        )
-    )  # fmt: skip
+        referents, members, per, bounds = _introduction_plan(holder, unit, circle, ints, n, introductions, welcomed)
+        draws = integers_from(uniforms, at, bounds)
+        m = _introductions(found[WELCOMED, :welcomed], referents, members, per, draws, tie_ints, tie_floats, m, pairs)
+        at += bounds.size
+    if k:
+        deciders = holders_of_unit(holder, unit, circle) if delegation and circle >= 0 else np.zeros(0, np.int64)
+        if deciders.size == 0:
+            deciders = with_status(ints, n, ACTIVE)
+        p_yes = consent_chance(objection, floats, deciders)
+        logged = _consent(
+            found[READY, :k], consent, p_yes, ints, flags, week, weeks_welcomed, weeks_unwelcomed, log_rows,
+            log_counts, logged,
+        )  # fmt: skip
+    return at, m, logged
 
 
 @kernel
@@ -579,35 +646,6 @@ def _consent(
             weeks_needed = weeks_welcomed if flags[FLAG.welcomed, i] else weeks_unwelcomed
             ints[INT.status_week, i] = week - weeks_needed // 2
     return logged
-
-
-def introduce(model: ModelState, newcomers: np.ndarray, rng: np.random.Generator) -> None:
-    """Each newly welcomed newcomer meets one of the welcome circle's referents (their
-    referent, drawn) and is introduced to a few active members (drawn without replacement):
-    the ties through which they build trust and attachment. "l'activité de la commission
-    Accueil s'appuie sur les porteurs d'activité".
-
-    Example:
-        >>> import numpy as np
-        >>> from coopsim import CoopModel
-        >>> m = CoopModel("tera", seed=1)
-        >>> m.mods.welcome_introductions = 2
-        >>> m.add_newcomers(1)
-        >>> ties = m.network.m
-        >>> introduce(m, np.array([m.people.n - 1]), np.random.default_rng(0))
-        >>> m.network.m - ties <= 2                     # two members met, unless already known
-        True
-    """
-    R, P, N = model.roles, model.people, model.network
-    referents, members, k, bounds = _introduction_plan(
-        R.holder, R.unit, R.unit_names.index(WELCOME_CIRCLE), P.ints, P.n, model.mods.welcome_introductions,
-        newcomers.size,
-    )  # fmt: skip
-    # each newcomer's referent (if any), then the members met: numpy's integers, from the
-    # stream's plain generator
-    draws = bounded_draws(plain_generator(rng), bounds)
-    N.reserve(newcomers.size * (k + 1))
-    N.m = _introductions(newcomers, referents, members, k, draws, N.ints, N.floats, N.m, N.pairs)
 
 
 @kernel

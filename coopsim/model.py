@@ -44,14 +44,9 @@ from .compiled import (
     ReadAhead,
     UniformStream,
     announce_compilation,
-    bounded_draws,
-    choice_bounds_each,
-    chosen_each,
-    kernel,
 )
-from .events import log_event
-from .network import Conflicts, Network, add_pairs, founding_network
-from .population import People, count_with_status, paid_status, with_status
+from .network import Conflicts, Network, founding_network
+from .population import People, count_with_status, paid_status
 from .records import MesaRecords, Recorder
 from .scenario import Scenario, apply_overrides, load_scenario, parse_override, scenario_from_dict
 from .structures import Roles, assign, hand_over, release
@@ -69,8 +64,9 @@ PROCESSES: list[tuple[str, Callable[[Any, np.random.Generator], None]]] = [
     ("money", money.flows),
 ]
 SETUP_STREAMS = ("founders", "network", "newcomers")
-# the processes whose stream draws one kind of number only, and how it is read ahead in
-# blocks that a kernel reads from (coopsim.compiled.ReadAhead: the plain generator's numbers)
+# the streams that draw one kind of number only (the processes', and the newcomers' traits'
+# normals), and how each is read ahead in blocks that a kernel reads from
+# (coopsim.compiled.ReadAhead: the plain generator's numbers)
 READ_AHEAD: dict[str, Callable[[np.random.Generator], ReadAhead]] = {
     "work": UniformStream,
     "strain": UniformStream,
@@ -78,14 +74,12 @@ READ_AHEAD: dict[str, Callable[[np.random.Generator], ReadAhead]] = {
     "conflict": UniformStream,
     "engagement": NormalStream,
     "membership": UniformStream,
-    # the integers of a welcome are drawn at its plain() position, which drops what was read
-    # ahead: little is
-    "arrivals": lambda rng: UniformStream(rng, block=256),
+    "arrivals": UniformStream,
     "governance": UniformStream,
     "money": lambda rng: GammaStream(rng, money.GIFT_SHAPE),
+    "newcomers": NormalStream,
 }
 ACTIVE = Status.ACTIVE
-ARRIVAL = EVENT_CODE["arrival"]
 #: the parameter groups the week's kernel reads, in the order it unpacks them
 PARAMETER_GROUPS = ("work", "wellbeing", "interactions", "conflict", "membership", "territory", "governance", "money",
                     "population", "structures")  # fmt: skip
@@ -113,26 +107,6 @@ def named_stream(seed: int, name: str) -> np.random.Generator:
         (True, True)
     """
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream_key(name),)))
-
-
-@kernel
-def _newcomers_meet(
-    first: int, count: int, hosts: np.ndarray, k: int, draws: np.ndarray, trust: float, tie_ints: np.ndarray,
-    tie_floats: np.ndarray, m: int, pairs: np.ndarray, log_rows: np.ndarray, log_counts: np.ndarray, logged: int,
-    week: int,
-) -> tuple[int, int]:  # fmt: skip
-    """The newcomers ``first`` to ``first + count - 1`` each meet ``k`` of ``hosts``, chosen
-    without replacement from ``draws`` (:func:`coopsim.compiled.chosen_each`): a tie each, at
-    ``trust`` (room reserved); then their arrivals are logged. Returns the new number of
-    ties and of events."""
-    met = chosen_each(hosts, k, count, draws)
-    newcomer = np.empty(count * k, dtype=np.int64)
-    for t in range(count):
-        newcomer[t * k : (t + 1) * k] = first + t
-    m = add_pairs(tie_ints, tie_floats, m, pairs, newcomer, met, trust)
-    for t in range(count):
-        logged = log_event(log_rows, log_counts, logged, week, ARRIVAL, first + t)
-    return m, logged
 
 
 def _number(place: int, kind: type, doc: str) -> Any:
@@ -311,20 +285,25 @@ class CoopModel(mesa.Model):
         self._views()
         return super().agent_types
 
-    def add_newcomers(self, count: int) -> None:
-        """Newcomers arrive and each meets a few active members, drawn without replacement."""
-        rng, N, log = self.streams["newcomers"], self.network, self.recorder.log
-        first = int(self.add_people(count, Status.NEWCOMER, rng)[0])
-        hosts = with_status(self.people.ints, self.people.n, ACTIVE)
-        k = min(self.scenario.population.newcomer_ties, hosts.size)
-        # k hosts each, in turn, drawn as numpy's choice without replacement draws them
-        draws = bounded_draws(rng, choice_bounds_each(hosts.size, k, count, -1))
-        N.reserve(count * k)
+    def add_newcomers(self, count: int, uniforms: UniformStream | None = None) -> None:
+        """Newcomers arrive, their traits drawn, and each meets a few active members, drawn
+        without replacement (:func:`coopsim.membership.newcomers_arrive`): normals from the
+        stream *newcomers*, uniforms from ``uniforms`` (the stream *arrivals* by default)."""
+        P, N, log = self.people, self.network, self.recorder.log
+        normals, uniforms = self.streams["newcomers"], uniforms or self.streams["arrivals"]
+        ties = self.scenario.population.newcomer_ties
+        P.reserve(count)
+        N.reserve(count * ties)
         log.reserve(count)
-        N.m, logged = _newcomers_meet(
-            first, count, hosts, k, draws, membership.FIRST_TIES_TRUST, N.ints, N.floats, N.m, N.pairs, log.rows,
-            log.week_counts, log.n, self.week,
+        z, z_at = normals.block(5 * count)
+        u, u_at = uniforms.block(membership.arrival_uniforms(P.ints, P.n, count, ties))
+        z_read, u_read, N.m, logged = membership.newcomers_arrive(
+            count, self.week, P.floats, P.ints, P.flags, P.n, z, z_at, u, u_at, packed(self.scenario.population),
+            N.ints, N.floats, N.m, N.pairs, log.rows, log.week_counts, log.n,
         )  # fmt: skip
+        normals.advance(z_read)
+        uniforms.advance(u_read)
+        P.n += count
         log.written(logged)
 
     # --- helpers the processes and mechanisms share -------------------------------------

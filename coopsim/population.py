@@ -187,14 +187,18 @@ class People:
         self._cap = new_cap
         self._bind_views()
 
+    def reserve(self, count: int) -> None:
+        """Make room for ``count`` more people (the blocks double as needed)."""
+        if self.n + count > self._cap:
+            self._grow(self.n + count)
+
     def add(self, count: int, week: int, status: int, p: PopulationParams, rng: np.random.Generator) -> np.ndarray:
         """Add ``count`` people with traits drawn from ``p``; return their indices.
 
         The draws, in this order: capacity, engagement, meaning and own income (normal),
         duty and preference for working alone (uniform), life spheres shared (normal).
         """
-        if self.n + count > self._cap:
-            self._grow(self.n + count)
+        self.reserve(count)
         start = self.n
         self.n += count
         z = rng.standard_normal((4, count))  # capacity, engagement, meaning, own income (standard normal)
@@ -252,6 +256,29 @@ def _new_people(
 
 
 @kernel
+def newcomer_rows(
+    floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, start: int, count: int, week: int, normals: np.ndarray,
+    normals_at: int, uniforms: np.ndarray, uniforms_at: int, population: np.ndarray,
+) -> None:  # fmt: skip
+    """The rows ``start`` to ``start + count - 1`` of newcomers arriving (room made), as
+    :meth:`People.add` makes them, from read-ahead blocks: ``5 * count`` standard normals from
+    ``normals_at`` (capacity, engagement, meaning and own income for each in turn, then the
+    life spheres shared: mean + 0.7 z) and ``2 * count`` uniforms from ``uniforms_at`` (duty,
+    then the preference for working alone); ``population``: the traits' parameters, packed."""
+    p = population[0]
+    z = normals[normals_at : normals_at + 4 * count].reshape((4, count))
+    u = uniforms[uniforms_at : uniforms_at + 2 * count].reshape((2, count))
+    spheres = np.empty(count)
+    for k in range(count):
+        spheres[k] = p["spheres_mean"] + 0.7 * normals[normals_at + 4 * count + k]
+    _new_people(
+        floats, ints, flags, start, week, NEWCOMER, z, u, spheres, p["capacity_hours_mean"],
+        p["capacity_hours_sd"], p["engagement_mean"], p["engagement_sd"], p["meaning_mean"], p["meaning_sd"],
+        p["financial_security_mean"], p["duty_share"], p["prefers_alone_share"],
+    )  # fmt: skip
+
+
+@kernel
 def with_status(ints: np.ndarray, n: int, code: int) -> np.ndarray:
     """The people, among the first ``n``, with status ``code`` (ascending).
 
@@ -294,6 +321,7 @@ FLAG = _field_index("FlagRows", People.BOOL_FIELDS)
 
 VOLUNTEER, STIPEND, SALARIED = Paid.VOLUNTEER, Paid.STIPEND, Paid.SALARIED  # plain integers, for the kernels
 DEPARTED = Status.DEPARTED
+NEWCOMER = Status.NEWCOMER
 
 
 @kernel

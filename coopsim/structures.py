@@ -193,10 +193,6 @@ class Roles:
         held = self.holder >= 0
         return np.bincount(self.holder[held], minlength=n)
 
-    def unit_holders(self, unit_name: str) -> np.ndarray:
-        """People holding a role in the named unit (sorted, each once)."""
-        return holders_of_unit(self.holder, self.unit, self.unit_names.index(unit_name))
-
     def staffed(self, unit_name: str) -> bool:
         """Whether someone holds a role in the named unit.
 

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from .base import Params, Status, packed
-from .compiled import kernel, numpy_sum, poisson
+from .compiled import UniformStream, kernel, numpy_sum, poisson
 from .model_state import ModelState
 from .population import FLOAT, INT
 
@@ -125,7 +125,7 @@ def acceptance_and_rate(
     return acceptance, arrival_rate(acceptance, present, active, territory)
 
 
-def acceptance_and_arrivals(model: ModelState, rng: np.random.Generator) -> int:
+def acceptance_and_arrivals(model: ModelState, rng: np.random.Generator | UniformStream) -> int:
     """:func:`update_acceptance`, then :func:`arrivals_this_week`, on one count of the people.
 
     Example:

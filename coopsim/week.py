@@ -14,11 +14,10 @@ What needs Python makes the call return early, saying where to resume:
 
 - ``LEVERS``: the levers of a phase, when one of them has no compiled form this week (a
   lever written in Python only; a first REX session, whose facilitators are drawn by a
-  permutation; a month's stipends; the yearly training): Python runs them all, in order;
-- ``NEWCOMERS``: newcomers arrive (their traits are drawn in numpy), then Python welcomes
-  and integrates them;
-- ``INTEGRATION``: newcomers are welcomed (their introductions are integers drawn without
-  replacement) or asked for consent (a chance computed in numpy);
+  permutation; the stipend's start, end and first payment, which makes its kinds of flow;
+  the yearly training): Python runs them all, in order;
+- ``NEWCOMERS``: the arrivals, the welcome or the integration need more room (people,
+  ties, events) than Python made: Python takes the week's arrivals over from their count;
 - ``MORE``: a stream's read-ahead block is short (a Poisson draw reads a variable count);
 - ``ROOM``: the logs, ties, conflicts or records need room for the coming week.
 
@@ -37,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, packed
+from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Status, packed
 from .compiled import ReadAhead, kernel, poisson_from
 from .conflict import conflict_week
 from .events import log_events
@@ -48,12 +47,20 @@ from .mechanisms.mediation import month as mediation_month
 from .mechanisms.rex import Rex, session_due
 from .mechanisms.rex import fade as rex_fade
 from .mechanisms.rex import session as rex_session
-from .mechanisms.stipend import RevenuDeTransition, ends_this_week
+from .mechanisms.stipend import RevenuDeTransition, ends_this_week, pay_month, stipend_kinds
 from .mechanisms.stipend import follow_up as stipend_follow_up
 from .mechanisms.training import InternalTraining, acts_this_week, notice_with_first_aiders
-from .membership import finish_integration, integrate, membership_week, welcome_and_ready, welcome_circle
-from .money import gift_scale, payments_of_the_week
-from .population import paid_status
+from .membership import (
+    arrival_uniforms,
+    integrate,
+    integration_uniforms,
+    integration_week,
+    membership_week,
+    newcomers_arrive,
+    welcome_circle,
+)
+from .money import FUND, gift_scale, payments_of_the_week
+from .population import count_with_status, paid_status
 from .records import snapshot_week, week_row, window_eve
 from .territory import acceptance_and_rate
 from .wellbeing import engage, strain_week
@@ -73,7 +80,7 @@ PHASE_OF_PROCESS = {
     "money": MONEY,
 }
 #: why a call returned (see the module's docstring)
-FINISHED, LEVERS, NEWCOMERS, INTEGRATION, MORE, ROOM = range(6)
+FINISHED, LEVERS, NEWCOMERS, MORE, ROOM = range(5)
 CONTINUE = FINISHED  # a phase went through: on to the next
 #: the levers with a compiled form, by their place in the kernel's flags and settings
 REX, MEDIATION, STIPEND, TRAINING = range(4)
@@ -85,18 +92,18 @@ DEFAULTS = {"rex": Rex(), "mediation": Mediation(), "stipend": RevenuDeTransitio
 TRAINED, CHOSEN, ENDED = range(3)
 #: the streams handed to the kernel, by their place in its blocks and positions
 STREAMS = ("work", "strain", "interactions", "conflict", "engagement", "membership", "arrivals", "governance", "money",
-           "rex", "mediation")  # fmt: skip
+           "rex", "mediation", "newcomers")  # fmt: skip
 (S_WORK, S_STRAIN, S_INTERACTIONS, S_CONFLICT, S_ENGAGEMENT, S_MEMBERSHIP, S_ARRIVALS, S_GOVERNANCE, S_MONEY, S_REX,
- S_MEDIATION) = range(len(STREAMS))  # fmt: skip
+ S_MEDIATION, S_NEWCOMERS) = range(len(STREAMS))  # fmt: skip
 #: the model's numbers the kernel reads and writes, in ``model.numbers`` (the model's
 #: attributes of these names, and the week's notice of exhaustion)
 NUMBERS = ("backlog", "acceptance", "week_demand", "week_unmet", "week_decision_capacity", "week_mediated",
            "week_mediated_ok", "notice")  # fmt: skip
 BACKLOG, ACCEPTANCE, DEMAND, UNMET, DECISION_CAPACITY, MEDIATED, MEDIATED_OK, NOTICE = range(len(NUMBERS))
 #: the counts the kernel reads and writes: events and exits logged, ties, conflicts, open
-#: conflicts, newcomers ready to be integrated, numbers a short stream needs, weeks
-#: recorded, rows used in the snapshot chunk, snapshots taken in this call
-LOGGED, EXITED, TIES, CONFLICTS, OPEN, READY, NEED, WEEKS, CHUNK_USED, SNAPSHOTS = range(10)
+#: conflicts, people, numbers a short stream needs, weeks recorded, rows used in the
+#: snapshot chunk, snapshots taken in this call, rows in the snapshot chunk
+LOGGED, EXITED, TIES, CONFLICTS, OPEN, PEOPLE, NEED, WEEKS, CHUNK_USED, SNAPSHOTS, CHUNK_SIZE = range(11)
 #: the role slots' arrays handed to the kernel, in this order (attributes of ``Roles``)
 ROLE_ARRAYS = ("unit", "kind", "hours", "appeal", "salaried", "effort", "holder", "since", "vacant_since", "formal",
                "announced", "notice_by", "notice_end", "open", "unit_opened_week", "unit_opens_week",
@@ -105,7 +112,9 @@ ROLE_ARRAYS = ("unit", "kind", "hours", "appeal", "salaried", "effort", "holder"
  R_NOTICE_BY, R_NOTICE_END, R_OPEN, R_OPENED_WEEK, R_OPENS_WEEK, R_OPENS_AT_ACTIVE, R_STRUCTURE,
  R_UNIT_IS_CIRCLE) = range(len(ROLE_ARRAYS))  # fmt: skip
 SALARY_UNPAID = EVENT_CODE["salary_unpaid"]
+NEWCOMER_STATUS = Status.NEWCOMER
 READ_AHEAD_NUMBERS = 2**17  # numbers a stream reads ahead at most, unless a week needs more (1 MiB)
+READ_AHEAD_WEEKS = 26  # weeks a stream reads ahead at most
 MODIFIER_DTYPE = np.dtype(
     [
         (k, np.float64 if type(v) is float else np.bool_ if type(v) is bool else np.int64)
@@ -116,9 +125,9 @@ MODIFIER_DTYPE = np.dtype(
 
 @kernel
 def run_weeks(
-    week: int, phase: int, stop: int, horizon: int, people_every: int, n: int, numbers: np.ndarray,
+    week: int, phase: int, stop: int, horizon: int, people_every: int, numbers: np.ndarray,
     counts: np.ndarray, blocks: tuple, positions: np.ndarray, levers: np.ndarray, lever_state: np.ndarray,
-    python_phases: np.ndarray, python_after: np.ndarray, mods: np.ndarray,
+    stipend_kinds: np.ndarray, python_phases: np.ndarray, python_after: np.ndarray, mods: np.ndarray,
     floats: np.ndarray, ints: np.ndarray, flags: np.ndarray,
     tie_ints: np.ndarray, tie_floats: np.ndarray, pairs: np.ndarray, contact: np.ndarray,
     roles: tuple, welcome_circle: int, mediation_circle: int,
@@ -136,11 +145,13 @@ def run_weeks(
     ahead), the network's contact flags and the open conflicts (both may be new arrays).
 
     The numbers it reads and writes are in ``numbers`` (:data:`NUMBERS`: the model's own,
-    and the week's notice of exhaustion), ``counts`` and ``positions``; ``params`` are the packed
+    and the week's notice of exhaustion), ``counts`` (:data:`PEOPLE`: how many people have
+    rows; newcomers add some) and ``positions``; ``params`` are the packed
     parameter groups (:data:`coopsim.model.PARAMETER_GROUPS`), ``roles`` the role slots'
     arrays (:data:`ROLE_ARRAYS`), ``lever_settings`` the compiled levers' settings, packed
     (:data:`COMPILED_LEVERS`)."""
     while week < stop:
+        n = counts[PEOPLE]
         if phase == WORK:
             if _no_room(counts, n, week, people_every, horizon, roles[R_UNIT].size, log_rows, exits, tie_ints, tie_of,
                         table, chunk_floats, snapshots):  # fmt: skip
@@ -148,14 +159,15 @@ def run_weeks(
             _start_week(week, n, numbers, levers, lever_state, python_phases, python_after, mods, floats, ints, flags,
                         lever_settings)  # fmt: skip
         phase, why, value, contact, open_ids = _week(
-            phase, week, n, numbers, counts, blocks, positions, levers, python_after, mods, floats, ints, flags,
+            phase, week, numbers, counts, blocks, positions, levers, stipend_kinds, python_after, mods, floats, ints,
+            flags,
             tie_ints, tie_floats, pairs, contact, roles, welcome_circle, mediation_circle, open_ids, tie_of, opened,
             sessions, festering, settled, treasury, totals, flows, unpaid, found, log_rows, log_counts, exits, params,
             lever_settings,
         )  # fmt: skip
         if why != FINISHED:
             return week, phase, why, value, contact, open_ids
-        _record(week, n, horizon, people_every, numbers, counts, floats, ints, flags, roles, log_counts, event_totals,
+        _record(week, counts[PEOPLE], horizon, people_every, numbers, counts, floats, ints, flags, roles, log_counts, event_totals,
                 treasury, totals, table, chunk_floats, chunk_counts, chunk_codes, snapshots)  # fmt: skip
         week += 1
         phase = WORK
@@ -197,8 +209,8 @@ def _no_room(
 def log_room(roles: int, n: int, m: int, open_: int) -> int:
     """Events a week may log at most: roles dropped, handed over and taken; noticed, burnouts,
     departures, recoveries; disagreements and conflicts; withdrawals, returns; a REX
-    session's; mediations; salaries unpaid (a bound, not a count)."""
-    return 6 * roles + 12 * n + 2 * (m + n) + 2 * open_ + 2 * (open_ + m + n) + 2
+    session's; mediations; salaries unpaid; stipends paid or unpaid (a bound, not a count)."""
+    return 7 * roles + 13 * n + 2 * (m + n) + 2 * open_ + 2 * (open_ + m + n) + 2
 
 
 @kernel
@@ -210,7 +222,8 @@ def _start_week(
     """A week's start: nothing mediated yet; the notice of exhaustion (the levers' settings,
     plus the training's first aiders at work); after which processes Python runs levers (the
     levers without a compiled form, and the compiled levers' weeks that need Python: a
-    first REX session, the stipend's start, end and months, the yearly training)."""
+    first REX session, the stipend's start and end, the yearly training; the stipend's
+    first payment is found after the money's process)."""
     rex, _, stipend, training = lever_settings
     numbers[MEDIATED] = 0.0
     numbers[MEDIATED_OK] = 0.0
@@ -224,7 +237,7 @@ def _start_week(
         python_after[INTERACTIONS] |= not lever_state[TRAINED] and session_due(rex, week)
     if levers[STIPEND]:
         ending = ends_this_week(stipend, week, lever_state[ENDED])
-        python_after[MONEY] |= not lever_state[CHOSEN] or ending or month_start(week)
+        python_after[MONEY] |= not lever_state[CHOSEN] or ending
 
 
 @kernel
@@ -253,9 +266,9 @@ def _record(
 
 @kernel
 def _week(
-    phase: int, week: int, n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray,
-    levers: np.ndarray, python_after: np.ndarray, mods: np.ndarray, floats: np.ndarray, ints: np.ndarray,
-    flags: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, pairs: np.ndarray, contact: np.ndarray,
+    phase: int, week: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray,
+    levers: np.ndarray, stipend_kinds: np.ndarray, python_after: np.ndarray, mods: np.ndarray, floats: np.ndarray,
+    ints: np.ndarray, flags: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, pairs: np.ndarray, contact: np.ndarray,
     roles: tuple, welcome_circle: int, mediation_circle: int, open_ids: np.ndarray, tie_of: np.ndarray,
     opened: np.ndarray, sessions: np.ndarray, festering: np.ndarray, settled: np.ndarray, treasury: np.ndarray,
     totals: np.ndarray, flows: np.ndarray, unpaid: np.ndarray, found: np.ndarray, log_rows: np.ndarray,
@@ -268,10 +281,9 @@ def _week(
     holder, unit = roles[R_HOLDER], roles[R_UNIT]
     rex, mediation, stipend, _ = lever_settings
     md = mods[0]
-    people = (floats, ints, flags)
-    logs = (log_rows, log_counts, exits)
+    people, logs = (floats, ints, flags), (log_rows, log_counts, exits)
     while phase != DONE:
-        why, value = CONTINUE, 0
+        n = counts[PEOPLE]  # newcomers add rows
         if phase == WORK:
             why, value = _work(week, n, numbers, counts, blocks, positions, md, people, roles, logs, params)
         elif phase == STRAIN:
@@ -290,8 +302,8 @@ def _week(
         elif phase == MEMBERSHIP:
             why, value = _membership(week, n, numbers, counts, blocks, positions, people, roles, logs, params)
         elif phase == ARRIVALS:
-            why, value = _arrivals(week, n, numbers, counts, blocks, positions, md, people, roles, welcome_circle,
-                                   found, params)  # fmt: skip
+            why, value = _arrivals(week, numbers, counts, blocks, positions, md, people, roles, welcome_circle, found,
+                                   tie_ints, tie_floats, pairs, logs, params)  # fmt: skip
         elif phase == GOVERNANCE:
             why, value = _governance(n, numbers, counts, blocks, positions, md, ints, roles, params)
         else:
@@ -299,10 +311,12 @@ def _week(
                                 flows, unpaid, logs, params)  # fmt: skip
         if why == MORE:
             return phase, MORE, value, contact, open_ids
-        if why != CONTINUE:  # newcomers, or newcomers to welcome or ask: Python integrates them
+        if why != CONTINUE:  # no room for the arrivals: Python takes them over from their count
             return GOVERNANCE, why, value, contact, open_ids
         done = phase
         phase += 1
+        if done == MONEY and levers[STIPEND]:
+            python_after[MONEY] |= _first_payment(stipend, week, stipend_kinds, treasury)
         if python_after[done]:
             return phase, LEVERS, done, contact, open_ids
         if done == INTERACTIONS and levers[REX]:
@@ -318,8 +332,36 @@ def _week(
                 opened, sessions, tie_of, festering, settled, tie_ints, tie_floats, ints, log_rows, log_counts,
             )  # fmt: skip
         elif done == MONEY and levers[STIPEND]:
-            stipend_follow_up(stipend, floats, ints, flags, n, week)
+            counts[LOGGED] = _stipend_week(
+                week, stipend, stipend_kinds, treasury, totals, flows, floats, ints, flags, counts, log_rows, log_counts
+            )
     return DONE, FINISHED, 0, contact, open_ids
+
+
+@kernel
+def _first_payment(stipend: np.ndarray, week: int, kinds: np.ndarray, treasury: np.ndarray) -> bool:
+    """Whether the stipend's month starts with its first payment (its kinds of flow not made
+    yet, and the fund can pay one): Python makes its kinds of flow and pays."""
+    return month_start(week) and kinds[0] < 0 and treasury[FUND] >= stipend[0]["amount_per_month"]
+
+
+@kernel
+def _stipend_week(
+    week: int, stipend: np.ndarray, kinds: np.ndarray, treasury: np.ndarray, totals: np.ndarray, flows: np.ndarray,
+    floats: np.ndarray, ints: np.ndarray, flags: np.ndarray, counts: np.ndarray, log_rows: np.ndarray,
+    log_counts: np.ndarray,
+) -> int:  # fmt: skip
+    """The stipend's week (:meth:`coopsim.mechanisms.stipend.RevenuDeTransition.act`, its
+    recipients chosen): at a month's start, the month's stipends; then the follow-up.
+    Returns the events logged."""
+    logged = counts[LOGGED]
+    if month_start(week):
+        logged = pay_month(
+            stipend, treasury, totals, flows, floats, ints, flags, counts[PEOPLE], kinds, week, log_rows, log_counts,
+            logged,
+        )  # fmt: skip
+    stipend_follow_up(stipend, floats, ints, flags, counts[PEOPLE], week)
+    return logged
 
 
 @kernel
@@ -470,34 +512,59 @@ def _membership(
 
 @kernel
 def _arrivals(
-    week: int, n: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any,
-    people: tuple, roles: tuple, welcome_circle: int, found: np.ndarray, params: tuple,
+    week: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray, md: Any,
+    people: tuple, roles: tuple, welcome_circle: int, found: np.ndarray, tie_ints: np.ndarray,
+    tie_floats: np.ndarray, pairs: np.ndarray, logs: tuple, params: tuple,
 ) -> tuple[int, int]:  # fmt: skip
-    """Process *arrivals* (:func:`coopsim.membership.arrive_and_integrate`) as far as no
-    newcomer comes and nobody is welcomed or ready: the territory's acceptance, the
-    arrivals, the consent draws, the welcome. Returns ``NEWCOMERS`` and how many come, or
-    ``INTEGRATION`` and how many were welcomed (``counts[READY]``: how many are ready),
-    for Python to go on."""
+    """Process *arrivals* (:func:`coopsim.membership.arrive_and_integrate`): the territory's
+    acceptance, the arrivals (:func:`coopsim.membership.newcomers_arrive`), the welcome and
+    the integration (:func:`coopsim.membership.integration_week`). The blocks are checked
+    before anything changes (``MORE``: the phase starts again); without room for what the
+    week's arrivals may add, returns ``NEWCOMERS`` and how many come, for Python to go on."""
     floats, ints, flags = people
+    log_rows, log_counts, _ = logs
+    holder, unit = roles[R_HOLDER], roles[R_UNIT]
+    n, m = counts[PEOPLE], counts[TIES]
+    ties, introductions = params[8][0]["newcomer_ties"], md["welcome_introductions"]
     acceptance, rate = acceptance_and_rate(floats, ints, n, numbers[ACCEPTANCE], params[5], md["acceptance_gain"])
     arriving, read = poisson_from(blocks[S_ARRIVALS], positions[S_ARRIVALS], rate)
-    used = read - positions[S_ARRIVALS]
-    if arriving < 0 or (arriving == 0 and short(blocks, positions, counts, S_ARRIVALS, used + n)):
-        counts[NEED] = max(counts[NEED], 64)
+    if arriving < 0:
+        counts[NEED] = max(4 * (read - positions[S_ARRIVALS]), 64)
         return MORE, S_ARRIVALS  # nothing has changed: the phase starts again
+    circle = welcome_circle if md["welcome_capacity"] > 0 else -1
+    capacity = md["welcome_capacity"]
+    uniforms = read - positions[S_ARRIVALS] + integration_uniforms(
+        ints, flags, n, holder, unit, circle, capacity, introductions, arriving
+    )  # fmt: skip
+    if arriving:
+        uniforms += arrival_uniforms(ints, n, arriving, ties)
+        if short(blocks, positions, counts, S_NEWCOMERS, 5 * arriving):
+            return MORE, S_NEWCOMERS
+    if short(blocks, positions, counts, S_ARRIVALS, uniforms):
+        return MORE, S_ARRIVALS
     numbers[ACCEPTANCE] = acceptance
     positions[S_ARRIVALS] = read
-    if arriving > 0:
+    waiting = count_with_status(ints, n, NEWCOMER_STATUS) + arriving
+    room = (
+        n + arriving <= min(floats.shape[1], found.shape[1])
+        and m + arriving * ties + waiting * (introductions + 1) <= min(tie_ints.shape[1], pairs.size // 2)
+        and counts[LOGGED] + arriving + waiting + roles[R_UNIT].size + n + arriving + 2 <= log_rows.shape[1]
+        and counts[CHUNK_USED] + n + arriving <= counts[CHUNK_SIZE]
+    )
+    if not room:
         return NEWCOMERS, arriving
-    circle = welcome_circle if md["welcome_capacity"] > 0 else -1
-    welcomed, ready = welcome_and_ready(
-        ints, flags, n, found, week, roles[R_UNIT], roles[R_HOLDER], circle, md["welcome_capacity"],
-        md["integration_weeks"], params[4][0]["integration_weeks_unwelcomed"],
+    if arriving:
+        positions[S_NEWCOMERS], read, counts[TIES], counts[LOGGED] = newcomers_arrive(
+            arriving, week, floats, ints, flags, n, blocks[S_NEWCOMERS], positions[S_NEWCOMERS], blocks[S_ARRIVALS],
+            read, params[8], tie_ints, tie_floats, counts[TIES], pairs, log_rows, log_counts, counts[LOGGED],
+        )  # fmt: skip
+        n += arriving
+        counts[PEOPLE] = n
+    positions[S_ARRIVALS], counts[TIES], counts[LOGGED] = integration_week(
+        blocks[S_ARRIVALS], read, floats, ints, flags, n, found, week, holder, unit, circle, capacity,
+        md["integration_weeks"], params[4][0]["integration_weeks_unwelcomed"], introductions, md["delegation"],
+        params[6][0]["objection"], tie_ints, tie_floats, counts[TIES], pairs, log_rows, log_counts, counts[LOGGED],
     )  # fmt: skip
-    positions[S_ARRIVALS] = read + n  # each person's consent draw
-    counts[READY] = ready
-    if welcomed or ready:
-        return INTEGRATION, welcomed
     return CONTINUE, 0
 
 
@@ -627,10 +694,11 @@ class CompiledWeek:
 
     def __init__(self, model: Any) -> None:
         self.model = model  # a coopsim.model.CoopModel (typed loosely: the model imports this module)
-        self.counts = np.zeros(10, dtype=np.int64)
+        self.counts = np.zeros(CHUNK_SIZE + 1, dtype=np.int64)
         self.positions = np.zeros(len(STREAMS), dtype=np.int64)
         self.levers = np.zeros(len(COMPILED_LEVERS), dtype=bool)
         self.lever_state = np.zeros(3, dtype=bool)
+        self.stipend_kinds = np.full(3, -1, dtype=np.int64)
         self.python_phases = np.zeros(DONE, dtype=bool)
         self.python_after = np.zeros(DONE, dtype=bool)
         self.mods = np.zeros(1, dtype=MODIFIER_DTYPE)
@@ -704,11 +772,9 @@ class CompiledWeek:
             if why == LEVERS:
                 self._levers(value)
             elif why == NEWCOMERS:
-                model.add_newcomers(value)
+                if value:
+                    model.add_newcomers(value)
                 integrate(model, model.streams["arrivals"])
-                self._levers(ARRIVALS)
-            elif why == INTEGRATION:
-                self._integration(value)
                 self._levers(ARRIVALS)
             # Python may have added people, ties or events: room for the rest of the week
             # (the snapshot's rows above all) as a whole week needs it
@@ -760,6 +826,7 @@ class CompiledWeek:
             state.get("stipend", {}).get("chosen", False),
             state.get("stipend", {}).get("ended", False),
         )
+        self.stipend_kinds[:] = stipend_kinds(L.kinds)
         counts, positions = self.counts, self.positions
         blocks = [self._no_block] * len(STREAMS)
         for s, stream in self._streams:
@@ -768,11 +835,12 @@ class CompiledWeek:
         if self.found.shape[1] < P.n:
             self.found = np.empty((2, 2 * P.n), dtype=np.int64)
         chunk = rec._chunk_with_room(0)
-        counts[:] = (rec.log.n, rec.exit_log.n, N.m, C.total, C.open_ids.size, 0, 0, rec.weeks, chunk[3], 0)
+        counts[:] = (rec.log.n, rec.exit_log.n, N.m, C.total, C.open_ids.size, P.n, 0, rec.weeks, chunk[3], 0,
+                     chunk[0].shape[1])  # fmt: skip
         with ctrl_c_as_itself():
             week, phase, why, value, model.contact, C.open_ids = run_weeks(
-                model.week, phase, stop, model.horizon, model.scenario.record.people_every, P.n, model.numbers,
-                counts, tuple(blocks), positions, self.levers, self.lever_state, self.python_phases,
+                model.week, phase, stop, model.horizon, model.scenario.record.people_every, model.numbers,
+                counts, tuple(blocks), positions, self.levers, self.lever_state, self.stipend_kinds, self.python_phases,
                 self.python_after, self.mods, P.floats, P.ints, P.flags, N.ints, N.floats, N.pairs, model.contact,
                 self.roles, self._welcome, self._mediation_circle, C.open_ids, C.tie, C.opened, C.sessions,
                 C.festering.flags, C.settled_by_mediation.flags, L.treasury, L.totals, L.flows, self.unpaid,
@@ -781,6 +849,7 @@ class CompiledWeek:
             )  # fmt: skip
         for s, stream in self._streams:
             stream.position = int(positions[s])
+        P.n = int(counts[PEOPLE])
         rec.log.written(int(counts[LOGGED]))
         rec.exit_log.written(int(counts[EXITED]))
         N.m, C.total = int(counts[TIES]), int(counts[CONFLICTS])
@@ -807,44 +876,34 @@ class CompiledWeek:
             if lever.active(model.week):
                 lever.act(model, rng)
 
-    def _integration(self, welcomed: int) -> None:
-        """The welcome and consent the kernel found due (``welcomed`` newly welcomed, then the
-        ready, in ``found``): Python introduces and asks, with the consent draws the kernel
-        read last."""
-        model = self.model
-        n, stream = model.people.n, model.streams["arrivals"]
-        u_consent = stream.buffer[stream.position - n : stream.position].copy()
-        finish_integration(model, stream, u_consent, self.found, welcomed, int(self.counts[READY]))
-
     def _read_ahead(self, short: int = -1, need: int = 0) -> None:
-        """Each stream with fewer numbers read ahead than two weeks may need reads ahead for
-        up to eight (the needs of a week: the bounds the kernel checks, from the people,
-        ties, role slots and open conflicts now), as many as :data:`READ_AHEAD_NUMBERS`
-        allows (a fresh block of many megabytes costs more to map than to fill); the
-        arrivals' stream for three weeks only, since a welcome drops what it read ahead
-        (:meth:`coopsim.compiled.UniformStream.plain`). The stream ``short`` reads at least
-        ``need``. Done whenever the call returns for Python, so that it seldom returns for
-        this."""
+        """Each stream with fewer numbers read ahead than half the weeks it reads ahead reads
+        ahead for up to :data:`READ_AHEAD_WEEKS` (the needs of a week: the bounds the kernel checks,
+        from the people, ties, role slots and open conflicts now), as many as
+        :data:`READ_AHEAD_NUMBERS` allows (a fresh block of many megabytes costs more to map
+        than to fill). The stream ``short`` reads at least ``need``. Done whenever the call
+        returns for Python, so that it seldom returns for this."""
         model = self.model
         n, m, roles, open_ = model.people.n, model.network.m, model.roles.count, model.conflicts.open_ids.size
-        weekly = (5 * roles, 2 * n, m + 2 * n, 4 * (m + n) + open_, n, 4 * n, 64 + n, 64, 1, 2 * n + open_,
-                  open_ + m + n)  # fmt: skip
+        weekly = (5 * roles, 2 * n, m + 2 * n, 4 * (m + n) + open_, n, 4 * n, 64 + 2 * n, 64, 1, 2 * n + open_,
+                  open_ + m + n, 64)  # fmt: skip
         for s, stream in self._streams:
             wanted = max(weekly[s], need) if s == short else weekly[s]
-            weeks = 3 if s == S_ARRIVALS else max(1, min(8, READ_AHEAD_NUMBERS // max(wanted, 1)))
-            if stream.buffer.size - stream.position < min(2, weeks) * wanted:
+            weeks = max(1, min(READ_AHEAD_WEEKS, READ_AHEAD_NUMBERS // max(wanted, 1)))
+            if stream.buffer.size - stream.position < max(1, weeks // 2) * wanted:
                 stream.block(weeks * wanted)
 
     def _room(self) -> None:
         """Room for what a week may add to the logs, ties, conflicts and snapshots (the room
-        :func:`_no_room` checks)."""
+        :func:`_no_room` checks), and for as many newcomers again as there are people (the
+        room :func:`_arrivals` checks)."""
         model = self.model
         P, N, C, R, rec = model.people, model.network, model.conflicts, model.roles, model.recorder
         n, m = P.n, N.m
         rec.log.reserve(int(log_room(R.count, n, m, C.open_ids.size)))
         rec.exit_log.reserve(2 * n)
-        N.reserve(n)
+        N.reserve(2 * n)
         C.reserve(m + n)
-        rec._chunk_with_room(n)
+        rec._chunk_with_room(2 * n)
         if self.snapshots.shape[1] <= self.counts[SNAPSHOTS]:
             self.snapshots = np.empty((2, 2 * self.snapshots.shape[1] + 2), np.int64)

@@ -29,7 +29,14 @@ from coopsim.conflict import disagree, open_counts
 from coopsim.governance import consent_probability, decide, decision_capacity
 from coopsim.interactions import interact
 from coopsim.mechanisms.mediation import MEDIATION_CIRCLE
-from coopsim.membership import WELCOME_CIRCLE, arrive_and_integrate, attachment, leave_or_withdraw, life_event_chance
+from coopsim.membership import (
+    WELCOME_CIRCLE,
+    arrive_and_integrate,
+    attachment,
+    integrate,
+    leave_or_withdraw,
+    life_event_chance,
+)
 from coopsim.money import ABEILLE, COOP, FUND, OUTSIDE, Ledger, flows, pay_salaries
 from coopsim.network import Network
 from coopsim.structures import ASSOCIATION, QRT, SCI
@@ -907,9 +914,11 @@ def test_integration_consent_arithmetic(small_model, below: bool) -> None:
     assert consent_probability(m, np.arange(3)) == pytest.approx(p_yes, rel=1e-12)
     u_consent = np.array([0.5, 0.5, 0.5, 0.5, *at([p_yes, p_yes], below)])
 
-    arrive_and_integrate(m, Scripted(0, u_consent))  # nobody arrives, then the consent draws
+    stream = ScriptedUniforms(u_consent)
+    integrate(m, stream)  # the consent draws, one per person
 
     assert events(m, "integration" if below else "integration_refused") == [4, 5]
+    assert stream.read == 6
 
 
 def test_welcome_circle_capacity_and_integration_time(small_model) -> None:

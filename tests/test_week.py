@@ -20,7 +20,7 @@ from test_core_reference import mismatches
 from coopsim import CoopModel, Scenario
 from coopsim.base import Mechanism, Modifiers
 from coopsim.compiled import ReadAhead
-from coopsim.week import MORE, ROOM, CompiledWeek
+from coopsim.week import MORE, NEWCOMERS, ROOM, CompiledWeek
 
 
 def _frames(model: CoopModel) -> tuple[Any, ...]:
@@ -159,4 +159,24 @@ def test_short_blocks_and_little_room_give_the_same_run(monkeypatch: pytest.Monk
     compiled.run_model()
     python.run_model()
     assert {MORE, ROOM} <= set(returns)
+    assert_same_run(compiled, python)
+
+
+def test_arrivals_without_room_are_taken_over_by_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no room for one more person in the kernel's arrays of newcomers found, every
+    week with arrivals returns for Python to take them over from their count: the same run."""
+    returns: list[int] = []
+    call = CompiledWeek._call
+
+    def no_room_for_newcomers(self: CompiledWeek, phase: int, stop: int) -> tuple[int, int, int]:
+        self.found = np.empty((2, self.model.people.n), dtype=np.int64)
+        result = call(self, phase, stop)
+        returns.append(result[1])
+        return result
+
+    monkeypatch.setattr(CompiledWeek, "_call", no_room_for_newcomers)
+    compiled, python = CoopModel("tera-all", seed=7, years=3), python_weeks(CoopModel("tera-all", seed=7, years=3))
+    compiled.run_model()
+    python.run_model()
+    assert returns.count(NEWCOMERS) >= 5 and compiled.people.n > compiled.scenario.population.founders
     assert_same_run(compiled, python)

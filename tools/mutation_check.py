@@ -284,14 +284,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     # --- governance, territory, money ---
     M(
         "governance.py",
-        "p_obj = gp.objection * (1.0 - model.people.trust[deciders])",
-        "p_obj = gp.objection * model.people.trust[deciders]",
+        "p_obj = objection * (1.0 - floats[FLOAT.trust, deciders[t]])",
+        "p_obj = objection * floats[FLOAT.trust, deciders[t]]",
         "governance: the members who trust the collective most object most",
     ),
     M(
         "governance.py",
-        "np.exp(np.log1p(-clip(p_obj, 0.0, 0.999)).sum())",
-        "np.exp(np.log1p(-clip(p_obj, 0.0, 0.999)).mean())",
+        "return np.exp(numpy_sum(logs, logs.size))",
+        "return np.exp(numpy_sum(logs, logs.size) / max(logs.size, 1))",
         "governance: the chance that nobody objects is a mean over the deciders, not a product",
     ),
     M(

@@ -35,14 +35,18 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from ..base import WEEKS_PER_YEAR, LeverControl, Mechanism, Paid, Status, packed
+from ..base import EVENT_CODE, WEEKS_PER_YEAR, LeverControl, Mechanism, Paid, Status, packed
 from ..compiled import kernel
+from ..events import log_event
 from ..ledger import transfer
 from ..model_state import ModelState
 from ..money import ABEILLE, COOP, FUND, OUTSIDE
 from ..population import FLAG, FLOAT, INT
 
 DEPARTED = Status.DEPARTED  # a plain integer, for the kernel
+STIPEND_PAID, STIPEND_UNPAID = EVENT_CODE["stipend_paid"], EVENT_CODE["stipend_unpaid"]
+#: the kinds of flow of a stipend paid: the euros, the Abeilles to the reserve, spent at the Coop
+STIPEND_FLOWS = ("stipend_euros", "stipend_abeille_reserve", "abeille_spent_at_coop")
 ACTIVE, VOLUNTEER = Status.ACTIVE, Paid.VOLUNTEER
 
 
@@ -143,24 +147,19 @@ class RevenuDeTransition(Mechanism):
         return self.amount_per_month * 12 / WEEKS_PER_YEAR / self.reference_wage
 
     def _pay(self, model: ModelState) -> None:
-        """The month's stipends (:func:`_pay_month`), told as one event per recipient."""
-        P, L = model.people, model.ledger
+        """The month's stipends (:func:`pay_month`), an event per recipient."""
+        P, L, log = model.people, model.ledger, model.recorder.log
         if L.treasury[FUND] >= self.amount_per_month:  # a first payment: its kinds of flow exist from now
-            kinds = np.array(
-                [L.kind_index(k) for k in ("stipend_euros", "stipend_abeille_reserve", "abeille_spent_at_coop")]
-            )
+            kinds = np.array([L.kind_index(k) for k in STIPEND_FLOWS])
         else:  # nobody can be paid this month (the fund only pays out here)
             kinds = np.full(3, -1)
-        paid = np.empty((2, P.n), dtype=np.int64)
-        k = _pay_month(
-            L.treasury, L.totals, L.flows, P.floats, P.ints, P.flags, P.n, self.amount_per_month, self.abeille_share,
-            kinds, paid,
+        log.reserve(P.n)
+        log.written(
+            pay_month(
+                packed(self), L.treasury, L.totals, L.flows, P.floats, P.ints, P.flags, P.n, kinds, model.week,
+                log.rows, log.week_counts, log.n,
+            )
         )  # fmt: skip
-        start = 0
-        for j in range(1, k + 1):  # runs of recipients with the same outcome, in index order
-            if j == k or paid[1, j] != paid[1, start]:
-                model.emit("stipend_paid" if paid[1, start] else "stipend_unpaid", paid[0, start:j])
-                start = j
 
     def act(self, model: ModelState, rng: np.random.Generator) -> None:
         P = model.people
@@ -209,32 +208,46 @@ def follow_up(
 
 
 @kernel
-def _pay_month(
-    treasury: np.ndarray, totals: np.ndarray, flows: np.ndarray, floats: np.ndarray, ints: np.ndarray,
-    flags: np.ndarray, n: int, amount: float, abeille_share: float, kinds: np.ndarray, paid: np.ndarray,
+def pay_month(
+    stipend: np.ndarray, treasury: np.ndarray, totals: np.ndarray, flows: np.ndarray, floats: np.ndarray,
+    ints: np.ndarray, flags: np.ndarray, n: int, kinds: np.ndarray, week: int, log_rows: np.ndarray,
+    log_counts: np.ndarray, logged: int,
 ) -> int:  # fmt: skip
     """Each recipient still living there, in index order, is paid the month's stipend when the
-    fund can afford it: the euros go out, the Abeilles go to the Abeille association's reserve
-    and are spent at the Coop (``kinds``: the flow kinds of these three payments); an unpaid
-    recipient loses some financial security. Writes each recipient and whether they were paid
-    in the two rows of ``paid``; returns how many recipients."""
-    k = 0
+    fund can afford it (``stipend``: the lever's settings, packed): the euros go out, the
+    Abeilles go to the Abeille association's reserve and are spent at the Coop (``kinds``:
+    the flow kinds of these three payments, :data:`STIPEND_FLOWS`); an unpaid recipient loses
+    some financial security. Logs each recipient paid or unpaid (room reserved); returns the
+    events logged."""
+    amount = stipend[0]["amount_per_month"]
+    abeille = amount * stipend[0]["abeille_share"]
+    euros = amount - abeille
     for i in range(n):
         if not flags[FLAG.stipend, i] or ints[INT.status, i] == DEPARTED:
             continue
-        abeille = amount * abeille_share
-        euros = amount - abeille
-        paid[0, k] = i
-        paid[1, k] = treasury[FUND] >= amount
-        if paid[1, k]:
+        if treasury[FUND] >= amount:
             transfer(treasury, totals, flows, FUND, OUTSIDE, euros, kinds[0])
             transfer(treasury, totals, flows, FUND, ABEILLE, abeille, kinds[1])
             # the recipient spends the Abeilles at the Coop, which the association converts
             transfer(treasury, totals, flows, ABEILLE, COOP, abeille, kinds[2])
+            logged = log_event(log_rows, log_counts, logged, week, STIPEND_PAID, i)
         else:
             floats[FLOAT.security_fin, i] *= 0.9
-        k += 1
-    return k
+            logged = log_event(log_rows, log_counts, logged, week, STIPEND_UNPAID, i)
+    return logged
+
+
+def stipend_kinds(kinds: list[str]) -> np.ndarray:
+    """The places of the stipend's kinds of flow among a ledger's ``kinds`` (-1 for each, until
+    the first payment makes them).
+
+    Example:
+        >>> stipend_kinds(["salary", *STIPEND_FLOWS]).tolist(), stipend_kinds(["salary"]).tolist()
+        ([1, 2, 3], [-1, -1, -1])
+    """
+    if STIPEND_FLOWS[0] not in kinds:
+        return np.full(3, -1)
+    return np.array([kinds.index(k) for k in STIPEND_FLOWS])
 
 
 @kernel
