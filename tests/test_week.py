@@ -146,37 +146,45 @@ def test_short_blocks_and_little_room_give_the_same_run(monkeypatch: pytest.Monk
             read_ahead(self, short, need)
 
     monkeypatch.setattr(CompiledWeek, "_read_ahead", when_short)
-    returns: list[int] = []
-    call = CompiledWeek._call
-
-    def counted(self: CompiledWeek, phase: int, stop: int) -> tuple[int, int, int]:
-        result = call(self, phase, stop)
-        returns.append(result[1])
-        return result
-
-    monkeypatch.setattr(CompiledWeek, "_call", counted)
-    compiled, python = CoopModel("tera-all", seed=6, years=3), python_weeks(CoopModel("tera-all", seed=6, years=3))
-    compiled.run_model()
-    python.run_model()
+    returns = returns_of_calls(monkeypatch)
+    tera_all_both_ways(seed=6)
     assert {MORE, ROOM} <= set(returns)
-    assert_same_run(compiled, python)
 
 
 def test_arrivals_without_room_are_taken_over_by_python(monkeypatch: pytest.MonkeyPatch) -> None:
     """With no room for one more person in the kernel's arrays of newcomers found, every
     week with arrivals returns for Python to take them over from their count: the same run."""
+
+    def no_room_for_newcomers(self: CompiledWeek) -> None:
+        self.found = np.empty((2, self.model.people.n), dtype=np.int64)
+
+    returns = returns_of_calls(monkeypatch, before=no_room_for_newcomers)
+    compiled = tera_all_both_ways(seed=7)
+    assert returns.count(NEWCOMERS) >= 5 and compiled.people.n > compiled.scenario.population.founders
+
+
+def returns_of_calls(monkeypatch: pytest.MonkeyPatch, before: Any = None) -> list[int]:
+    """Why each kernel call returns, in order (``before``: done to the compiled week before each)."""
     returns: list[int] = []
     call = CompiledWeek._call
 
-    def no_room_for_newcomers(self: CompiledWeek, phase: int, stop: int) -> tuple[int, int, int]:
-        self.found = np.empty((2, self.model.people.n), dtype=np.int64)
+    def counted(self: CompiledWeek, phase: int, stop: int) -> tuple[int, int, int]:
+        if before is not None:
+            before(self)
         result = call(self, phase, stop)
         returns.append(result[1])
         return result
 
-    monkeypatch.setattr(CompiledWeek, "_call", no_room_for_newcomers)
-    compiled, python = CoopModel("tera-all", seed=7, years=3), python_weeks(CoopModel("tera-all", seed=7, years=3))
+    monkeypatch.setattr(CompiledWeek, "_call", counted)
+    return returns
+
+
+def tera_all_both_ways(seed: int) -> CoopModel:
+    """Three years of ``tera-all`` run by the compiled weeks and process by process: the same
+    run; returns the compiled one."""
+    compiled = CoopModel("tera-all", seed=seed, years=3)
+    python = python_weeks(CoopModel("tera-all", seed=seed, years=3))
     compiled.run_model()
     python.run_model()
-    assert returns.count(NEWCOMERS) >= 5 and compiled.people.n > compiled.scenario.population.founders
     assert_same_run(compiled, python)
+    return compiled
