@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from coopsim import CoopModel, load_scenario
 from coopsim.base import Status
-from coopsim.compiled import GammaStream, NormalStream, UniformStream, gamma, poisson, standard_normals
+from coopsim.compiled import GammaStream, NormalStream, UniformStream, gamma, integers_from, poisson, standard_normals
 from coopsim.network import Network
 from coopsim.scenario import MECHANISM_NAMES
 
@@ -293,3 +293,22 @@ def test_normal_and_gamma_streams_give_the_generators_numbers(seed: int, sizes: 
         assert np.array_equal(0.0 + 0.3 * block[start : start + size], plain_n.normal(0.0, 0.3, size))
         normals.advance(start + size)
         assert gamma(gammas, shape, 2.5) == plain_g.gamma(shape, 2.5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    bounds=st.lists(st.integers(0, 2**40), min_size=1, max_size=50),
+    uniforms=st.lists(st.floats(0.0, 1.0, exclude_max=True), min_size=50, max_size=50),
+)
+def test_integers_from_uniforms_stay_in_their_bounds_and_follow_the_uniform(
+    bounds: list[int], uniforms: list[float]
+) -> None:
+    """An integer made from a uniform lies in [0, bound], is ``floor(u (bound + 1))``, and a
+    larger uniform never gives a smaller integer (the draws without replacement read them so)."""
+    b, u = np.array(bounds, dtype=np.int64), np.array(uniforms)
+    out = integers_from(u, 0, b)
+    assert ((out >= 0) & (out <= b)).all()
+    expected = np.minimum(np.floor(u[: b.size] * (b + 1.0)).astype(np.int64), b)
+    np.testing.assert_array_equal(out, expected)
+    higher = integers_from(np.minimum(u + 0.25, np.nextafter(1.0, 0.0)), 0, b)
+    assert (higher >= out).all()
