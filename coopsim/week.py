@@ -544,11 +544,11 @@ def _arrivals(
         return MORE, S_ARRIVALS
     numbers[ACCEPTANCE] = acceptance
     positions[S_ARRIVALS] = read
-    waiting = count_with_status(ints, n, NEWCOMER_STATUS) + arriving
+    newcomers = count_with_status(ints, n, NEWCOMER_STATUS) + arriving
     room = (
         n + arriving <= min(floats.shape[1], found.shape[1])
-        and m + arriving * ties + waiting * (introductions + 1) <= min(tie_ints.shape[1], pairs.size // 2)
-        and counts[LOGGED] + arriving + waiting + roles[R_UNIT].size + n + arriving + 2 <= log_rows.shape[1]
+        and m + arriving * ties + newcomers * (introductions + 1) <= min(tie_ints.shape[1], pairs.size // 2)
+        and counts[LOGGED] + arriving + 2 * (n + arriving) + roles[R_UNIT].size + 2 <= log_rows.shape[1]
         and counts[CHUNK_USED] + n + arriving <= counts[CHUNK_SIZE]
     )
     if not room:
