@@ -167,8 +167,8 @@ def run_weeks(
         )  # fmt: skip
         if why != FINISHED:
             return week, phase, why, value, contact, open_ids
-        _record(week, counts[PEOPLE], horizon, people_every, numbers, counts, floats, ints, flags, roles, log_counts, event_totals,
-                treasury, totals, table, chunk_floats, chunk_counts, chunk_codes, snapshots)  # fmt: skip
+        _record(week, counts[PEOPLE], horizon, people_every, numbers, counts, floats, ints, flags, roles, log_counts,
+                event_totals, treasury, totals, table, chunk_floats, chunk_counts, chunk_codes, snapshots)  # fmt: skip
         week += 1
         phase = WORK
     return week, WORK, FINISHED, 0, contact, open_ids
@@ -268,7 +268,8 @@ def _record(
 def _week(
     phase: int, week: int, numbers: np.ndarray, counts: np.ndarray, blocks: tuple, positions: np.ndarray,
     levers: np.ndarray, stipend_kinds: np.ndarray, python_after: np.ndarray, mods: np.ndarray, floats: np.ndarray,
-    ints: np.ndarray, flags: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, pairs: np.ndarray, contact: np.ndarray,
+    ints: np.ndarray, flags: np.ndarray, tie_ints: np.ndarray, tie_floats: np.ndarray, pairs: np.ndarray,
+    contact: np.ndarray,
     roles: tuple, welcome_circle: int, mediation_circle: int, open_ids: np.ndarray, tie_of: np.ndarray,
     opened: np.ndarray, sessions: np.ndarray, festering: np.ndarray, settled: np.ndarray, treasury: np.ndarray,
     totals: np.ndarray, flows: np.ndarray, unpaid: np.ndarray, found: np.ndarray, log_rows: np.ndarray,
@@ -528,8 +529,8 @@ def _arrivals(
     ties, introductions = params[8][0]["newcomer_ties"], md["welcome_introductions"]
     acceptance, rate = acceptance_and_rate(floats, ints, n, numbers[ACCEPTANCE], params[5], md["acceptance_gain"])
     arriving, read = poisson_from(blocks[S_ARRIVALS], positions[S_ARRIVALS], rate)
-    if arriving < 0:
-        counts[NEED] = max(4 * (read - positions[S_ARRIVALS]), 64)
+    if arriving < 0:  # the draw ran out of uniforms: a week's worth more
+        counts[NEED] = 64 + 2 * n
         return MORE, S_ARRIVALS  # nothing has changed: the phase starts again
     circle = welcome_circle if md["welcome_capacity"] > 0 else -1
     capacity = md["welcome_capacity"]
