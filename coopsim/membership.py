@@ -502,9 +502,9 @@ def integrate(model: ModelState, rng: np.random.Generator | UniformStream) -> No
     P, R, N, mods, mp = model.people, model.roles, model.network, model.mods, model.scenario.membership
     stream, log = uniform_stream(rng), model.recorder.log
     circle = welcome_circle(model)
-    waiting = int(count_with_status(P.ints, P.n, NEWCOMER))
-    N.reserve(waiting * (mods.welcome_introductions + 1))
-    log.reserve(waiting)
+    newcomers = int(count_with_status(P.ints, P.n, NEWCOMER))  # each may be introduced, or asked
+    N.reserve(newcomers * (mods.welcome_introductions + 1))
+    log.reserve(newcomers)
     block, start = stream.block(
         integration_uniforms(P.ints, P.flags, P.n, R.holder, R.unit, circle, mods.welcome_capacity,
                              mods.welcome_introductions, 0)

@@ -79,7 +79,6 @@ READ_AHEAD: dict[str, Callable[[np.random.Generator], ReadAhead]] = {
     "money": lambda rng: GammaStream(rng, money.GIFT_SHAPE),
     "newcomers": NormalStream,
 }
-ACTIVE = Status.ACTIVE
 #: the parameter groups the week's kernel reads, in the order it unpacks them
 PARAMETER_GROUPS = ("work", "wellbeing", "interactions", "conflict", "membership", "territory", "governance", "money",
                     "population", "structures")  # fmt: skip

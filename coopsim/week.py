@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, Status, packed
+from .base import EVENT_CODE, WEEKS_PER_YEAR, Mechanism, Modifiers, packed
 from .compiled import ReadAhead, kernel, poisson_from
 from .conflict import conflict_week
 from .events import log_events
@@ -60,6 +60,7 @@ from .membership import (
     welcome_circle,
 )
 from .money import FUND, gift_scale, payments_of_the_week
+from .population import NEWCOMER as NEWCOMER_STATUS
 from .population import count_with_status, paid_status
 from .records import snapshot_week, week_row, window_eve
 from .territory import acceptance_and_rate
@@ -112,7 +113,6 @@ ROLE_ARRAYS = ("unit", "kind", "hours", "appeal", "salaried", "effort", "holder"
  R_NOTICE_BY, R_NOTICE_END, R_OPEN, R_OPENED_WEEK, R_OPENS_WEEK, R_OPENS_AT_ACTIVE, R_STRUCTURE,
  R_UNIT_IS_CIRCLE) = range(len(ROLE_ARRAYS))  # fmt: skip
 SALARY_UNPAID = EVENT_CODE["salary_unpaid"]
-NEWCOMER_STATUS = Status.NEWCOMER
 READ_AHEAD_NUMBERS = 2**17  # numbers a stream reads ahead at most, unless a week needs more (1 MiB)
 READ_AHEAD_WEEKS = 26  # weeks a stream reads ahead at most
 MODIFIER_DTYPE = np.dtype(
